@@ -1,0 +1,72 @@
+"""The command line: parse arguments, call one function, map the outcome to an exit code.
+
+Exit codes: 0 success, 1 content problems, 2 command-line misuse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .build import check
+from .problems import summary_line, to_json
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nianbao",
+        description="政府信息公开工作年度报告：校验数据，生成静态网站。",
+    )
+    parser.add_argument("--version", action="version", version=f"nianbao {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--content", default="content", metavar="DIR", help="内容目录（默认 content/）"
+        )
+
+    p = sub.add_parser("check", help="校验 content/ 中的全部年报，不生成网站")
+    common(p)
+    p.add_argument("--strict", action="store_true", help="有警告也以失败退出")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式")
+
+    for name, helptext in (("build", "校验并生成网站到 site/"), ("serve", "本地预览，保存即刷新")):
+        p = sub.add_parser(name, help=helptext)
+        common(p)
+        p.add_argument("--templates", default="templates", metavar="DIR", help="模板覆盖目录")
+        p.add_argument("--out", default="site", metavar="DIR", help="输出目录（默认 site/）")
+        if name == "serve":
+            p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+            p.add_argument("--host", default="127.0.0.1", help="地址（默认 127.0.0.1）")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    content = Path(args.content)
+    if not content.is_dir():
+        print(
+            f"nianbao: 错误: 找不到内容目录 {args.content}（可用 --content 指定）", file=sys.stderr
+        )
+        return EXIT_USAGE
+    if args.command == "check":
+        return _check(content, args.content, args.strict, args.format)
+    print(f"nianbao: 错误: 命令 {args.command} 尚未实现", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _check(content: Path, shown: str, strict: bool, fmt: str) -> int:
+    result = check(content, shown)
+    if fmt == "json":
+        print(to_json(result.problems, result.report_count))
+    else:
+        for p in result.problems:
+            print(p.format())
+        print(summary_line(result.problems, result.report_count))
+    failed = bool(result.errors) or (strict and bool(result.problems))
+    return EXIT_PROBLEMS if failed else EXIT_OK

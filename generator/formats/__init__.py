@@ -1,0 +1,327 @@
+"""The national report formats, described as data.
+
+Each ``f*.yaml`` beside this file describes one format: its sections, the tables with their
+rows, columns and official labels, the rules the numbers obey and the key figures used for
+comparisons. This module turns a description into typed, immutable objects; every stage of
+the pipeline reads those and nothing else, so a new format is a new file, not new code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+
+ValueType = Literal["count", "signed", "money"]
+
+# The enumerator that opens an official row label: 三、 （三） 1.
+_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)")
+
+
+@dataclass(frozen=True)
+class Node:
+    """A row or a column header of a table: a leaf carries data, a group carries children."""
+
+    key: str | None
+    label: str
+    children: tuple[Node, ...] = ()
+    total: str | None = None  # rule id when this leaf is the sum of its siblings
+    optional: bool = False  # a total that may be left out (then computed)
+
+    @property
+    def leaves(self) -> tuple[Node, ...]:
+        if not self.children:
+            return (self,)
+        return tuple(leaf for child in self.children for leaf in child.leaves)
+
+    @property
+    def depth(self) -> int:
+        return 1 + max((c.depth for c in self.children), default=0)
+
+    @property
+    def short(self) -> str:
+        """The enumerator alone (三、), used when the label is an ancestor in a cell name."""
+        m = _ENUMERATOR.match(self.label)
+        return m.group(0) if m else self.label
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of table 二: a caption row, its column headings and its rows."""
+
+    caption: str
+    columns: tuple[Node, ...]
+    rows: tuple[Node, ...]
+    scalar: bool  # one value per row, written as a bare number in report.yaml
+    value_types: tuple[ValueType, ...]
+    unit_field: str | None = None  # report.yaml key holding the unit of a money column
+    units: tuple[str, ...] = ()
+    unit_column: str | None = None
+
+
+@dataclass(frozen=True)
+class CellSpec:
+    """One input cell of a format: where it sits and what it is called officially."""
+
+    id: str
+    table: str
+    row: tuple[Node, ...]  # the row and its ancestors, outermost first
+    column: tuple[Node, ...]  # the column and its ancestors, outermost first
+    type: ValueType
+    caption: str = ""  # block caption (table 二)
+
+    @property
+    def name(self) -> str:
+        """The official name: 表三 三、（三）1.属于国家秘密 / 总计."""
+        row = "".join(n.short for n in self.row[:-1]) + self.row[-1].label if self.row else ""
+        col = " · ".join(n.label for n in self.column if n.label != "申请人情况")
+        table = _TABLE_NAMES[self.table]
+        if self.caption:
+            return f"{table} {self.caption} {row} / {col}"
+        if not row:  # table 四: the column's groups name it
+            groups = " · ".join(n.label for n in self.column[:-1])
+            return f"{table} {groups} / {self.column[-1].label}"
+        return f"{table} {row} / {col}"
+
+
+_TABLE_NAMES = {"active": "表二", "requests": "表三", "appeals": "表四"}
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    number: str
+    layout: Literal["blocks", "matrix", "groups"]
+    corner: str = ""
+    width: int = 0
+    blocks: tuple[Block, ...] = ()
+    columns: tuple[Node, ...] = ()
+    rows: tuple[Node, ...] = ()
+    type: ValueType = "count"
+
+    @property
+    def leaf_columns(self) -> tuple[Node, ...]:
+        return tuple(leaf for c in self.columns for leaf in c.leaves)
+
+
+@dataclass(frozen=True)
+class Term:
+    sign: int
+    path: str  # a cell id or a row (vector) path; ``prev.`` refers to last year's report
+    previous: bool
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Literal["error", "warning"]
+    what: str
+    left: tuple[Term, ...]
+    relation: Literal["=", "<="]
+    right: tuple[Term, ...]
+    across_years: bool = False
+    unless: str | None = None
+    previous_formats: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    key: str
+    label: str
+    of: str  # a cell id (input or derived)
+    basis: str = "common"  # figures compare across formats only on the same basis
+
+
+@dataclass(frozen=True)
+class Section:
+    number: str
+    heading: str
+    narrative: str | None = None
+    table: str | None = None
+
+
+@dataclass(frozen=True, eq=False)  # one object per format: compared and hashed by identity
+class Format:
+    id: str
+    name: str
+    issued_by: str
+    first_year: int
+    last_year: int | None
+    sections: tuple[Section, ...]
+    tables: dict[str, Table]
+    rules: tuple[Rule, ...]
+    key_figures: tuple[KeyFigure, ...]
+    cells: dict[str, CellSpec] = field(default_factory=dict)
+
+    def covers(self, year: int) -> bool:
+        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+    @property
+    def title(self) -> str:
+        return f"{self.name}（{self.issued_by}）"
+
+
+# ---------------------------------------------------------------------------------------
+# Reading a description
+
+
+def _node(d: dict[str, Any]) -> Node:
+    return Node(
+        key=d.get("key"),
+        label=d["label"],
+        children=tuple(_node(c) for c in d.get("children", ())),
+        total=d.get("total"),
+        optional=bool(d.get("optional", False)),
+    )
+
+
+def _block(d: dict[str, Any]) -> Block:
+    rows = tuple(_node(r) for r in d["rows"])
+    if "scalar" in d:
+        col = d["scalar"]
+        return Block(d["caption"], (Node(None, col["label"]),), rows, True, (col["type"],))
+    cols = d["columns"]
+    unit_col = next((c["key"] for c in cols if "unit" in c), None)
+    return Block(
+        caption=d["caption"],
+        columns=tuple(_node(c) for c in cols),
+        rows=rows,
+        scalar=False,
+        value_types=tuple(c["type"] for c in cols),
+        unit_field=next((c["unit"] for c in cols if "unit" in c), None),
+        units=tuple(d.get("units", ())),
+        unit_column=unit_col,
+    )
+
+
+def _table(key: str, d: dict[str, Any]) -> Table:
+    return Table(
+        key=key,
+        number=d["number"],
+        layout=d["layout"],
+        corner=d.get("corner", ""),
+        width=d.get("width", 0),
+        blocks=tuple(_block(b) for b in d.get("blocks", ())),
+        columns=tuple(_node(c) for c in d.get("columns", ())),
+        rows=tuple(_node(r) for r in d.get("rows", ())),
+        type=d.get("type", "count"),
+    )
+
+
+_TERM = re.compile(r"\s*([+-]?)\s*((?:prev\.)?[a-z_{}]+(?:\.[a-z_{}]+)*)\s*")
+
+
+def _terms(text: str, each: str | None) -> tuple[Term, ...]:
+    if each is not None:
+        text = text.replace("{each}", each)
+    terms = []
+    for m in re.finditer(r"[+-]?\s*[^\s+-]+", text):
+        t = _TERM.fullmatch(m.group(0))
+        if t is None:
+            raise ValueError(f"bad term in rule: {m.group(0)!r}")
+        path = t.group(2)
+        previous = path.startswith("prev.")
+        terms.append(Term(-1 if t.group(1) == "-" else 1, path.removeprefix("prev."), previous))
+    return tuple(terms)
+
+
+def _rules(items: list[dict[str, Any]]) -> tuple[Rule, ...]:
+    rules = []
+    for d in items:
+        relation = "<=" if "<=" in d["check"] else "="
+        left, right = d["check"].split(relation)
+        prev = d.get("previous_formats")
+        for each in d.get("each", [None]):
+            rules.append(
+                Rule(
+                    id=d["id"],
+                    severity=d["severity"],
+                    what=d["what"],
+                    left=_terms(left, each),
+                    relation=relation,
+                    right=_terms(right, each),
+                    across_years=bool(d.get("across_years", False)),
+                    unless=d.get("unless"),
+                    previous_formats=tuple(prev) if prev else None,
+                )
+            )
+    return tuple(rules)
+
+
+def _cells(tables: dict[str, Table]) -> dict[str, CellSpec]:
+    """Every input cell of the format, keyed by its id (``requests.received.total``)."""
+    cells: dict[str, CellSpec] = {}
+    for t in tables.values():
+        if t.layout == "blocks":
+            for b in t.blocks:
+                for r in b.rows:
+                    for col, vtype in zip(b.columns, b.value_types, strict=True):
+                        cid = f"{t.key}.{r.key}" if b.scalar else f"{t.key}.{r.key}.{col.key}"
+                        cells[cid] = CellSpec(cid, t.key, (r,), (col,), vtype, b.caption)
+        elif t.layout == "matrix":
+            for path in _leaf_paths(t.rows):
+                rid = ".".join(n.key or "" for n in path)
+                for cpath in _leaf_paths(t.columns):
+                    cid = f"{t.key}.{rid}.{cpath[-1].key}"
+                    cells[cid] = CellSpec(cid, t.key, path, cpath, t.type)
+        else:  # groups: one data row; each keyed column group is a list in report.yaml
+            for cpath in _leaf_paths(t.columns):
+                group = next(n for n in reversed(cpath[:-1]) if n.key)
+                cid = f"{t.key}.{group.key}.{cpath[-1].key}"
+                cells[cid] = CellSpec(cid, t.key, (), cpath, t.type)
+    return cells
+
+
+def _leaf_paths(nodes: tuple[Node, ...]) -> list[tuple[Node, ...]]:
+    out: list[tuple[Node, ...]] = []
+    for n in nodes:
+        if n.children:
+            out.extend((n, *p) for p in _leaf_paths(n.children))
+        else:
+            out.append((n,))
+    return out
+
+
+def _format(d: dict[str, Any]) -> Format:
+    tables = {k: _table(k, v) for k, v in d["tables"].items()}
+    return Format(
+        id=str(d["id"]),
+        name=d["name"],
+        issued_by=d["issued_by"],
+        first_year=d["first_year"],
+        last_year=d.get("last_year"),
+        sections=tuple(Section(**s) for s in d["sections"]),
+        tables=tables,
+        rules=_rules(d["rules"]),
+        key_figures=tuple(KeyFigure(**k) for k in d["key_figures"]),
+        cells=_cells(tables),
+    )
+
+
+@cache
+def all_formats() -> dict[str, Format]:
+    """Every format this release knows, newest first."""
+    found = []
+    for entry in resources.files(__package__).iterdir():
+        if entry.name.startswith("f") and entry.name.endswith(".yaml"):
+            found.append(_format(yaml.load(entry.read_text("utf-8"), Loader=yaml.CSafeLoader)))
+    found.sort(key=lambda f: f.first_year, reverse=True)
+    return {f.id: f for f in found}
+
+
+def format_for_year(year: int) -> Format | None:
+    return next((f for f in all_formats().values() if f.covers(year)), None)
+
+
+def leaf_paths(nodes: tuple[Node, ...]) -> list[tuple[Node, ...]]:
+    """Each leaf with its ancestors, outermost first, in table order."""
+    return _leaf_paths(nodes)
+
+
+def source_text(fmt: Format) -> str:
+    """The description file itself (its hash is an input of every page)."""
+    return (resources.files(__package__) / f"f{fmt.id}.yaml").read_text("utf-8")

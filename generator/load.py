@@ -1,0 +1,515 @@
+"""Stage 1, load: the content folder in, a typed Site and every structural problem out.
+
+Structure is checked here because it is what reading needs (required and unknown keys, list
+lengths, value types, folder names). The arithmetic of the national formats is left to
+``validate``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from yaml.nodes import MappingNode, Node
+
+from .formats import Format, Table, all_formats, format_for_year, leaf_paths
+from .model import (
+    AGENCY_KINDS,
+    NARRATIVE_FILES,
+    Agency,
+    Loc,
+    ProcessingFees,
+    Report,
+    Site,
+    Value,
+)
+from .problems import Problem
+from .yamlsource import Reader, parse_yaml, position, read_text, suggest
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+YEAR_FOLDER = re.compile(r"\d{4}")
+
+SITE_KEYS = ["title", "region", "base_url", "url", "footer"]
+FOOTER_KEYS = ["organizer", "site_code", "icp", "police"]
+AGENCY_KEYS = ["name", "short_name", "kind", "group", "order", "contact"]
+CONTACT_KEYS = ["address", "phone", "email", "postcode", "hours"]
+REPORT_KEYS = [
+    "year",
+    "format",
+    "published",
+    "carry_over_note",
+    "active",
+    "requests",
+    "appeals",
+    "processing_fees",
+]
+REQUIRED_REPORT_KEYS = ["year", "active", "requests", "appeals"]
+
+
+@dataclass
+class Loaded:
+    site: Site | None
+    problems: list[Problem]
+
+
+def display_path(root_display: str, *parts: str) -> str:
+    return "/".join([root_display.rstrip("/"), *parts]) if root_display else "/".join(parts)
+
+
+def load_site(content: Path, shown: str | None = None) -> Loaded:
+    """Read every file under ``content``; problems from all of them are returned together."""
+    shown = content.as_posix() if shown is None else shown
+    problems: list[Problem] = []
+    site = _load_site_yaml(content / "site.yaml", display_path(shown, "site.yaml"), problems)
+    agencies: dict[str, Agency] = {}
+    for folder in sorted(p for p in content.iterdir() if p.is_dir()):
+        if folder.name.startswith((".", "_")):
+            continue
+        agency = load_agency(folder, display_path(shown, folder.name), problems)
+        if agency is not None:
+            agencies[agency.slug] = agency
+    if site is None:
+        return Loaded(None, problems)
+    site.agencies = agencies
+    return Loaded(site, problems)
+
+
+def _load_site_yaml(path: Path, shown: str, problems: list[Problem]) -> Site | None:
+    if not path.is_file():
+        problems.append(Problem(shown, 1, 1, "error", "缺少站点配置文件 site.yaml"))
+        return None
+    r, root = _open_yaml(path, shown, problems)
+    if root is None:
+        return None
+    m = r.mapping(root, "site.yaml ", SITE_KEYS, ["title", "region"])
+    site = None
+    if m is not None:
+        title = _text(r, m, "title", "站点标题 title ")
+        region = _text(r, m, "region", "地区 region ")
+        base_url = _text(r, m, "base_url", "base_url ", required=False) or "/"
+        if not (base_url.startswith("/") and base_url.endswith("/")):
+            r.error(
+                m["base_url"][1],
+                f"base_url 应以“/”开头并以“/”结尾，如 /xxgk/ndbg/，实为“{base_url}”",
+            )
+            base_url = "/"
+        url = _text(r, m, "url", "url ", required=False)
+        if url is not None and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", url):
+            r.error(
+                m["url"][1],
+                f"url 应为完整网址，如 https://www.example.gov.cn/xxgk/ndbg/，实为“{url}”",
+            )
+            url = None
+        if url is not None and not url.endswith("/"):
+            url += "/"
+        footer: dict[str, str] = {}
+        if "footer" in m:
+            fm = r.mapping(m["footer"][1], "页脚 footer ", FOOTER_KEYS, key="footer")
+            for k in FOOTER_KEYS:
+                if fm and k in fm:
+                    value = r.text(fm[k][1], f"footer.{k} ", f"footer.{k}")
+                    if value is not None:
+                        footer[k] = value
+        if title is not None and region is not None:
+            site = Site(title=title, region=region, base_url=base_url, url=url, footer=footer)
+    problems.extend(r.problems)
+    return site
+
+
+def _open_yaml(path: Path, shown: str, problems: list[Problem]) -> tuple[Reader, Node | None]:
+    r = Reader(shown)
+    text, read_problems = read_text(path, shown)
+    problems.extend(read_problems)
+    if text is None:
+        return r, None
+    root, parse_problems = parse_yaml(text, shown)
+    problems.extend(parse_problems)
+    return r, root
+
+
+def _text(
+    r: Reader, m: dict[str, tuple[Node, Node]], key: str, what: str, required: bool = True
+) -> str | None:
+    if key not in m:
+        return None
+    return r.text(m[key][1], what, key, required)
+
+
+def load_agency(folder: Path, shown: str, problems: list[Problem]) -> Agency | None:
+    slug = folder.name
+    agency_yaml = display_path(shown, "agency.yaml")
+    if YEAR_FOLDER.fullmatch(slug):
+        msg = f"机构文件夹名“{slug}”不能是年份；年报应放在 content/<机构>/<年份>/ 下"
+        problems.append(Problem(shown + "/", 1, 1, "error", msg))
+        return None
+    if not SLUG.fullmatch(slug):
+        msg = f"机构文件夹名“{slug}”不合规：只能用小写字母 a-z、数字和连字符“-”，如 shanggao-kjj"
+        problems.append(Problem(shown + "/", 1, 1, "error", msg))
+        return None
+    if not (folder / "agency.yaml").is_file():
+        problems.append(Problem(agency_yaml, 1, 1, "error", "缺少机构信息文件 agency.yaml"))
+        agency = None
+    else:
+        agency = _load_agency_yaml(folder / "agency.yaml", agency_yaml, slug, problems)
+    reports: dict[int, Report] = {}
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+        if sub.name.startswith((".", "_")):
+            continue
+        sub_shown = display_path(shown, sub.name)
+        if not YEAR_FOLDER.fullmatch(sub.name):
+            msg = f"年份文件夹名应为四位数字（如 2021），实为“{sub.name}”"
+            problems.append(Problem(sub_shown + "/", 1, 1, "error", msg))
+            continue
+        report = load_report(sub, sub_shown, slug, problems)
+        if report is not None:
+            reports[report.year] = report
+    if agency is None:
+        return None
+    agency.reports = reports
+    return agency
+
+
+def _load_agency_yaml(path: Path, shown: str, slug: str, problems: list[Problem]) -> Agency | None:
+    r, root = _open_yaml(path, shown, problems)
+    if root is None:
+        return None
+    m = r.mapping(root, "agency.yaml ", AGENCY_KEYS, ["name", "kind"])
+    agency = None
+    if m is not None:
+        name = _text(r, m, "name", "机构名称 name ")
+        kind = _text(r, m, "kind", "机构类型 kind ")
+        if kind is not None and kind not in AGENCY_KINDS:
+            choices = "、".join(f"{k}（{v}）" for k, v in AGENCY_KINDS.items())
+            r.error(m["kind"][1], f"机构类型 kind 应为 {choices} 之一，实为“{kind}”", key="kind")
+            kind = None
+        order = r.integer(m["order"][1], "排序 order ", "order") if "order" in m else None
+        contact: dict[str, str] = {}
+        if "contact" in m:
+            cm = r.mapping(m["contact"][1], "联系方式 contact ", CONTACT_KEYS, key="contact")
+            for k in CONTACT_KEYS:
+                if cm and k in cm:
+                    value = r.text(cm[k][1], f"contact.{k} ", f"contact.{k}")
+                    if value is not None:
+                        contact[k] = value
+        if name is not None and kind is not None:
+            agency = Agency(
+                slug=slug,
+                name=name,
+                kind=kind,
+                path=shown,
+                short_name=_text(r, m, "short_name", "简称 short_name ", required=False),
+                group=_text(r, m, "group", "分组 group ", required=False),
+                order=order,
+                contact=contact,
+            )
+    problems.extend(r.problems)
+    return agency
+
+
+# ---------------------------------------------------------------------------------------
+# report.yaml
+
+
+def load_report(folder: Path, shown: str, agency: str, problems: list[Problem]) -> Report | None:
+    """One year's report: report.yaml read against its format, plus the narrative files."""
+    yaml_shown = display_path(shown, "report.yaml")
+    narratives = _load_narratives(folder, shown, problems)
+    if not (folder / "report.yaml").is_file():
+        problems.append(Problem(yaml_shown, 1, 1, "error", "缺少年报数据文件 report.yaml"))
+        return None
+    r, root = _open_yaml(folder / "report.yaml", yaml_shown, problems)
+    if root is None:
+        return None
+    report = read_report(r, root, folder.name, agency)
+    problems.extend(r.problems)
+    if report is not None:
+        report.narratives = narratives
+        missing = [
+            s for s in report.format.sections if s.narrative and s.narrative not in narratives
+        ]
+        for s in missing:
+            name = NARRATIVE_FILES[s.narrative or ""]
+            if (folder / name).exists():
+                continue  # present but unreadable: already reported
+            msg = f"缺少{s.heading}的正文文件 {name}"
+            problems.append(Problem(display_path(shown, name), 1, 1, "error", msg))
+    return report
+
+
+def _load_narratives(folder: Path, shown: str, problems: list[Problem]) -> dict[str, str]:
+    known = {name: key for key, name in NARRATIVE_FILES.items()}
+    out: dict[str, str] = {}
+    for f in sorted(folder.iterdir()):
+        if f.name.startswith(".") or f.name == "report.yaml":
+            continue
+        f_shown = display_path(shown, f.name)
+        if f.name not in known:
+            hint = suggest(f.name, [*known, "report.yaml"])
+            msg = f"未知的文件“{f.name}”，不会发布{hint}"
+            problems.append(Problem(f_shown, 1, 1, "warning", msg))
+            continue
+        text, read_problems = read_text(f, f_shown)
+        problems.extend(read_problems)
+        if text is not None:
+            out[known[f.name]] = text
+    return out
+
+
+def read_report(r: Reader, root: Node, folder_year: str, agency: str) -> Report | None:
+    top = r.mapping(root, "report.yaml ", REPORT_KEYS, REQUIRED_REPORT_KEYS)
+    if top is None:
+        return None
+    year = r.year(top["year"][1], "年度 year ", "year") if "year" in top else None
+    if year is None:
+        return None
+    if str(year) != folder_year:
+        msg = f"year 为 {year}，与所在文件夹 {folder_year}/ 不一致"
+        r.error(top["year"][1], msg, key="year")
+    expected = format_for_year(year)
+    if expected is None:
+        r.error(
+            top["year"][1],
+            f"不支持 {year} 年度的年报：只支持 2019 年及以后的两种国家格式",
+            key="year",
+        )
+        return None
+    declared: Format | None = None
+    if "format" in top:
+        fnode = top["format"][1]
+        name = r.text(fnode, "格式 format ", "format")
+        formats = all_formats()
+        if name is not None and name not in formats:
+            r.error(fnode, f"格式 format 应为 {' 或 '.join(formats)}，实为“{name}”", key="format")
+        elif name is not None:
+            declared = formats[name]
+            if declared is not expected:
+                r.error(fnode, _v7_message(year, expected, declared), "V7", "format")
+    fmt, tables, table_problems = _read_tables(r.path, top, declared or expected)
+    if fmt is not (declared or expected) and fmt is not expected:
+        # The wrong format is a common mistake: say so once (V7) instead of listing every
+        # key the expected format does not know.
+        line, col = position(top["active"][0] if "active" in top else root)
+        r.problems.append(
+            Problem(r.path, line, col, "error", _v7_message(year, expected, fmt), "V7")
+        )
+    r.problems.extend(table_problems)
+    cells, locs, units = tables
+    add_totals(fmt, cells)
+    report = Report(
+        agency=agency,
+        year=year,
+        format=fmt,
+        path=r.path,
+        cells=cells,
+        locs=locs,
+        units=units,
+        anchor=Loc(r.path, *position(root)),
+    )
+    if "published" in top:
+        report.published = r.date(top["published"][1], "发布日期 published ", "published")
+    if "carry_over_note" in top:
+        report.carry_over_note = r.text(
+            top["carry_over_note"][1], "结转说明 carry_over_note ", "carry_over_note"
+        )
+    if "processing_fees" in top:
+        report.processing_fees = _read_fees(r, top["processing_fees"][1])
+    return report
+
+
+def _v7_message(year: int, expected: Format, found: Format) -> str:
+    return f"{year} 年度的年报应使用{expected.title}，但数据是按{found.title}填写的"
+
+
+def _read_tables(
+    shown: str, top: dict[str, tuple[Node, Node]], first: Format
+) -> tuple[Format, Tables, list[Problem]]:
+    """Read the tables as ``first``; if that finds problems, as whichever format fits best."""
+    tables, problems = _read_tables_as(shown, top, first)
+    best = (first, tables, problems)
+    if problems:
+        for other in all_formats().values():
+            if other is not first:
+                tables, problems = _read_tables_as(shown, top, other)
+                if len(problems) < len(best[2]):
+                    best = (other, tables, problems)
+    return best
+
+
+Tables = tuple[dict[str, Value], dict[str, Loc], dict[str, str]]
+
+
+def _read_tables_as(
+    shown: str, top: dict[str, tuple[Node, Node]], fmt: Format
+) -> tuple[Tables, list[Problem]]:
+    """Read the three tables against one format, into a fresh reader (so tries can compare)."""
+    r = Reader(shown)
+    out: Tables = ({}, {}, {})
+    for key, table in fmt.tables.items():
+        if key in top:
+            _read_table(r, top[key][1], table, fmt, out)
+    return out, r.problems
+
+
+def _read_table(r: Reader, node: Node, table: Table, fmt: Format, out: Tables) -> None:
+    cells, locs, units = out
+    what = f"表{table.number} {table.key} "
+
+    def put(cid: str, value_node: Node, vtype: str) -> None:
+        value = r.number(value_node, fmt.cells[cid].name + " ", vtype, cid)
+        if value is not None:
+            cells[cid] = value
+            line, col = position(value_node)
+            locs[cid] = Loc(r.path, line, col)
+
+    if table.layout == "blocks":
+        rows = {row.key: (b, row) for b in table.blocks for row in b.rows}
+        m = r.mapping(node, what, list(rows), list(rows), key=table.key)
+        for row_key, (_, row_node) in (m or {}).items():
+            block, row = rows[row_key]
+            rid = f"{table.key}.{row_key}"
+            if block.scalar:
+                put(rid, row_node, block.value_types[0])
+                continue
+            col_keys = [c.key or "" for c in block.columns]
+            extra = [block.unit_field] if block.unit_field else []
+            rm = r.mapping(
+                row_node,
+                f"{block.caption} {row.label} ",
+                col_keys + extra,
+                col_keys + extra,
+                key=rid,
+            )
+            for ck, vtype in zip(col_keys, block.value_types, strict=True):
+                if rm and ck in rm:
+                    put(f"{rid}.{ck}", rm[ck][1], vtype)
+            if rm and block.unit_field and block.unit_field in rm:
+                unit = r.text(rm[block.unit_field][1], f"{row.label}的金额单位 ", rid)
+                if unit is not None and unit not in block.units:
+                    units_text = " 或 ".join(block.units)
+                    r.error(
+                        rm[block.unit_field][1],
+                        f"{row.label}的金额单位应为 {units_text}，实为“{unit}”",
+                        key=rid,
+                    )
+                elif unit is not None:
+                    units[f"{rid}.{block.unit_column}"] = unit
+    elif table.layout == "matrix":
+        leaf_cols = table.leaf_columns
+        _read_matrix_rows(r, node, table, table.rows, table.key, leaf_cols, put)
+    else:
+        groups = [(path[-1], tuple(path[-1].leaves)) for path in _keyed_groups(table.columns)]
+        m = r.mapping(
+            node,
+            what,
+            [g.key or "" for g, _ in groups],
+            [g.key or "" for g, _ in groups],
+            key=table.key,
+        )
+        for group, leaves in groups:
+            if m is None or group.key not in m:
+                continue
+            gid = f"{table.key}.{group.key}"
+            name = fmt.cells[f"{gid}.{leaves[0].key}"].name.split(" / ")[0]
+            items = r.sequence(m[group.key or ""][1], name + " ", (len(leaves),), gid)
+            for leaf, item in zip(leaves, items or (), strict=False):
+                put(f"{gid}.{leaf.key}", item, table.type)
+
+
+def _keyed_groups(columns: tuple[object, ...]) -> list[tuple]:  # type: ignore[type-arg]
+    """Column groups that carry a key: each is one list in report.yaml (table 四)."""
+    out = []
+    for path in leaf_paths(columns):  # type: ignore[arg-type]
+        group = tuple(n for n in path[:-1] if n.key)
+        if group and group not in out:
+            out.append(group)
+    return out
+
+
+def _read_matrix_rows(r, node, table, rows, prefix, leaf_cols, put) -> None:  # type: ignore[no-untyped-def]
+    allowed = [row.key for row in rows]
+    required = [row.key for row in rows if not row.optional]
+    m = r.mapping(node, f"表{table.number} {prefix} ", allowed, required, key=prefix)
+    if m is None:
+        return
+    for row in rows:
+        if row.key not in m:
+            continue
+        rid = f"{prefix}.{row.key}"
+        value_node = m[row.key][1]
+        if row.children:
+            _read_matrix_rows(r, value_node, table, row.children, rid, leaf_cols, put)
+            continue
+        lengths = tuple(sorted({len(leaf_cols), len([c for c in leaf_cols if not c.optional])}))
+        name = f"表{table.number} {row.label} "
+        items = r.sequence(value_node, name, lengths, rid)
+        if items is None:
+            continue
+        given = (
+            leaf_cols if len(items) == len(leaf_cols) else [c for c in leaf_cols if not c.optional]
+        )
+        for col, item in zip(given, items, strict=True):
+            put(f"{rid}.{col.key}", item, table.type)
+
+
+def add_totals(fmt: Format, cells: dict[str, Value]) -> None:
+    """Fill in what report.yaml may leave out and what comparisons need.
+
+    Optional totals (the 总计 column, the （七）总计 row) are computed when absent, and
+    every group row (（三）不予公开 …) gets a subtotal, which the format does not print.
+    """
+    for table in fmt.tables.values():
+        if table.layout != "matrix":
+            continue
+        cols = table.leaf_columns
+        parts = [c for c in cols if not c.total]
+        total_cols = [c for c in cols if c.total]
+        row_paths = leaf_paths(table.rows)
+        row_ids = [f"{table.key}." + ".".join(n.key or "" for n in p) for p in row_paths]
+        for rid in row_ids:
+            for tc in total_cols:
+                if f"{rid}.{tc.key}" not in cells and all(f"{rid}.{c.key}" in cells for c in parts):
+                    cells[f"{rid}.{tc.key}"] = sum((cells[f"{rid}.{c.key}"] for c in parts), 0)
+        _subtotals(table, table.rows, table.key, cols, cells)
+
+
+def _subtotals(table, rows, prefix, cols, cells) -> None:  # type: ignore[no-untyped-def]
+    for row in rows:
+        rid = f"{prefix}.{row.key}"
+        if not row.children:
+            continue
+        _subtotals(table, row.children, rid, cols, cells)
+        members = [
+            f"{rid}." + ".".join(n.key or "" for n in p)
+            for p in leaf_paths(row.children)
+            if not p[-1].total
+        ]
+        for c in cols:
+            values = [cells.get(f"{m}.{c.key}") for m in members]
+            if any(v is None for v in values):
+                continue
+            subtotal = sum(values, 0)  # type: ignore[arg-type]
+            cells[f"{rid}.{c.key}"] = subtotal
+            for n in row.children:
+                if n.total and not n.children and f"{rid}.{n.key}.{c.key}" not in cells:
+                    cells[f"{rid}.{n.key}.{c.key}"] = subtotal
+
+
+def _read_fees(r: Reader, node: Node) -> ProcessingFees | None:
+    keys = ["notices", "noticed_amount", "collected"]
+    m = r.mapping(node, "信息处理费 processing_fees ", keys, keys, key="processing_fees")
+    if m is None or len(m) < 3:
+        return None
+    notices = r.number(m["notices"][1], "发出收费通知的件数 ", "count", "processing_fees.notices")
+    noticed = r.number(
+        m["noticed_amount"][1], "收费通知总金额 ", "money", "processing_fees.noticed_amount"
+    )
+    collected = r.number(m["collected"][1], "实际收取总金额 ", "money", "processing_fees.collected")
+    if notices is None or noticed is None or collected is None:
+        return None
+    return ProcessingFees(int(notices), Decimal(noticed), Decimal(collected))
+
+
+def is_mapping(node: Node) -> bool:
+    return isinstance(node, MappingNode)

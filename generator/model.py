@@ -1,0 +1,109 @@
+"""The nouns: site, agency, report and the values of its tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .formats import Format
+
+Value = int | Decimal
+
+AGENCY_KINDS = {
+    "government": "人民政府",
+    "department": "政府部门",
+    "township": "乡镇（街道）",
+}
+
+# 《条例》第四十九条: departments publish by 1月31日, governments by 3月31日 of the next year;
+# townships follow local rules, so they have no deadline here.
+DEADLINES = {
+    "department": (1, 31, "县级以上人民政府部门"),
+    "government": (3, 31, "县级以上地方人民政府"),
+}
+
+NARRATIVE_FILES = {
+    "preface": "preface.md",
+    "overview": "overview.md",
+    "problems": "problems.md",
+    "other": "other.md",
+}
+
+
+@dataclass(frozen=True)
+class Loc:
+    """Where a value is written: the file as shown to the user, 1-based line and column."""
+
+    path: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class ProcessingFees:
+    """信息处理费, stated in section 六."""
+
+    notices: int
+    noticed_amount: Decimal
+    collected: Decimal
+
+
+@dataclass
+class Report:
+    agency: str  # the agency's slug
+    year: int
+    format: Format
+    path: str  # report.yaml as shown to the user
+    cells: dict[str, Value]  # every cell: the given ones and the computed totals
+    locs: dict[str, Loc]  # only the cells written in report.yaml
+    units: dict[str, str] = field(default_factory=dict)  # e.g. procurement amount: 万元
+    published: dt.date | None = None
+    carry_over_note: str | None = None
+    processing_fees: ProcessingFees | None = None
+    narratives: dict[str, str] = field(default_factory=dict)  # overview → Markdown source
+    anchor: Loc | None = None  # the top of report.yaml, for problems about the whole report
+
+    def loc(self, cell: str) -> Loc | None:
+        return self.locs.get(cell)
+
+
+@dataclass
+class Agency:
+    slug: str
+    name: str
+    kind: str
+    path: str  # agency.yaml as shown to the user
+    short_name: str | None = None
+    group: str | None = None
+    order: int | None = None
+    contact: dict[str, str] = field(default_factory=dict)
+    reports: dict[int, Report] = field(default_factory=dict)
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(self.reports)
+
+    @property
+    def sort_key(self) -> tuple[int, str, str]:
+        return (self.order if self.order is not None else 1_000_000, self.name, self.slug)
+
+
+@dataclass
+class Site:
+    title: str
+    region: str
+    base_url: str = "/"
+    url: str | None = None
+    footer: dict[str, str] = field(default_factory=dict)
+    agencies: dict[str, Agency] = field(default_factory=dict)
+
+    @property
+    def reports(self) -> list[Report]:
+        return [r for a in self.agencies.values() for r in a.reports.values()]
+
+    def previous(self, report: Report) -> Report | None:
+        return self.agencies[report.agency].reports.get(report.year - 1)
+
+    def next(self, report: Report) -> Report | None:
+        return self.agencies[report.agency].reports.get(report.year + 1)

@@ -1,0 +1,63 @@
+"""Problems are values: every stage returns them instead of raising or logging."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content, located as precisely as the source allows."""
+
+    path: str
+    line: int
+    column: int
+    severity: Severity
+    message: str
+    rule: str = ""
+    key: str = ""
+
+    def format(self) -> str:
+        rule = f" [{self.rule}]" if self.rule else ""
+        label = SEVERITY_LABEL[self.severity]
+        return f"{self.path}:{self.line}:{self.column}: {label}: {self.message}{rule}"
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Sorted by file, then position; duplicates (one cause seen twice) dropped."""
+    return sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.severity, p.message))
+
+
+def count(problems: Iterable[Problem]) -> tuple[int, int]:
+    errors = warnings = 0
+    for p in problems:
+        if p.severity == "error":
+            errors += 1
+        else:
+            warnings += 1
+    return errors, warnings
+
+
+def summary_line(problems: list[Problem], reports: int) -> str:
+    errors, warnings = count(problems)
+    if not errors and not warnings:
+        return f"检查通过：{reports} 份年报，没有发现问题。"
+    return f"共 {errors} 个错误，{warnings} 个警告（{reports} 份年报）。"
+
+
+def to_json(problems: list[Problem], reports: int) -> str:
+    errors, warnings = count(problems)
+    doc = {
+        "reports": reports,
+        "errors": errors,
+        "warnings": warnings,
+        "problems": [asdict(p) for p in problems],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2)

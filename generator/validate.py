@@ -1,0 +1,255 @@
+"""Stage 2, validate: the rules of the national formats, inside a report and across years.
+
+Every rule comes from the format description: totals (V2–V4) from the ``total`` marks on
+rows and columns, equations (V1, V8, V9, X1–X3) from its ``rules``. Nothing here names a
+table row; the one exception is the publication deadline, which is law, not format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from functools import cache
+
+from .formats import Format, Node, Rule, Table, Term, leaf_paths
+from .model import DEADLINES, Loc, Report, Site, Value
+from .problems import Problem
+
+
+def validate(site: Site) -> list[Problem]:
+    problems: list[Problem] = []
+    for agency in site.agencies.values():
+        for year in agency.years:
+            report = agency.reports[year]
+            problems.extend(check_report(report))
+            previous = agency.reports.get(year - 1)
+            if previous is not None:
+                problems.extend(check_across_years(report, previous))
+            problems.extend(check_deadline(report, agency.kind))
+    return problems
+
+
+def check_report(report: Report) -> list[Problem]:
+    problems = list(_check_totals(report))
+    for rule in report.format.rules:
+        if not rule.across_years:
+            problems.extend(_check_equation(rule, report, None))
+    return problems
+
+
+def check_across_years(report: Report, previous: Report) -> list[Problem]:
+    problems: list[Problem] = []
+    for rule in report.format.rules:
+        if not rule.across_years:
+            continue
+        if rule.previous_formats and previous.format.id not in rule.previous_formats:
+            continue
+        if rule.unless and getattr(report, rule.unless, None):
+            continue
+        problems.extend(_check_equation(rule, report, previous))
+    return problems
+
+
+def check_deadline(report: Report, kind: str) -> list[Problem]:
+    if report.published is None or kind not in DEADLINES:
+        return []
+    month, day, who = DEADLINES[kind]
+    deadline = dt.date(report.year + 1, month, day)
+    if report.published <= deadline:
+        return []
+    msg = (
+        f"发布日期 {report.published.isoformat()} 晚于《条例》第四十九条规定的期限"
+        f"（{who}：{deadline.isoformat()}）"
+    )
+    return [_problem(report, "published", report.anchor, "warning", msg, "D1")]
+
+
+# ---------------------------------------------------------------------------------------
+# Totals: a leaf marked ``total`` equals the sum of its siblings' leaves
+
+
+@cache
+def total_checks(fmt: Format) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(rule id, total cell, part cells) for every total cell of the format."""
+    out: list[tuple[str, str, tuple[str, ...]]] = []
+    for table in fmt.tables.values():
+        out.extend(_table_totals(table))
+    return tuple(out)
+
+
+def _table_totals(table: Table) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    if table.layout == "blocks":
+        return
+    rows = [".".join(n.key or "" for n in p) for p in leaf_paths(table.rows)] or [""]
+    row_id = {r: f"{table.key}.{r}" if r else table.key for r in rows}
+    for parent, total, parts in _sum_groups(table.columns):
+        for r in rows:
+            base = row_id[r]
+            if not r:  # table 四: the keyed column group is the row of report.yaml
+                base = f"{table.key}.{parent.key}"
+            yield (
+                total.total or "",
+                f"{base}.{total.key}",
+                tuple(f"{base}.{p.key}" for p in parts),
+            )
+    cols = table.leaf_columns
+    for parent_path, total, parts in _row_sum_groups(table.rows, table.key):
+        for c in cols:
+            yield (
+                total.total or "",
+                f"{parent_path}.{total.key}.{c.key}",
+                tuple(f"{p}.{c.key}" for p in parts),
+            )
+
+
+def _sum_groups(nodes: tuple[Node, ...]) -> Iterator[tuple[Node, Node, tuple[Node, ...]]]:
+    """(parent, total leaf, part leaves) for each node group holding a total leaf."""
+    for n in nodes:
+        if not n.children:
+            continue
+        for child in n.children:
+            if child.total and not child.children:
+                parts = tuple(leaf for sib in n.children if sib is not child for leaf in sib.leaves)
+                yield n, child, parts
+        yield from _sum_groups(n.children)
+
+
+def _row_sum_groups(rows: tuple[Node, ...], prefix: str) -> Iterator[tuple[str, Node, list[str]]]:
+    for n in rows:
+        if not n.children:
+            continue
+        rid = f"{prefix}.{n.key}"
+        for child in n.children:
+            if child.total and not child.children:
+                parts = [
+                    f"{rid}." + ".".join(x.key or "" for x in p)
+                    for sib in n.children
+                    if sib is not child
+                    for p in leaf_paths((sib,))
+                ]
+                yield rid, child, parts
+        yield from _row_sum_groups(n.children, rid)
+
+
+def _check_totals(report: Report) -> Iterator[Problem]:
+    fmt, cells = report.format, report.cells
+    for rule, total_id, part_ids in total_checks(fmt):
+        loc = report.loc(total_id)
+        if loc is None:  # computed, not given: nothing to check
+            continue
+        values = [cells.get(p) for p in part_ids]
+        if any(v is None for v in values):
+            continue  # a part is unreadable; that problem is already reported
+        expected = sum(values, 0)  # type: ignore[arg-type]
+        found = cells[total_id]
+        if found == expected:
+            continue
+        spec = fmt.cells[total_id]
+        if len(part_ids) <= 6:
+            sums = " + ".join(
+                f"{fmt.cells[p].column[-1].label if spec.row == fmt.cells[p].row else _row_name(fmt, p)} {v}"
+                for p, v in zip(part_ids, values, strict=True)
+            )
+        else:
+            first, last = _row_name(fmt, part_ids[0]), _row_name(fmt, part_ids[-1])
+            sums = f"{first}至{last}共 {len(part_ids)} 项之和"
+        msg = f"{spec.name} 应为 {expected}（{sums}），实为 {found}"
+        yield _problem(report, total_id, loc, "error", msg, rule)
+
+
+def _row_name(fmt: Format, cell_id: str) -> str:
+    spec = fmt.cells[cell_id]
+    if not spec.row:
+        return spec.column[-1].label
+    return "".join(n.short for n in spec.row[:-1]) + spec.row[-1].label
+
+
+# ---------------------------------------------------------------------------------------
+# Equations: left (= | <=) right, cell by cell
+
+
+def _check_equation(rule: Rule, report: Report, previous: Report | None) -> Iterator[Problem]:
+    fmt = report.format
+    width = {len(_expand(fmt, t.path)) for t in (*rule.left, *rule.right)}
+    if len(width) != 1:
+        raise ValueError(f"rule {rule.id} mixes cells and rows")
+    for i in range(width.pop()):
+        left = _side(rule.left, report, previous, i)
+        right = _side(rule.right, report, previous, i)
+        if left is None or right is None:
+            continue
+        lsum, rsum = sum(v for _, v in left), sum(v for _, v in right)
+        ok = lsum == rsum if rule.relation == "=" else lsum <= rsum
+        if ok:
+            continue
+        first_cell = _expand(fmt, rule.left[0].path)[i]
+        spec = fmt.cells[first_cell]
+        vector = len(_expand(fmt, rule.left[0].path)) > 1
+        where = (
+            f"表{fmt.tables[spec.table].number}“{spec.column[-1].label}”列"
+            if vector
+            else spec.name.split(" / ")[0]
+        )
+        relation = "应等于" if rule.relation == "=" else "不应大于"
+        msg = f"{where}：{_describe(left, lsum)}，{relation}{_describe(right, rsum)}（{rule.what}）"
+        loc = _locate(rule, report, i)
+        yield _problem(report, first_cell, loc, rule.severity, msg, rule.id)
+
+
+def _side(
+    terms: tuple[Term, ...], report: Report, previous: Report | None, i: int
+) -> list[tuple[str, Value]] | None:
+    out = []
+    for t in terms:
+        source = previous if t.previous else report
+        assert source is not None
+        cid = _expand(source.format, t.path)[i]
+        value = source.cells.get(cid)
+        if value is None:
+            return None
+        vector = len(_expand(source.format, t.path)) > 1
+        label = _term_label(source, cid, t, vector)
+        out.append((label, value * t.sign))
+    return out
+
+
+def _term_label(source: Report, cid: str, term: Term, vector: bool) -> str:
+    spec = source.format.cells[cid]
+    name = _row_name(source.format, cid) if vector else spec.column[-1].label
+    prefix = f"{source.year}年“" if term.previous else ""
+    suffix = "”" if term.previous else ""
+    return f"{'−' if term.sign < 0 else ''}{prefix}{name}{suffix}"
+
+
+def _describe(side: list[tuple[str, Value]], total: Value) -> str:
+    if len(side) == 1:
+        return f"{side[0][0]} {side[0][1]}"
+    parts = " + ".join(f"{label} {abs(v)}" for label, v in side).replace("+ −", "− ")
+    return f"{parts} = {total}"
+
+
+def _locate(rule: Rule, report: Report, i: int) -> Loc | None:
+    """The first cell of this report that the rule reads and that report.yaml spells out."""
+    for t in (*rule.left, *rule.right):
+        if t.previous:
+            continue
+        loc = report.loc(_expand(report.format, t.path)[i])
+        if loc is not None:
+            return loc
+    return report.anchor
+
+
+@cache
+def _expand(fmt: Format, path: str) -> tuple[str, ...]:
+    """A rule term as cell ids: itself, or a matrix row as one cell per column."""
+    if path in fmt.cells:
+        return (path,)
+    table = fmt.tables[path.split(".")[0]]
+    return tuple(f"{path}.{c.key}" for c in table.leaf_columns)
+
+
+def _problem(
+    report: Report, key: str, loc: Loc | None, severity: str, message: str, rule: str
+) -> Problem:
+    loc = loc or report.anchor or Loc(report.path, 1, 1)
+    return Problem(loc.path, loc.line, loc.column, severity, message, rule, key)  # type: ignore[arg-type]

@@ -1,0 +1,324 @@
+"""Strict reading of content files: YAML with positions, and text as UTF-8.
+
+PyYAML's libyaml composer gives every node its line and column; this module turns nodes
+into values by hand instead of letting YAML 1.1 guess, so ``no`` never becomes false,
+``010`` never becomes 8 and a duplicate key is never silently dropped. Each reader method
+records a Problem and returns None rather than raising.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .problems import Problem, Severity
+
+MAX_FILE_BYTES = 2 * 1024 * 1024  # a real report.yaml is ~5 KB; narrative rarely 100 KB
+
+_YAML11_BOOLS = frozenset(
+    [
+        "y",
+        "Y",
+        "yes",
+        "Yes",
+        "YES",
+        "n",
+        "N",
+        "no",
+        "No",
+        "NO",
+        "true",
+        "True",
+        "TRUE",
+        "false",
+        "False",
+        "FALSE",
+        "on",
+        "On",
+        "ON",
+        "off",
+        "Off",
+        "OFF",
+    ]
+)
+_NULLS = frozenset(["", "~", "null", "Null", "NULL"])
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋", "0123456789.-+")
+_COUNT = re.compile(r"0|[1-9][0-9]*")
+_SIGNED = re.compile(r"[+-]?(?:0|[1-9][0-9]*)")
+_MONEY = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+
+
+def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
+    """The file as text: UTF-8 (a BOM is allowed), or a problem naming the file."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            mb = size / 1024 / 1024
+            return None, [_at(display, 1, 1, f"文件过大（{mb:.1f} MB），超过 2 MB 的上限")]
+        data = path.read_bytes()
+    except OSError as e:
+        return None, [_at(display, 1, 1, f"无法读取文件：{e.strerror or e}")]
+    try:
+        return codecs.decode(data, "utf-8-sig"), []
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        msg = "文件不是 UTF-8 编码（可能是 GBK）；请用 UTF-8 重新保存"
+        return None, [_at(display, line, col, msg)]
+
+
+def parse_yaml(text: str, display: str) -> tuple[Node | None, list[Problem]]:
+    """Compose one YAML document into position-carrying nodes."""
+    try:
+        node = yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return None, [_at(display, line, col, _yaml_error_message(e))]
+    except yaml.YAMLError as e:
+        return None, [_at(display, 1, 1, f"YAML 语法错误：{e}")]
+    except RecursionError:
+        return None, [_at(display, 1, 1, "YAML 嵌套层数过深，无法读取")]
+    if node is None:
+        return None, [_at(display, 1, 1, "文件为空")]
+    return node, []
+
+
+def _yaml_error_message(e: yaml.MarkedYAMLError) -> str:
+    problem = f"{e.context or ''} {e.problem or ''}".strip()
+    if "\\t" in problem or "tab" in problem.lower():
+        return "YAML 缩进或数值中有制表符（Tab）；请改用空格"
+    if "expected a single document" in problem:
+        return "文件中有多个 YAML 文档（“---”）；一个文件只能写一份"
+    if "found duplicate anchor" in problem or "found undefined alias" in problem:
+        return "不支持 YAML 锚点与别名（& 与 *）"
+    return f"YAML 语法错误：{problem}"
+
+
+def _at(path: str, line: int, col: int, message: str, severity: Severity = "error") -> Problem:
+    return Problem(path, line, col, severity, message)
+
+
+def node_type_name(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "映射（键: 值）"
+    if isinstance(node, SequenceNode):
+        return "列表"
+    return f"“{node.value}”"
+
+
+class Reader:
+    """Reads values out of one file's nodes, collecting problems as it goes."""
+
+    def __init__(self, display: str) -> None:
+        self.path = display
+        self.problems: list[Problem] = []
+        self._seen: set[int] = set()
+
+    # -- problems ------------------------------------------------------------------------
+
+    def error(self, node: Node | None, message: str, rule: str = "", key: str = "") -> None:
+        self.report(node, message, "error", rule, key)
+
+    def report(
+        self, node: Node | None, message: str, severity: Severity, rule: str = "", key: str = ""
+    ) -> None:
+        line, col = position(node)
+        self.problems.append(Problem(self.path, line, col, severity, message, rule, key))
+
+    # -- structure -----------------------------------------------------------------------
+
+    def mapping(
+        self,
+        node: Node,
+        what: str,
+        allowed: Iterable[str],
+        required: Iterable[str] = (),
+        key: str = "",
+    ) -> dict[str, tuple[ScalarNode, Node]] | None:
+        """A mapping's entries; duplicate, unknown and missing keys are problems."""
+        if not self._visit(node):
+            return None
+        if not isinstance(node, MappingNode):
+            self.error(node, f"{what}应为映射（键: 值），实为{node_type_name(node)}", key=key)
+            return None
+        allowed = list(allowed)
+        out: dict[str, tuple[ScalarNode, Node]] = {}
+        for k, v in node.value:
+            if not isinstance(k, ScalarNode):
+                self.error(k, f"{what}中的键必须是文字，不能是{node_type_name(k)}", key=key)
+                continue
+            name = k.value
+            if name in out:
+                first = out[name][0].start_mark.line + 1
+                msg = f"重复的键“{name}”（第 {first} 行已有）；YAML 会静默丢弃其中一个，请删去一处"
+                self.error(k, msg, key=_join(key, name))
+                continue
+            if name not in allowed:
+                self.error(k, f"{what}中有未知的键“{name}”{suggest(name, allowed)}", key=key)
+                continue
+            out[name] = (k, v)
+        for name in required:
+            if name not in out:
+                self.error(node, f"{what}缺少“{name}”", key=_join(key, name))
+        return out
+
+    def sequence(
+        self, node: Node, what: str, lengths: tuple[int, ...], key: str
+    ) -> list[Node] | None:
+        if not self._visit(node):
+            return None
+        if not isinstance(node, SequenceNode):
+            expected = "或".join(str(n) for n in lengths)
+            msg = f"{what}应为 {expected} 个数的列表，实为{node_type_name(node)}"
+            self.error(node, msg, key=key)
+            return None
+        if len(node.value) not in lengths:
+            expected = "或".join(str(n) for n in lengths)
+            self.error(node, f"{what}应有 {expected} 个数，实有 {len(node.value)} 个", key=key)
+            return None
+        return list(node.value)
+
+    def _visit(self, node: Node) -> bool:
+        """False for a node reached a second time: an alias (*x) of an anchored node."""
+        if id(node) in self._seen:
+            self.error(node, "不支持 YAML 锚点与别名（& 与 *）；请把数据完整写出")
+            return False
+        self._seen.add(id(node))
+        return True
+
+    # -- scalars -------------------------------------------------------------------------
+
+    def _scalar(self, node: Node, what: str, key: str) -> ScalarNode | None:
+        if not self._visit(node):
+            return None
+        if not isinstance(node, ScalarNode):
+            self.error(node, f"{what}应为一个值，实为{node_type_name(node)}", "V5", key)
+            return None
+        return node
+
+    def number(self, node: Node, what: str, vtype: str, key: str) -> int | Decimal | None:
+        """A count (≥ 0 integer), signed integer or money (≥ 0 decimal), strictly."""
+        s = self._scalar(node, what, key)
+        if s is None:
+            return None
+        text = s.value
+        kind = {"count": "非负整数", "signed": "整数", "money": "非负数（金额）"}[vtype]
+        problem = _number_problem(s, text, kind, vtype)
+        if problem:
+            rule = "V6" if problem.startswith("为空") else "V5"
+            self.error(s, f"{what}{problem}", rule, key)
+            return None
+        return Decimal(text) if vtype == "money" else int(text)
+
+    def text(self, node: Node, what: str, key: str, required: bool = True) -> str | None:
+        """The text exactly as written (a plain ``no`` stays the two letters n, o)."""
+        s = self._scalar(node, what, key)
+        if s is None:
+            return None
+        value = s.value.strip()
+        if not value or (s.style == "" and value in _NULLS):
+            if required:
+                self.error(s, f"{what}不能为空", key=key)
+            return None
+        return value
+
+    def year(self, node: Node, what: str, key: str) -> int | None:
+        s = self._scalar(node, what, key)
+        if s is None:
+            return None
+        if s.style == "" and re.fullmatch(r"\d{4}", s.value):
+            return int(s.value)
+        self.error(s, f"{what}应为四位数字的年份（如 2021），实为“{s.value}”", key=key)
+        return None
+
+    def date(self, node: Node, what: str, key: str) -> dt.date | None:
+        s = self._scalar(node, what, key)
+        if s is None:
+            return None
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", s.value):
+                raise ValueError
+            return dt.date.fromisoformat(s.value)
+        except ValueError:
+            self.error(s, f"{what}应为日期，写作 2022-01-20，实为“{s.value}”", key=key)
+            return None
+
+    def integer(self, node: Node, what: str, key: str) -> int | None:
+        s = self._scalar(node, what, key)
+        if s is None:
+            return None
+        if s.style == "" and _SIGNED.fullmatch(s.value):
+            return int(s.value)
+        self.error(s, f"{what}应为整数，实为“{s.value}”", key=key)
+        return None
+
+
+def _number_problem(s: ScalarNode, text: str, kind: str, vtype: str) -> str:
+    """Why ``text`` is not a valid number of this type, in Chinese; empty if it is."""
+    if s.style in ('"', "'"):
+        if text.strip() in _NULLS:
+            return "为空：空白单元格请填 0"
+        if re.fullmatch(r"\s*[+-]?[0-9０-９][0-9０-９.,_]*\s*", text):
+            return f"的数字不能加引号：请写 {text.strip()}，不要写“{text}”"
+        return f"应为{kind}，实为“{text}”"
+    if s.style in ("|", ">"):
+        return f"应为{kind}，实为多行文字"
+    if text in _NULLS:
+        return "为空：空白单元格请填 0"
+    if text in _YAML11_BOOLS:
+        return f"应为{kind}，实为“{text}”（YAML 会把它读作真/假值）；零请写 0"
+    if text != text.translate(_FULLWIDTH):
+        return f"含全角字符“{text}”；请改用半角数字 {text.translate(_FULLWIDTH)}"
+    if re.fullmatch(r"[+-]?0[xXoObB][0-9a-fA-F_]+", text):
+        return f"应为十进制{kind}，“{text}”是十六进制、八进制或二进制写法"
+    if "_" in text and re.fullmatch(r"[+-]?[0-9_.]+", text):
+        fixed = text.replace("_", "")
+        return f"不能用下划线分隔数字：“{text}”请写作 {fixed}（YAML 1.1 会把它读作 {fixed}）"
+    if "," in text and re.fullmatch(r"[+-]?[0-9,.]+", text):
+        return f"不能用千位分隔符：“{text}”请写作 {text.replace(',', '')}"
+    if re.fullmatch(r"[+-]?0[0-9]+(?:\.[0-9]*)?", text) and "." not in text:
+        value = text.lstrip("+-").lstrip("0") or "0"
+        return f"不能有前导零：“{text}”请写作 {value}（YAML 1.1 会把 010 读作八进制数 8）"
+    if _DATE.fullmatch(text):
+        return f"应为{kind}，实为日期“{text}”"
+    if re.fullmatch(r"[+-]?[0-9]+(?::[0-5]?[0-9])+", text):
+        return f"应为{kind}，“{text}”会被 YAML 1.1 读作六十进制数"
+    if vtype == "signed":
+        return "" if _SIGNED.fullmatch(text) else f"应为{kind}，实为“{text}”"
+    if re.fullmatch(r"-(?:0|[1-9][0-9]*)(?:\.[0-9]+)?", text):
+        return f"不能为负数：{text}"
+    if vtype == "count":
+        if _COUNT.fullmatch(text):
+            return ""
+        if _MONEY.fullmatch(text):
+            return f"应为{kind}，实为小数 {text}"
+        return f"应为{kind}，实为“{text}”"
+    return "" if _MONEY.fullmatch(text) else f"应为{kind}，实为“{text}”"
+
+
+def position(node: Node | None) -> tuple[int, int]:
+    if node is None:
+        return 1, 1
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def suggest(name: str, allowed: list[str]) -> str:
+    """A "did you mean" hint, or the list of allowed keys when nothing is close."""
+    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+    if close:
+        return f"；是否想写“{close[0]}”？"
+    return "；可用的键：" + "、".join(allowed)
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name

@@ -1,0 +1,55 @@
+"""Shared helpers: run the real CLI and make content trees from the fixtures."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PORTAL = FIXTURES / "portal"
+REAL = ROOT.parent / "shared" / "real-reports"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.out.splitlines()
+
+
+def nianbao(*args: str | Path) -> Run:
+    """Run the CLI in-process, as `nianbao ARGS` would, capturing its output."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as e:  # argparse exits on misuse
+            code = int(e.code or 0)
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def portal(tmp_path: Path) -> Path:
+    """A writable copy of the valid fixture portal (two agencies, 2019–2022)."""
+    dest = tmp_path / "content"
+    shutil.copytree(PORTAL, dest)
+    return dest
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace text in a content file; fails loudly if the text is not there."""
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), "utf-8")
