@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .build import check
+from .build import build, check
 from .problems import summary_line, to_json
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -56,8 +56,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     if args.command == "check":
         return _check(content, args.content, args.strict, args.format)
+    if args.command == "build":
+        return _build(content, args)
     print(f"nianbao: 错误: 命令 {args.command} 尚未实现", file=sys.stderr)
     return EXIT_USAGE
+
+
+def _build(content: Path, args: argparse.Namespace) -> int:
+    result = build(content, Path(args.templates), Path(args.out), args.content)
+    for p in result.checked.problems:
+        print(p.format())
+    if not result.written:
+        print(summary_line(result.checked.problems, result.checked.report_count))
+        print("有错误，未生成网站（原有网站保持不变）。")
+        return EXIT_PROBLEMS
+    reports = result.checked.report_count
+    print(
+        f"已生成 {result.pages} 个文件（{reports} 份年报），"
+        f"用时 {result.seconds:.2f} 秒 → {args.out.rstrip('/')}/"
+    )
+    return EXIT_OK
 
 
 def _check(content: Path, shown: str, strict: bool, fmt: str) -> int:

@@ -1,0 +1,143 @@
+"""Key figures of a report and their comparison across years, read from the formats.
+
+A figure compares across a format change only when both formats define it on the same
+basis (table 三 and 四 rows do; most of table 二 changed meaning in 2021).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from .formats import KeyFigure
+from .model import Report, Value
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    value: Value | None
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    previous: Value | None
+    current: Value | None
+    comparable: bool
+
+    @property
+    def delta(self) -> Value | None:
+        if not self.comparable or self.previous is None or self.current is None:
+            return None
+        return self.current - self.previous
+
+    @property
+    def delta_text(self) -> str:
+        d = self.delta
+        if d is None:
+            return "—"
+        return f"+{d}" if d > 0 else str(d).replace("-", "−")
+
+    @property
+    def percent_text(self) -> str:
+        d = self.delta
+        if d is None or not self.previous:
+            return "—"
+        pct = (Decimal(d) * 100 / Decimal(self.previous)).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+        sign = "+" if pct > 0 else ""
+        return f"{sign}{pct}%".replace("-", "−")
+
+
+def figures(report: Report) -> list[Figure]:
+    return [Figure(k.key, k.label, report.cells.get(k.of)) for k in report.format.key_figures]
+
+
+def figure(report: Report, key: str) -> Value | None:
+    spec = next((k for k in report.format.key_figures if k.key == key), None)
+    return report.cells.get(spec.of) if spec else None
+
+
+def _spec(report: Report, key: str) -> KeyFigure | None:
+    return next((k for k in report.format.key_figures if k.key == key), None)
+
+
+def compare(current: Report, previous: Report) -> list[Change]:
+    """Each key figure of this year beside last year's, where the two mean the same."""
+    out = []
+    for spec in current.format.key_figures:
+        old = _spec(previous, spec.key)
+        comparable = old is not None and old.basis == spec.basis
+        out.append(
+            Change(
+                label=spec.label,
+                previous=previous.cells.get(old.of) if old and comparable else None,
+                current=current.cells.get(spec.of),
+                comparable=comparable,
+            )
+        )
+    return out
+
+
+# Figures shown in the multi-report tables (agency and year pages): table 三 and 四 totals,
+# which mean the same in both formats.
+SUMMARY_KEYS = (
+    "received",
+    "carried_over",
+    "disclosed",
+    "partly_disclosed",
+    "total",
+    "carried_forward",
+    "review",
+    "litigation_direct",
+    "litigation_after_review",
+)
+
+
+def summary_labels(report: Report) -> list[str]:
+    return [s.label for key in SUMMARY_KEYS if (s := _spec(report, key))]
+
+
+def summary(report: Report) -> list[Value | None]:
+    return [figure(report, key) for key in SUMMARY_KEYS]
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    unit: str
+    bars: tuple[Bar, ...]
+    width: int
+    height: int
+    baseline: int
+
+    @property
+    def description(self) -> str:
+        return "；".join(f"{b.label} {b.value} {self.unit}" for b in self.bars) + "。"
+
+
+def bar_chart(title: str, unit: str, points: list[tuple[str, int]]) -> Chart:
+    """A plain bar chart laid out in whole pixels (deterministic SVG, no script)."""
+    bar_w, gap, top, bottom, left = 48, 24, 24, 28, 8
+    plot_h = 160
+    biggest = max((v for _, v in points), default=0) or 1
+    bars = []
+    for i, (label, value) in enumerate(points):
+        h = round(plot_h * value / biggest)
+        x = left + i * (bar_w + gap)
+        bars.append(Bar(label, value, x, top + plot_h - h, bar_w, h))
+    width = left * 2 + max(len(points), 1) * (bar_w + gap)
+    return Chart(title, unit, tuple(bars), width, top + plot_h + bottom, top + plot_h)

@@ -1,0 +1,261 @@
+"""The standard tables as grids of cells, built from the format description.
+
+A grid is what the national template prints: header rows with merged cells, caption rows,
+group rows, then data rows. Every data cell names its headers by id (``headers``), so a
+screen reader announces 三、（三）1.属于国家秘密 · 总计 however the merged cells fall. The
+grid's shape depends only on the format, so it is built once per format and table; a
+report only supplies the values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+from .formats import Format, Node, Table, leaf_paths
+from .model import Report, Value
+
+
+@dataclass(frozen=True)
+class Cell:
+    header: bool  # <th> or <td>
+    text: str = ""
+    id: str = ""
+    colspan: int = 1
+    rowspan: int = 1
+    scope: str = ""  # col, colgroup, row, rowgroup (th only)
+    headers: str = ""  # space-separated ids (td, and th under a corner)
+    cell: str = ""  # the cell id whose value goes here (td only)
+    css: str = ""
+
+
+@dataclass(frozen=True)
+class Grid:
+    key: str  # table key: active, requests, appeals
+    number: str  # 二 三 四
+    caption: str
+    head: tuple[tuple[Cell, ...], ...]
+    body: tuple[tuple[Cell, ...], ...]
+    label_columns: int
+    data_columns: int
+
+
+@cache
+def grids(fmt: Format) -> tuple[Grid, ...]:
+    """The grid of every table of a format, in section order."""
+    out = []
+    for section in fmt.sections:
+        if section.table:
+            table = fmt.tables[section.table]
+            caption = section.heading.split("、", 1)[1]
+            build = {"blocks": _blocks, "matrix": _matrix, "groups": _groups}[table.layout]
+            out.append(build(table, caption))
+    return tuple(out)
+
+
+def _column_head(
+    table: Table, columns: tuple[Node, ...], depth: int, prefix: str = ""
+) -> tuple[list[list[Cell]], dict[str, list[str]]]:
+    """Header rows for a column tree, and for each leaf the ids of the headers above it."""
+    rows: list[list[Cell]] = [[] for _ in range(depth)]
+    above: dict[str, list[str]] = {}
+
+    def walk(nodes: tuple[Node, ...], level: int, parents: list[str], trail: str) -> None:
+        for i, n in enumerate(nodes):
+            name = f"{trail}{n.key or i}"
+            cid = f"t-{table.key}-c{prefix}-{name}"
+            if n.children:
+                rows[level].append(
+                    Cell(True, n.label, cid, colspan=len(n.leaves), scope="colgroup")
+                )
+                walk(n.children, level + 1, [*parents, cid], name + "-")
+            else:
+                rows[level].append(
+                    Cell(True, n.label, cid, rowspan=depth - level, scope="col", css="col")
+                )
+                above[name] = [*parents, cid]
+
+    walk(columns, 0, [], "")
+    return rows, above
+
+
+def _leaf_names(columns: tuple[Node, ...]) -> list[str]:
+    names = []
+    for path in leaf_paths(columns):
+        names.append("-".join(n.key or str(i) for i, n in enumerate(path)))
+    return names
+
+
+def _matrix(table: Table, caption: str) -> Grid:
+    """Table 三: a corner note, a three-level column head, a three-level row head."""
+    col_depth = max(c.depth for c in table.columns)
+    label_cols = max(r.depth for r in table.rows)
+    head, above = _column_head(table, table.columns, col_depth)
+    corner_id = f"t-{table.key}-corner"
+    corner = Cell(
+        True,
+        table.corner,
+        corner_id,
+        colspan=label_cols,
+        rowspan=col_depth,
+        scope="colgroup",
+        css="corner",
+    )
+    head[0].insert(0, corner)
+    leaves = table.leaf_columns
+    names = _stable_leaf_names(table.columns)
+    body: list[tuple[Cell, ...]] = []
+    for path in leaf_paths(table.rows):
+        cells: list[Cell] = []
+        row_ids: list[str] = []
+        for level, node in enumerate(path):
+            rid = f"t-{table.key}-r-" + "-".join(n.key or "" for n in path[: level + 1])
+            row_ids.append(rid)
+            if node.children:
+                first_leaf = leaf_paths((node,))[0]
+                if first_leaf == (node, *path[level + 1 :]):
+                    cells.append(
+                        Cell(
+                            True,
+                            node.label,
+                            rid,
+                            rowspan=len(node.leaves),
+                            scope="rowgroup",
+                            headers=corner_id,
+                            css="group",
+                        )
+                    )
+            else:
+                cells.append(
+                    Cell(
+                        True,
+                        node.label,
+                        rid,
+                        colspan=label_cols - level,
+                        scope="row",
+                        headers=corner_id,
+                        css=f"label level{level + 1}",
+                    )
+                )
+        row_key = ".".join(n.key or "" for n in path)
+        for leaf, name in zip(leaves, names, strict=True):
+            headers = " ".join([*above[name], *row_ids])
+            cells.append(
+                Cell(False, headers=headers, cell=f"{table.key}.{row_key}.{leaf.key}", css="num")
+            )
+        body.append(tuple(cells))
+    return Grid(
+        table.key,
+        table.number,
+        caption,
+        tuple(tuple(r) for r in head),
+        tuple(body),
+        label_cols,
+        len(leaves),
+    )
+
+
+def _stable_leaf_names(columns: tuple[Node, ...]) -> list[str]:
+    """Leaf names as ``_column_head`` builds them (keys, or positions for unkeyed groups)."""
+    names: list[str] = []
+
+    def walk(nodes: tuple[Node, ...], trail: str) -> None:
+        for i, n in enumerate(nodes):
+            name = f"{trail}{n.key or i}"
+            if n.children:
+                walk(n.children, name + "-")
+            else:
+                names.append(name)
+
+    walk(columns, "")
+    return names
+
+
+def _groups(table: Table, caption: str) -> Grid:
+    """Table 四: a three-level column head over one row of data and no row head."""
+    depth = max(c.depth for c in table.columns)
+    head, above = _column_head(table, table.columns, depth)
+    names = _stable_leaf_names(table.columns)
+    cells = []
+    for path, name in zip(leaf_paths(table.columns), names, strict=True):
+        group = next(n for n in reversed(path[:-1]) if n.key)
+        cells.append(
+            Cell(
+                False,
+                headers=" ".join(above[name]),
+                cell=f"{table.key}.{group.key}.{path[-1].key}",
+                css="num",
+            )
+        )
+    return Grid(
+        table.key,
+        table.number,
+        caption,
+        tuple(tuple(r) for r in head),
+        (tuple(cells),),
+        0,
+        len(cells),
+    )
+
+
+def _blocks(table: Table, caption: str) -> Grid:
+    """Table 二: blocks, each with a caption row, a head row and its rows."""
+    body: list[tuple[Cell, ...]] = []
+    width = table.width
+    for b_index, block in enumerate(table.blocks):
+        cap_id = f"t-{table.key}-b{b_index}"
+        body.append(
+            (Cell(True, block.caption, cap_id, colspan=width + 1, scope="colgroup", css="block"),)
+        )
+        corner_id = f"{cap_id}-corner"
+        head = [Cell(True, table.corner, corner_id, scope="col", headers=cap_id, css="corner")]
+        col_ids = []
+        for c_index, col in enumerate(block.columns):
+            col_id = f"{cap_id}-c{c_index}"
+            col_ids.append(col_id)
+            span = width if block.scalar else 1
+            head.append(
+                Cell(True, col.label, col_id, colspan=span, scope="col", headers=cap_id, css="col")
+            )
+        body.append(tuple(head))
+        for row in block.rows:
+            row_id = f"{cap_id}-r-{row.key}"
+            cells = [
+                Cell(
+                    True,
+                    row.label,
+                    row_id,
+                    scope="row",
+                    headers=f"{cap_id} {corner_id}",
+                    css="label",
+                )
+            ]
+            for col, col_id in zip(block.columns, col_ids, strict=True):
+                cid = (
+                    f"{table.key}.{row.key}" if block.scalar else f"{table.key}.{row.key}.{col.key}"
+                )
+                cells.append(
+                    Cell(
+                        False,
+                        headers=f"{cap_id} {col_id} {row_id}",
+                        cell=cid,
+                        colspan=width if block.scalar else 1,
+                        css="num",
+                    )
+                )
+            body.append(tuple(cells))
+    return Grid(table.key, table.number, caption, (), tuple(body), 1, width)
+
+
+def display(value: Value | None, unit: str | None = None) -> str:
+    """A value as the report printed it: integers plainly, money exactly as written."""
+    if value is None:
+        return "—"
+    text = format(value, "f") if isinstance(value, Decimal) else str(value)
+    return f"{text}{unit}" if unit else text
+
+
+def values(report: Report) -> dict[str, str]:
+    """Every cell of a report, as display text."""
+    return {k: display(v, report.units.get(k)) for k, v in report.cells.items()}

@@ -1,0 +1,69 @@
+"""`nianbao build`: what it writes, when it refuses, and that it is deterministic."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from conftest import PORTAL, ROOT, edit, nianbao
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_builds_every_page_type(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    run = nianbao("build", "--content", PORTAL, "--out", out)
+    assert run.code == 0, run.out
+    assert run.lines[-1].startswith("已生成 15 个文件（5 份年报），用时 ")
+    assert sorted(tree(out)) == [
+        "2019/index.html",
+        "2020/index.html",
+        "2021/index.html",
+        "2022/index.html",
+        "404.html",
+        "assets/style.css",
+        "demo-bureau/2019/index.html",
+        "demo-bureau/2020/index.html",
+        "demo-bureau/2021/index.html",
+        "demo-bureau/2022/index.html",
+        "demo-bureau/index.html",
+        "index.html",
+        "sitemap.xml",
+        "town-a/2022/index.html",
+        "town-a/index.html",
+    ]
+
+
+def test_same_input_gives_byte_identical_output(tmp_path: Path) -> None:
+    nianbao("build", "--content", PORTAL, "--out", tmp_path / "a")
+    nianbao("build", "--content", PORTAL, "--out", tmp_path / "b")
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+
+
+def test_errors_refuse_to_write_and_keep_the_old_site(portal: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert nianbao("build", "--content", portal, "--out", out).code == 0
+    before = tree(out)
+    edit(portal / "town-a/2022/report.yaml", "licensing: 5", "licensing: no")
+    run = nianbao("build", "--content", portal, "--out", out)
+    assert run.code == 1
+    assert run.lines[0].endswith(
+        "town-a/2022/report.yaml:6:14: 错误: 表二 第二十条第（五）项 行政许可 / 本年处理决定数量 "
+        "应为非负整数，实为“no”（YAML 会把它读作真/假值）；零请写 0 [V5]"
+    )
+    assert run.lines[-1] == "有错误，未生成网站（原有网站保持不变）。"
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
+
+
+def test_example_site_builds_from_project_root(tmp_path: Path) -> None:
+    run = nianbao("build", "--content", ROOT / "content", "--out", tmp_path / "site")
+    assert run.code == 0, run.out
+    page = (tmp_path / "site/shanggao-kjj/2021/index.html").read_text("utf-8")
+    assert "<h1>上高县科学技术局2021年政府信息公开工作年度报告</h1>" in page
