@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .figures import summarize
 from .load import load_site
 from .model import Site
 from .problems import Problem, sort_problems
@@ -42,6 +43,8 @@ def check(content: Path, shown: str | None = None) -> Checked:
     loaded = load_site(content, shown)
     problems = list(loaded.problems)
     if loaded.site is not None:
+        for agency in loaded.site.agencies.values():
+            agency.summaries = {y: summarize(r) for y, r in agency.reports.items()}
         problems.extend(validate(loaded.site))
     return Checked(loaded.site, sort_problems(problems))
 

@@ -9,26 +9,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .formats import KeyFigure
-from .model import Report, Value
+from .formats import Format, all_formats
+from .model import Report, Summary
 
 
-@dataclass(frozen=True)
-class Figure:
-    key: str
-    label: str
-    value: Value | None
+def summarize(report: Report) -> Summary:
+    figures = tuple((k.key, _int(report.cells.get(k.of))) for k in report.format.key_figures)
+    return Summary(report.agency, report.year, report.format.id, figures)
+
+
+def _int(value: object) -> int | None:
+    return int(value) if value is not None else None  # type: ignore[call-overload]
 
 
 @dataclass(frozen=True)
 class Change:
     label: str
-    previous: Value | None
-    current: Value | None
+    previous: int | None
+    current: int | None
     comparable: bool
 
     @property
-    def delta(self) -> Value | None:
+    def delta(self) -> int | None:
         if not self.comparable or self.previous is None or self.current is None:
             return None
         return self.current - self.previous
@@ -52,37 +54,25 @@ class Change:
         return f"{sign}{pct}%".replace("-", "−")
 
 
-def figures(report: Report) -> list[Figure]:
-    return [Figure(k.key, k.label, report.cells.get(k.of)) for k in report.format.key_figures]
-
-
-def figure(report: Report, key: str) -> Value | None:
-    spec = next((k for k in report.format.key_figures if k.key == key), None)
-    return report.cells.get(spec.of) if spec else None
-
-
-def _spec(report: Report, key: str) -> KeyFigure | None:
-    return next((k for k in report.format.key_figures if k.key == key), None)
-
-
-def compare(current: Report, previous: Report) -> list[Change]:
+def compare(current: Summary, previous: Summary) -> list[Change]:
     """Each key figure of this year beside last year's, where the two mean the same."""
+    fmt, old_fmt = all_formats()[current.format], all_formats()[previous.format]
+    old_basis = {k.key: k.basis for k in old_fmt.key_figures}
     out = []
-    for spec in current.format.key_figures:
-        old = _spec(previous, spec.key)
-        comparable = old is not None and old.basis == spec.basis
+    for spec in fmt.key_figures:
+        comparable = old_basis.get(spec.key) == spec.basis
         out.append(
             Change(
                 label=spec.label,
-                previous=previous.cells.get(old.of) if old and comparable else None,
-                current=current.cells.get(spec.of),
+                previous=previous.get(spec.key) if comparable else None,
+                current=current.get(spec.key),
                 comparable=comparable,
             )
         )
     return out
 
 
-# Figures shown in the multi-report tables (agency and year pages): table 三 and 四 totals,
+# Figures of the multi-report tables (agency and year pages): table 三 and 四 totals,
 # which mean the same in both formats.
 SUMMARY_KEYS = (
     "received",
@@ -97,12 +87,13 @@ SUMMARY_KEYS = (
 )
 
 
-def summary_labels(report: Report) -> list[str]:
-    return [s.label for key in SUMMARY_KEYS if (s := _spec(report, key))]
+def summary_labels(fmt: Format) -> list[str]:
+    labels = {k.key: k.label for k in fmt.key_figures}
+    return [labels[key] for key in SUMMARY_KEYS]
 
 
-def summary(report: Report) -> list[Value | None]:
-    return [figure(report, key) for key in SUMMARY_KEYS]
+def summary_values(s: Summary) -> list[int | None]:
+    return [s.get(key) for key in SUMMARY_KEYS]
 
 
 @dataclass(frozen=True)

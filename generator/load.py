@@ -337,7 +337,7 @@ def _read_tables(
     return best
 
 
-Tables = tuple[dict[str, Value], dict[str, Loc], dict[str, str]]
+Tables = tuple[dict[str, Value], dict[str, tuple[int, int]], dict[str, str]]
 
 
 def _read_tables_as(
@@ -357,11 +357,11 @@ def _read_table(r: Reader, node: Node, table: Table, fmt: Format, out: Tables) -
     what = f"表{table.number} {table.key} "
 
     def put(cid: str, value_node: Node, vtype: str) -> None:
-        value = r.number(value_node, fmt.cells[cid].name + " ", vtype, cid)
+        value = r.number(value_node, lambda: fmt.cells[cid].name + " ", vtype, cid)
         if value is not None:
             cells[cid] = value
-            line, col = position(value_node)
-            locs[cid] = Loc(r.path, line, col)
+            mark = value_node.start_mark
+            locs[cid] = (mark.line + 1, mark.column + 1)
 
     if table.layout == "blocks":
         rows = {row.key: (b, row) for b in table.blocks for row in b.rows}

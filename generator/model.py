@@ -56,7 +56,7 @@ class Report:
     format: Format
     path: str  # report.yaml as shown to the user
     cells: dict[str, Value]  # every cell: the given ones and the computed totals
-    locs: dict[str, Loc]  # only the cells written in report.yaml
+    locs: dict[str, tuple[int, int]]  # (line, column) of the cells written in report.yaml
     units: dict[str, str] = field(default_factory=dict)  # e.g. procurement amount: 万元
     published: dt.date | None = None
     carry_over_note: str | None = None
@@ -65,7 +65,25 @@ class Report:
     anchor: Loc | None = None  # the top of report.yaml, for problems about the whole report
 
     def loc(self, cell: str) -> Loc | None:
-        return self.locs.get(cell)
+        pos = self.locs.get(cell)
+        return Loc(self.path, *pos) if pos else None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What pages other than a report's own need of it: its key figures.
+
+    Agency, year and home pages, and the next year's comparison, read summaries, so an
+    incremental build can render them without loading every report again.
+    """
+
+    agency: str
+    year: int
+    format: str  # format id
+    figures: tuple[tuple[str, int | None], ...]  # (key figure, value), in format order
+
+    def get(self, key: str) -> int | None:
+        return next((v for k, v in self.figures if k == key), None)
 
 
 @dataclass
@@ -78,11 +96,12 @@ class Agency:
     group: str | None = None
     order: int | None = None
     contact: dict[str, str] = field(default_factory=dict)
-    reports: dict[int, Report] = field(default_factory=dict)
+    reports: dict[int, Report] = field(default_factory=dict)  # the reports loaded this run
+    summaries: dict[int, Summary] = field(default_factory=dict)  # every year's, always
 
     @property
     def years(self) -> list[int]:
-        return sorted(self.reports)
+        return sorted(self.summaries)
 
     @property
     def sort_key(self) -> tuple[int, str, str]:
@@ -102,8 +121,10 @@ class Site:
     def reports(self) -> list[Report]:
         return [r for a in self.agencies.values() for r in a.reports.values()]
 
-    def previous(self, report: Report) -> Report | None:
-        return self.agencies[report.agency].reports.get(report.year - 1)
+    @property
+    def years(self) -> list[int]:
+        """Every report year, newest first."""
+        return sorted({y for a in self.agencies.values() for y in a.summaries}, reverse=True)
 
-    def next(self, report: Report) -> Report | None:
-        return self.agencies[report.agency].reports.get(report.year + 1)
+    def summary(self, agency: str, year: int) -> Summary | None:
+        return self.agencies[agency].summaries.get(year)

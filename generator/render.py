@@ -15,12 +15,21 @@ from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from .figures import Change, Chart, bar_chart, compare, figures, summary, summary_labels
+from .figures import (
+    Change,
+    Chart,
+    bar_chart,
+    compare,
+    summarize,
+    summary_labels,
+    summary_values,
+)
+from .formats import Format, all_formats
 from .markdown import render_markdown
-from .model import AGENCY_KINDS, Agency, Report, Site, Value
-from .tables import Grid, display, grids, values
+from .model import AGENCY_KINDS, Agency, Report, Site, Summary
+from .tables import Grid, display, grids
 
 THEME = Path(str(resources.files("generator") / "theme"))
 
@@ -62,12 +71,12 @@ class Page:
 class ReportPage(Page):
     report: Report | None = None
     agency: Agency | None = None
-    tables: tuple[Grid, ...] = ()
-    values: dict[str, str] = field(default_factory=dict)
+    tables: dict[str, Markup] = field(default_factory=dict)  # table key → rendered table
     narratives: dict[str, Markup] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
-    previous: Report | None = None
-    next: Report | None = None
+    previous: Summary | None = None
+    next: Summary | None = None
+    previous_format: Format | None = None
 
 
 @dataclass
@@ -79,7 +88,7 @@ class AgencyRow:
 @dataclass
 class AgencyPage(Page):
     agency: Agency | None = None
-    reports: list[Report] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
     rows: list[AgencyRow] = field(default_factory=list)
     chart: Chart | None = None
 
@@ -132,7 +141,7 @@ def report_title(agency: Agency, year: int) -> str:
 
 def render_site(site: Site, templates: Path | None) -> list[Output]:
     env = environment(templates)
-    pages = list(pages_of(site))
+    pages = list(pages_of(site, TableRenderer(env)))
     out = [Output(p.path, _render(env, p)) for p in pages]
     out.append(Output("404.html", _render(env, _not_found(site))))
     out.extend(_assets(templates))
@@ -151,14 +160,14 @@ def _render(env: jinja2.Environment, page: Page) -> bytes:
     return env.get_template(name).render(page=page, site=page.site).encode("utf-8")
 
 
-def pages_of(site: Site) -> Iterator[Page]:
+def pages_of(site: Site, tables: TableRenderer) -> Iterator[Page]:
     agencies = sorted(site.agencies.values(), key=lambda a: a.sort_key)
     yield home_page(site, agencies)
     for agency in agencies:
         yield agency_page(site, agency)
         for year in agency.years:
-            yield report_page(site, agency, agency.reports[year])
-    for year in sorted({r.year for r in site.reports}, reverse=True):
+            yield report_page(site, agency, agency.reports[year], tables)
+    for year in site.years:
         yield year_page(site, year, agencies)
 
 
@@ -166,75 +175,108 @@ def home_page(site: Site, agencies: list[Agency]) -> HomePage:
     groups: dict[str, list[Agency]] = {}
     for a in agencies:
         groups.setdefault(a.group or "其他机构", []).append(a)
-    years = sorted({r.year for r in site.reports}, reverse=True)
     return HomePage(
         site,
         "index.html",
         site.title,
         groups=[Group(name, members) for name, members in groups.items()],
-        years=years,
+        years=site.years,
     )
 
 
-def report_page(site: Site, agency: Agency, report: Report) -> ReportPage:
-    previous = site.previous(report)
-    title = report_title(agency, report.year)
+class TableRenderer:
+    """The standard tables of a format, rendered once by the ``_table.html`` macro with a
+    marker in every value slot, then filled per report by joining strings: a report page
+    renders its 200 cells without 200 macro calls."""
+
+    MARK = "\x00"
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self._macro = env.get_template("_table.html").module.standard_table  # type: ignore[attr-defined]
+        self._compiled: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+
+    def _pieces(self, fmt: Format, grid: Grid) -> tuple[list[str], list[str]]:
+        """The table's markup cut at each value slot, and the cell id of each slot."""
+        key = (fmt.id, grid.key)
+        if key not in self._compiled:
+            pieces = str(self._macro(grid, _Slots(self.MARK))).split(self.MARK)
+            self._compiled[key] = (pieces[0::2], pieces[1::2])
+        return self._compiled[key]
+
+    def render(self, report: Report) -> dict[str, Markup]:
+        cells, units = report.cells, report.units
+        out = {}
+        for grid in grids(report.format):
+            markup, slots = self._pieces(report.format, grid)
+            parts = [markup[0]]
+            for cid, after in zip(slots, markup[1:], strict=True):
+                v = cells.get(cid)
+                # integers need no escaping; anything else goes through escape()
+                parts.append(str(v) if type(v) is int else escape(display(v, units.get(cid))))
+                parts.append(after)
+            out[grid.key] = Markup("".join(parts))
+        return out
+
+
+class _Slots(dict[str, str]):
+    """Stands in for a report's values while a table is compiled: each slot names its cell."""
+
+    def __init__(self, mark: str) -> None:
+        super().__init__()
+        self.mark = mark
+
+    def __getitem__(self, key: str) -> str:
+        return f"{self.mark}{key}{self.mark}"
+
+
+def report_page(site: Site, agency: Agency, report: Report, tables: TableRenderer) -> ReportPage:
+    previous = agency.summaries.get(report.year - 1)
     return ReportPage(
         site,
         f"{agency.slug}/{report.year}/index.html",
-        title,
+        report_title(agency, report.year),
         breadcrumbs=[(agency.name, f"{agency.slug}/"), (f"{report.year}年", "")],
         report=report,
         agency=agency,
-        tables=grids(report.format),
-        values=values(report),
+        tables=tables.render(report),
         narratives={k: render_markdown(v) for k, v in sorted(report.narratives.items())},
-        changes=compare(report, previous) if previous else [],
+        changes=compare(summarize(report), previous) if previous else [],
         previous=previous,
-        next=site.next(report),
+        next=agency.summaries.get(report.year + 1),
+        previous_format=all_formats()[previous.format] if previous else None,
     )
 
 
 def agency_page(site: Site, agency: Agency) -> AgencyPage:
-    reports = [agency.reports[y] for y in agency.years]
+    summaries = [agency.summaries[y] for y in agency.years]
     rows: list[AgencyRow] = []
-    if reports:
-        latest = reports[-1]
-        columns = [summary(r) for r in reports]
-        for i, label in enumerate(summary_labels(latest)):
+    if summaries:
+        labels = summary_labels(all_formats()[summaries[-1].format])
+        columns = [summary_values(s) for s in summaries]
+        for i, label in enumerate(labels):
             rows.append(AgencyRow(label, [display(c[i]) for c in columns]))
-    points = [(f"{r.year}年", _int(figures_value(r, "received"))) for r in reports]
-    chart = bar_chart("历年新收政府信息公开申请数量", "件", points) if reports else None
+    points = [(f"{s.year}年", s.get("received") or 0) for s in summaries]
+    chart = bar_chart("历年新收政府信息公开申请数量", "件", points) if summaries else None
     return AgencyPage(
         site,
         f"{agency.slug}/index.html",
         agency.name,
         breadcrumbs=[(agency.name, "")],
         agency=agency,
-        reports=reports,
+        years=[s.year for s in summaries],
         rows=rows,
         chart=chart,
     )
 
 
-def figures_value(report: Report, key: str) -> Value | None:
-    return next((f.value for f in figures(report) if f.key == key), None)
-
-
-def _int(v: Value | None) -> int:
-    return int(v) if v is not None else 0
-
-
 def year_page(site: Site, year: int, agencies: list[Agency]) -> YearPage:
-    members = [a for a in agencies if year in a.reports]
-    rows = [YearRow(a, [display(v) for v in summary(a.reports[year])]) for a in members]
-    sums: list[Value] = []
-    for a in members:
-        for i, v in enumerate(summary(a.reports[year])):
-            if len(sums) <= i:
-                sums.append(0)
-            sums[i] += v or 0
-    labels = summary_labels(members[0].reports[year]) if members else []
+    members = [(a, a.summaries[year]) for a in agencies if year in a.summaries]
+    rows = [YearRow(a, [display(v) for v in summary_values(s)]) for a, s in members]
+    totals = [
+        display(sum(v or 0 for v in column))
+        for column in zip(*(summary_values(s) for _, s in members), strict=True)
+    ]
+    labels = summary_labels(all_formats()[members[0][1].format]) if members else []
     return YearPage(
         site,
         f"{year}/index.html",
@@ -243,7 +285,7 @@ def year_page(site: Site, year: int, agencies: list[Agency]) -> YearPage:
         year=year,
         labels=labels,
         rows=rows,
-        totals=[display(v) for v in sums],
+        totals=totals,
     )
 
 

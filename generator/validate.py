@@ -19,7 +19,7 @@ from .problems import Problem
 def validate(site: Site) -> list[Problem]:
     problems: list[Problem] = []
     for agency in site.agencies.values():
-        for year in agency.years:
+        for year in sorted(agency.reports):
             report = agency.reports[year]
             problems.extend(check_report(report))
             previous = agency.reports.get(year - 1)
