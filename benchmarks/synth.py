@@ -19,10 +19,7 @@ R21 = [
     ("partly_disclosed", None),
     *[
         ("withheld", k)
-        for k in (
-            "state_secret prohibited_by_law security_stability third_party_rights "
-            "internal_affairs process_information enforcement_files administrative_query"
-        ).split()
+        for k in ["state_secret", "prohibited_by_law", "security_stability", "third_party_rights", "internal_affairs", "process_information", "enforcement_files", "administrative_query"]
     ],
     *[("unavailable", k) for k in ("not_held", "needs_creation", "unclear")],
     *[
@@ -47,7 +44,14 @@ def row(values: list[int]) -> str:
 
 
 def requests_yaml(rng: random.Random, fmt: int, carried: list[int]) -> tuple[str, list[int]]:
-    received = [rng.randint(0, 60), rng.randint(0, 8), rng.randint(0, 1), 0, rng.randint(0, 3), rng.randint(0, 2)]
+    received = [
+        rng.randint(0, 60),
+        rng.randint(0, 8),
+        rng.randint(0, 1),
+        0,
+        rng.randint(0, 3),
+        rng.randint(0, 2),
+    ]
     pool = [a + b for a, b in zip(received, carried, strict=True)]
     forward = [p // 5 for p in pool]
     handled = [p - f for p, f in zip(pool, forward, strict=True)]
@@ -60,7 +64,12 @@ def requests_yaml(rng: random.Random, fmt: int, carried: list[int]) -> tuple[str
             take = min(take, left // 2 + 1) if leaf != leaves[-1] else take
             alloc[leaf][c] += take
             left -= take
-    lines = ["requests:", f"  received: {row(received)}", f"  carried_over: {row(carried)}", "  results:"]
+    lines = [
+        "requests:",
+        f"  received: {row(received)}",
+        f"  carried_over: {row(carried)}",
+        "  results:",
+    ]
     group = None
     for g, k in leaves:
         if g in ("withheld", "unavailable", "not_processed") or (g == "other" and k):
@@ -84,10 +93,31 @@ def appeals_yaml(rng: random.Random) -> str:
 
 
 def narrative(rng: random.Random, name: str, year: int) -> str:
-    parts = [PARAGRAPH.format(name=name, year=year, n=rng.randint(100, 3000), m=rng.randint(1, 40), k=rng.randint(1, 30))]
+    parts = [
+        PARAGRAPH.format(
+            name=name,
+            year=year,
+            n=rng.randint(100, 3000),
+            m=rng.randint(1, 40),
+            k=rng.randint(1, 30),
+        )
+    ]
     for i, topic in enumerate(TOPICS):
         parts.append(f"## （{'一二三四五'[i]}）{topic}")
-        parts.append(" ".join([PARAGRAPH.format(name=name, year=year, n=rng.randint(10, 900), m=rng.randint(1, 9), k=rng.randint(1, 9))] * 2))
+        parts.append(
+            " ".join(
+                [
+                    PARAGRAPH.format(
+                        name=name,
+                        year=year,
+                        n=rng.randint(10, 900),
+                        m=rng.randint(1, 9),
+                        k=rng.randint(1, 9),
+                    )
+                ]
+                * 2
+            )
+        )
     return "\n\n".join(parts) + "\n"
 
 
@@ -112,7 +142,10 @@ def generate(out: Path, agencies: int, years: int, first: int = 2019, seed: int 
         )
         carried = [0] * 6
         in_force = {"regulations": rng.randint(0, 5), "normative_documents": rng.randint(5, 40)}
-        prior = {k: rng.randint(5, 60) for k in ("licensing", "other_services", "penalties", "coercive_measures", "fees")}
+        prior = {
+            k: rng.randint(5, 60)
+            for k in ("licensing", "other_services", "penalties", "coercive_measures", "fees")
+        }
         for year in range(first, last_year + 1):
             fmt = 2021 if year >= 2021 else 2019
             req, carried = requests_yaml(rng, fmt, carried)
@@ -123,27 +156,50 @@ def generate(out: Path, agencies: int, years: int, first: int = 2019, seed: int 
                     repealed = min(repealed, in_force[k] + issued)
                     if year > 2021 or year > first:
                         in_force[k] += issued - repealed
-                    lines.append(f"  {k}: {{issued: {issued}, repealed: {repealed}, in_force: {in_force[k]}}}")
-                lines.append(f"  licensing: {rng.randint(0, 5000)}\n  penalties: {rng.randint(0, 900)}")
-                lines.append(f"  coercive_measures: {rng.randint(0, 50)}\n  fees: {rng.randint(0, 99999)}.{rng.randint(0, 99):02d}")
+                    lines.append(
+                        f"  {k}: {{issued: {issued}, repealed: {repealed}, in_force: {in_force[k]}}}"
+                    )
+                lines.append(
+                    f"  licensing: {rng.randint(0, 5000)}\n  penalties: {rng.randint(0, 900)}"
+                )
+                lines.append(
+                    f"  coercive_measures: {rng.randint(0, 50)}\n  fees: {rng.randint(0, 99999)}.{rng.randint(0, 99):02d}"
+                )
             else:
                 lines = ["active:"]
                 for k in ("regulations", "normative_documents"):
-                    lines.append(f"  {k}: {{new_made: 1, new_published: 1, total_published: {in_force[k] + 1}}}")
+                    lines.append(
+                        f"  {k}: {{new_made: 1, new_published: 1, total_published: {in_force[k] + 1}}}"
+                    )
                 for k in ("licensing", "other_services", "penalties", "coercive_measures"):
                     change = rng.randint(-2, 3)
-                    lines.append(f"  {k}: {{prior_items: {prior[k]}, change: {change}, decisions: {rng.randint(0, 900)}}}")
+                    lines.append(
+                        f"  {k}: {{prior_items: {prior[k]}, change: {change}, decisions: {rng.randint(0, 900)}}}"
+                    )
                     prior[k] += change
                 change = rng.randint(-1, 1)
                 lines.append(f"  fees: {{prior_items: {prior['fees']}, change: {change}}}")
                 prior["fees"] += change
-                lines.append(f"  procurement: {{projects: {rng.randint(0, 30)}, amount: {rng.randint(0, 900)}.5, unit: 万元}}")
-            text = f"year: {year}\npublished: {year + 1}-01-15\n\n" + "\n".join(lines) + "\n\n" + req + "\n\n" + appeals_yaml(rng) + "\n"
+                lines.append(
+                    f"  procurement: {{projects: {rng.randint(0, 30)}, amount: {rng.randint(0, 900)}.5, unit: 万元}}"
+                )
+            text = (
+                f"year: {year}\npublished: {year + 1}-01-15\n\n"
+                + "\n".join(lines)
+                + "\n\n"
+                + req
+                + "\n\n"
+                + appeals_yaml(rng)
+                + "\n"
+            )
             yf = folder / str(year)
             yf.mkdir(exist_ok=True)
             (yf / "report.yaml").write_text(text, "utf-8")
             (yf / "overview.md").write_text(narrative(rng, name, year), "utf-8")
-            (yf / "problems.md").write_text("一是政策解读的形式还不够丰富，图解、视频等解读方式运用不多。二是依申请公开答复的规范性有待进一步提高。\n\n下一步，我们将加强业务培训，完善工作机制，不断提升政府信息公开工作水平。\n", "utf-8")
+            (yf / "problems.md").write_text(
+                "一是政策解读的形式还不够丰富，图解、视频等解读方式运用不多。二是依申请公开答复的规范性有待进一步提高。\n\n下一步，我们将加强业务培训，完善工作机制，不断提升政府信息公开工作水平。\n",
+                "utf-8",
+            )
             (yf / "other.md").write_text("本年度未收取信息处理费。\n", "utf-8")
             count += 1
     return count

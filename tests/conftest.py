@@ -12,6 +12,8 @@ import pytest
 
 from generator.cli import main
 
+pytest_plugins = ["browser"]  # the session's Chromium (tests/browser.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PORTAL = FIXTURES / "portal"
