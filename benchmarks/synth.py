@@ -19,7 +19,16 @@ R21 = [
     ("partly_disclosed", None),
     *[
         ("withheld", k)
-        for k in ["state_secret", "prohibited_by_law", "security_stability", "third_party_rights", "internal_affairs", "process_information", "enforcement_files", "administrative_query"]
+        for k in [
+            "state_secret",
+            "prohibited_by_law",
+            "security_stability",
+            "third_party_rights",
+            "internal_affairs",
+            "process_information",
+            "enforcement_files",
+            "administrative_query",
+        ]
     ],
     *[("unavailable", k) for k in ("not_held", "needs_creation", "unclear")],
     *[
