@@ -1,63 +1,425 @@
-"""The pipeline: load → validate → render → write, run by ``check``, ``build`` and ``serve``."""
+"""The pipeline: load → validate → render → write, run by ``check``, ``build`` and ``serve``.
+
+The agency is the unit of work: its reports are loaded, validated (the cross-year rules
+never leave an agency) and rendered together. A cold build spreads agencies over the
+machine's cores and writes into a fresh folder that is swapped in at the end. A warm build
+(the output folder holds the manifest of a build made with the same generator, templates
+and site.yaml) reloads only the agencies whose files changed, renders only the pages whose
+inputs changed, and replaces those files in place.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+from . import __version__
 from .figures import summarize
-from .load import load_site
-from .model import Site
+from .load import display_path, load_agency, load_site_yaml
+from .manifest import AgencyRecord, Manifest
+from .manifest import read as read_manifest
+from .manifest import write as write_manifest
+from .model import Agency, Site
 from .problems import Problem, sort_problems
-from .render import render_site
-from .validate import validate
-from .write import write_site
+from .render import Output, Renderer, agency_path, report_path, sitemap, year_path
+from .sources import AgencyFolder, digest, files_digest, scan
+from .validate import validate_agency
+from .write import Writer, discard, staging_for, swap_in
+
+PACKAGE = Path(__file__).resolve().parent
+PARALLEL_FROM = 24  # agencies; below this, starting worker processes costs more than it saves
+
+Progress = Callable[[int, int], None]  # (agencies done, agencies in all)
 
 
 @dataclass
-class Checked:
-    site: Site | None
+class Result:
     problems: list[Problem]
+    reports: int = 0
+    pages: int = 0  # files in the built site
+    rendered: int = 0  # files written by this run
+    written: bool = False
+    incremental: bool = False
+    seconds: float = 0.0
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
 
-    @property
-    def report_count(self) -> int:
-        return len(self.site.reports) if self.site else 0
-
 
 @dataclass
-class Built:
-    checked: Checked
-    pages: int = 0
-    written: bool = False
-    seconds: float = 0.0
-    out: Path = field(default_factory=Path)
+class Job:
+    """What every agency task needs to know; handed to worker processes once."""
+
+    site: Site  # site.yaml only; agencies are the tasks
+    shown: str
+    key: str
+    templates: Path | None
+    render_into: Path | None = None  # cold builds: workers write report and agency pages here
 
 
-def check(content: Path, shown: str | None = None) -> Checked:
+def check(content: Path, shown: str | None = None, jobs: int | None = None) -> Result:
     """Load and validate everything under ``content``; nothing is written."""
-    loaded = load_site(content, shown)
-    problems = list(loaded.problems)
-    if loaded.site is not None:
-        for agency in loaded.site.agencies.values():
-            agency.summaries = {y: summarize(r) for y, r in agency.reports.items()}
-        problems.extend(validate(loaded.site))
-    return Checked(loaded.site, sort_problems(problems))
+    return _run(content, shown, None, None, jobs, None)
 
 
-def build(content: Path, templates: Path | None, out: Path, shown: str | None = None) -> Built:
-    """Check, then render into memory and write; nothing is written if there are errors."""
+def build(
+    content: Path,
+    templates: Path | None,
+    out: Path,
+    shown: str | None = None,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> Result:
+    """Check, then render and write; nothing is written if there are errors."""
+    return _run(content, shown, templates, out, jobs, progress)
+
+
+def _run(
+    content: Path,
+    shown: str | None,
+    templates: Path | None,
+    out: Path | None,
+    jobs: int | None,
+    progress: Progress | None,
+) -> Result:
     start = time.perf_counter()
-    checked = check(content, shown)
-    result = Built(checked, out=out)
-    if checked.errors or checked.site is None:
-        return result
-    outputs = render_site(checked.site, templates)
-    result.pages = write_site(outputs, out)
-    result.written = True
+    shown = content.as_posix() if shown is None else shown
+    problems: list[Problem] = []
+    site = load_site_yaml(content, shown, problems)
+    found = scan(content)
+    if site is None:
+        for folder in found.agencies.values():  # still report every agency's problems
+            problems.extend(_load_and_check(folder, shown)[1])
+        return Result(sort_problems(problems), seconds=time.perf_counter() - start)
+    key = build_key(found.site_digest, templates, shown)
+    old = read_manifest(out) if out is not None and out.is_dir() else None
+    if old is not None and old.key != key:
+        old = None
+    if old is None:
+        result = _cold(site, found.agencies, shown, key, templates, out, jobs, progress)
+    else:
+        result = _warm(site, found.agencies, shown, key, templates, out, old)  # type: ignore[arg-type]
+    result.problems = sort_problems(problems + result.problems)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def build_key(site_digest: str, templates: Path | None, shown: str) -> str:
+    """Everything every page depends on: the generator itself (code, theme, formats), the
+    site's own templates, site.yaml, and how paths are shown in problems."""
+    own = files_digest(
+        p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".yaml", ".html", ".css")
+    )
+    theirs = files_digest(templates.rglob("*")) if templates and templates.is_dir() else "none"
+    return digest(__version__, own, theirs, site_digest, shown)
+
+
+# ---------------------------------------------------------------------------------------
+# One agency
+
+
+def _load_and_check(folder: AgencyFolder, shown: str) -> tuple[Agency | None, list[Problem]]:
+    problems: list[Problem] = []
+    agency = load_agency(folder.path, display_path(shown, folder.slug), problems)
+    if agency is not None:
+        agency.summaries = {y: summarize(r) for y, r in sorted(agency.reports.items())}
+        problems.extend(validate_agency(agency))
+    return agency, problems
+
+
+def agency_fingerprints(agency: Agency, folder: AgencyFolder, key: str) -> dict[str, str]:
+    """For each page of the agency, a digest of everything it is rendered from."""
+    pages = {}
+    for year in agency.years:
+        previous = agency.summaries.get(year - 1)
+        pages[report_path(agency.slug, year)] = digest(
+            key,
+            folder.meta,
+            folder.years.get(str(year), ""),
+            repr(previous),
+            str(year + 1 in agency.summaries),
+        )
+    pages[agency_path(agency.slug)] = digest(
+        key, folder.meta, repr(list(agency.summaries.values()))
+    )
+    return pages
+
+
+def _render_agency(
+    agency: Agency,
+    pages: dict[str, str],
+    before: dict[str, str],
+    site: Site,
+    renderer: Renderer,
+    writer: Writer,
+) -> int:
+    """Render and write the pages whose fingerprint changed; returns how many."""
+    count = 0
+    for year in agency.years:
+        path = report_path(agency.slug, year)
+        if before.get(path) != pages[path]:
+            writer.write(renderer.report(site, agency, agency.reports[year]))
+            count += 1
+    path = agency_path(agency.slug)
+    if before.get(path) != pages[path]:
+        writer.write(renderer.agency(site, agency))
+        count += 1
+    return count
+
+
+def _record(
+    folder: AgencyFolder, agency: Agency | None, problems: list[Problem], pages: dict[str, str]
+) -> AgencyRecord:
+    light = None
+    if agency is not None:  # what other pages need: no reports, no narrative
+        light = Agency(
+            agency.slug,
+            agency.name,
+            agency.kind,
+            agency.path,
+            agency.short_name,
+            agency.group,
+            agency.order,
+            agency.contact,
+            {},
+            agency.summaries,
+        )
+    return AgencyRecord(folder.signature, folder.digest, light, problems, pages)
+
+
+# ---------------------------------------------------------------------------------------
+# Cold: every agency, in parallel when there are many
+
+
+_JOB: Job | None = None
+_RENDERER: Renderer | None = None
+
+
+def _cold_agency(folder: AgencyFolder) -> tuple[AgencyRecord, int]:
+    """Load, check and (with no errors) render one agency. Runs in a worker process."""
+    job = _JOB
+    assert job is not None
+    agency, problems = _load_and_check(folder, job.shown)
+    pages = agency_fingerprints(agency, folder, job.key) if agency else {}
+    errors = any(p.severity == "error" for p in problems)
+    rendered = 0
+    if agency is not None and job.render_into is not None and not errors:
+        global _RENDERER
+        if _RENDERER is None:
+            _RENDERER = Renderer(job.templates)
+        rendered = _render_agency(agency, pages, {}, job.site, _RENDERER, Writer(job.render_into))
+    return _record(folder, agency, problems, pages), rendered
+
+
+def _cold_chunk(folders: list[AgencyFolder]) -> list[tuple[AgencyRecord, int]]:
+    return [_cold_agency(f) for f in folders]
+
+
+def _cold(
+    site: Site,
+    folders: dict[str, AgencyFolder],
+    shown: str,
+    key: str,
+    templates: Path | None,
+    out: Path | None,
+    jobs: int | None,
+    progress: Progress | None,
+) -> Result:
+    global _JOB
+    staging = staging_for(out) if out is not None else None
+    _JOB = Job(site, shown, key, templates, staging)
+    try:
+        done = _map_agencies(list(folders.values()), jobs, progress)
+        records = {slug: record for slug, (record, _) in zip(folders, done, strict=True)}
+        problems = [p for r in records.values() for p in r.problems]
+        result = Result(problems, reports=_count(records))
+        agencies = _agencies(records)
+        if out is None or staging is None or result.errors:
+            if staging is not None:
+                discard(staging)
+            return result
+        writer = Writer(staging)
+        rendered = sum(n for _, n in done)
+        site_pages, rendered_site = _site_pages(
+            site, agencies, key, records, {}, Renderer(templates), writer
+        )
+        write_manifest(Manifest(key, records, site_pages), staging)
+        swap_in(staging, out)
+        result.pages = _page_count(records, site_pages)
+        result.rendered = rendered + rendered_site
+        result.written = True
+        return result
+    except BaseException:
+        if staging is not None:
+            discard(staging)
+        raise
+    finally:
+        _JOB = None
+
+
+def _map_agencies(
+    folders: list[AgencyFolder], jobs: int | None, progress: Progress | None
+) -> list[tuple[AgencyRecord, int]]:
+    """Process agencies in order; over worker processes when there are enough of them."""
+    jobs = jobs or os.cpu_count() or 1
+    total = len(folders)
+    if jobs <= 1 or total < PARALLEL_FROM:
+        out = []
+        for i, f in enumerate(folders, 1):
+            out.append(_cold_agency(f))
+            if progress:
+                progress(i, total)
+        return out
+    # Chunks of a few agencies: small enough to balance the cores and move the progress bar,
+    # large enough that handing them out costs little. Workers fork from this process, so
+    # they share the loaded formats and the Job without pickling them.
+    size = max(1, min(16, total // (jobs * 8)))
+    chunks = [folders[i : i + size] for i in range(0, total, size)]
+    context = multiprocessing.get_context("fork")
+    results: dict[int, list[tuple[AgencyRecord, int]]] = {}
+    with context.Pool(jobs) as pool:
+        finished = 0
+        for index, chunk_result in pool.imap_unordered(_indexed_chunk, enumerate(chunks)):
+            results[index] = chunk_result
+            finished += len(chunk_result)
+            if progress:
+                progress(finished, total)
+    return [item for i in range(len(chunks)) for item in results[i]]
+
+
+def _indexed_chunk(
+    item: tuple[int, list[AgencyFolder]],
+) -> tuple[int, list[tuple[AgencyRecord, int]]]:
+    index, folders = item
+    return index, _cold_chunk(folders)
+
+
+# ---------------------------------------------------------------------------------------
+# Warm: only what changed
+
+
+def _warm(
+    site: Site,
+    folders: dict[str, AgencyFolder],
+    shown: str,
+    key: str,
+    templates: Path | None,
+    out: Path,
+    old: Manifest,
+) -> Result:
+    records: dict[str, AgencyRecord] = {}
+    changed: dict[str, tuple[AgencyFolder, Agency | None]] = {}
+    for slug, folder in folders.items():
+        before = old.agencies.get(slug)
+        if before and before.signature == folder.signature:
+            records[slug] = before
+        elif before and before.digest == folder.digest:  # touched, not edited
+            records[slug] = AgencyRecord(
+                folder.signature, folder.digest, before.agency, before.problems, before.pages
+            )
+        else:
+            agency, problems = _load_and_check(folder, shown)
+            pages = agency_fingerprints(agency, folder, key) if agency else {}
+            records[slug] = _record(folder, agency, problems, pages)
+            changed[slug] = (folder, agency)
+    problems = [p for r in records.values() for p in r.problems]
+    result = Result(problems, reports=_count(records), incremental=True)
+    if result.errors:
+        return result
+    renderer: Renderer | None = None
+    writer = Writer(out)
+    rendered = 0
+    for slug, (_, agency) in sorted(changed.items()):
+        if agency is None:
+            continue
+        before_pages = old.agencies[slug].pages if slug in old.agencies else {}
+        renderer = renderer or Renderer(templates)
+        rendered += _render_agency(
+            agency, records[slug].pages, before_pages, site, renderer, writer
+        )
+    site_pages, rendered_site = _site_pages(
+        site, _agencies(records), key, records, old.pages, renderer or Renderer(templates), writer
+    )
+    now = {p for r in records.values() for p in r.pages} | set(site_pages)
+    for gone in sorted(set(old.all_pages()) - now):
+        writer.remove(gone)
+    write_manifest(Manifest(key, records, site_pages), out)
+    result.pages = _page_count(records, site_pages)
+    result.rendered = rendered + rendered_site
+    result.written = True
+    return result
+
+
+# ---------------------------------------------------------------------------------------
+# Pages about many agencies
+
+
+def _site_pages(
+    site: Site,
+    agencies: list[Agency],
+    key: str,
+    records: dict[str, AgencyRecord],
+    before: dict[str, str],
+    renderer: Renderer,
+    writer: Writer,
+) -> tuple[dict[str, str], int]:
+    """Home, year pages, 404, assets and sitemap: render those whose inputs changed."""
+    pages: list[tuple[str, str, Callable[[], Output | None]]] = []
+    index = repr([(a.slug, a.name, a.group, a.order, a.years) for a in agencies])
+    pages.append(("index.html", digest(key, "home", index), lambda: renderer.home(site, agencies)))
+    for year in sorted({y for a in agencies for y in a.summaries}, reverse=True):
+        members = repr(
+            [(a.slug, a.name, a.summaries[year]) for a in agencies if year in a.summaries]
+        )
+        pages.append(
+            (year_path(year), digest(key, "year", members), _year(renderer, site, year, agencies))
+        )
+    pages.append(("404.html", digest(key, "404"), lambda: renderer.not_found(site)))
+    for asset in renderer.assets():
+        pages.append((asset.path, digest(key, asset.path), _given(asset)))
+    if site.url:
+        paths = sorted({p for r in records.values() for p in r.pages} | {p for p, _, _ in pages})
+        pages.append(
+            ("sitemap.xml", digest(key, "sitemap", repr(paths)), lambda: sitemap(site, paths))
+        )
+    fingerprints: dict[str, str] = {}
+    rendered = 0
+    for path, fingerprint, make in pages:
+        fingerprints[path] = fingerprint
+        if before.get(path) != fingerprint:
+            output = make()
+            if output is not None:
+                writer.write(output)
+                rendered += 1
+    return fingerprints, rendered
+
+
+def _year(
+    renderer: Renderer, site: Site, year: int, agencies: list[Agency]
+) -> Callable[[], Output]:
+    return lambda: renderer.year(site, year, agencies)
+
+
+def _given(output: Output) -> Callable[[], Output]:
+    return lambda: output
+
+
+def _agencies(records: dict[str, AgencyRecord]) -> list[Agency]:
+    agencies = [r.agency for r in records.values() if r.agency is not None]
+    return sorted(agencies, key=lambda a: a.sort_key)
+
+
+def _count(records: dict[str, AgencyRecord]) -> int:
+    return sum(len(r.agency.summaries) for r in records.values() if r.agency is not None)
+
+
+def _page_count(records: dict[str, AgencyRecord], site_pages: dict[str, str]) -> int:
+    return sum(len(r.pages) for r in records.values()) + len(site_pages)
+
+
+__all__ = ["Result", "build", "check"]

@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .build import build, check
+from .build import Result, build, check
 from .problems import summary_line, to_json
+from .progress import Bar
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -28,6 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--content", default="content", metavar="DIR", help="内容目录（默认 content/）"
+        )
+        p.add_argument(
+            "--jobs", type=int, default=None, metavar="N", help="并行进程数（默认为处理器核数）"
         )
 
     p = sub.add_parser("check", help="校验 content/ 中的全部年报，不生成网站")
@@ -55,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_USAGE
     if args.command == "check":
-        return _check(content, args.content, args.strict, args.format)
+        return _check(content, args.content, args.strict, args.format, args.jobs)
     if args.command == "build":
         return _build(content, args)
     print(f"nianbao: 错误: 命令 {args.command} 尚未实现", file=sys.stderr)
@@ -63,28 +67,36 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build(content: Path, args: argparse.Namespace) -> int:
-    result = build(content, Path(args.templates), Path(args.out), args.content)
-    for p in result.checked.problems:
+    bar = Bar()
+    try:
+        result = build(content, Path(args.templates), Path(args.out), args.content, args.jobs, bar)
+    finally:
+        bar.close()
+    for p in result.problems:
         print(p.format())
     if not result.written:
-        print(summary_line(result.checked.problems, result.checked.report_count))
+        print(summary_line(result.problems, result.reports))
         print("有错误，未生成网站（原有网站保持不变）。")
         return EXIT_PROBLEMS
-    reports = result.checked.report_count
-    print(
-        f"已生成 {result.pages} 个文件（{reports} 份年报），"
-        f"用时 {result.seconds:.2f} 秒 → {args.out.rstrip('/')}/"
-    )
+    print(build_summary(result, args.out))
     return EXIT_OK
 
 
-def _check(content: Path, shown: str, strict: bool, fmt: str) -> int:
-    result = check(content, shown)
+def build_summary(result: Result, out: str) -> str:
+    """One line: what was built, what this run wrote, how long it took."""
+    what = f"{result.pages} 个文件（{result.reports} 份年报）"
+    if result.incremental:
+        what += f"，更新 {result.rendered} 个"
+    return f"已生成 {what}，用时 {result.seconds:.2f} 秒 → {out.rstrip('/')}/"
+
+
+def _check(content: Path, shown: str, strict: bool, fmt: str, jobs: int | None) -> int:
+    result = check(content, shown, jobs)
     if fmt == "json":
-        print(to_json(result.problems, result.report_count))
+        print(to_json(result.problems, result.reports))
     else:
         for p in result.problems:
             print(p.format())
-        print(summary_line(result.problems, result.report_count))
+        print(summary_line(result.problems, result.reports))
     failed = bool(result.errors) or (strict and bool(result.problems))
     return EXIT_PROBLEMS if failed else EXIT_OK

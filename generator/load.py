@@ -58,11 +58,16 @@ def display_path(root_display: str, *parts: str) -> str:
     return "/".join([root_display.rstrip("/"), *parts]) if root_display else "/".join(parts)
 
 
+def load_site_yaml(content: Path, shown: str, problems: list[Problem]) -> Site | None:
+    """site.yaml alone: the site without its agencies."""
+    return _load_site_yaml(content / "site.yaml", display_path(shown, "site.yaml"), problems)
+
+
 def load_site(content: Path, shown: str | None = None) -> Loaded:
     """Read every file under ``content``; problems from all of them are returned together."""
     shown = content.as_posix() if shown is None else shown
     problems: list[Problem] = []
-    site = _load_site_yaml(content / "site.yaml", display_path(shown, "site.yaml"), problems)
+    site = load_site_yaml(content, shown, problems)
     agencies: dict[str, Agency] = {}
     for folder in sorted(p for p in content.iterdir() if p.is_dir()):
         if folder.name.startswith((".", "_")):
@@ -246,8 +251,9 @@ def _load_narratives(folder: Path, shown: str, problems: list[Problem]) -> dict[
             continue
         f_shown = display_path(shown, f.name)
         if f.name not in known:
-            hint = suggest(f.name, [*known, "report.yaml"])
-            msg = f"未知的文件“{f.name}”，不会发布{hint}"
+            hint = suggest(f.name, [*known, "report.yaml"], "文件名")
+            kind = "文件夹" if f.is_dir() else "文件"
+            msg = f"未知的{kind}“{f.name}”，不会发布{hint}"
             problems.append(Problem(f_shown, 1, 1, "warning", msg))
             continue
         text, read_problems = read_text(f, f_shown)
@@ -262,15 +268,20 @@ def read_report(r: Reader, root: Node, folder_year: str, agency: str) -> Report 
     if top is None:
         return None
     year = r.year(top["year"][1], "年度 year ", "year") if "year" in top else None
-    if year is None:
-        return None
-    if str(year) != folder_year:
+    if year is not None and str(year) != folder_year:
         msg = f"year 为 {year}，与所在文件夹 {folder_year}/ 不一致"
         r.error(top["year"][1], msg, key="year")
+        # Read on as the folder's year: the report is filed (and compared) under it, and a
+        # year left unchanged in a copied folder must not stand in for last year's report.
+        year = None
+    if year is None:
+        if not folder_year.isdigit():
+            return None
+        year = int(folder_year)
     expected = format_for_year(year)
     if expected is None:
         r.error(
-            top["year"][1],
+            top["year"][1] if "year" in top else root,
             f"不支持 {year} 年度的年报：只支持 2019 年及以后的两种国家格式",
             key="year",
         )
@@ -285,7 +296,8 @@ def read_report(r: Reader, root: Node, folder_year: str, agency: str) -> Report 
         elif name is not None:
             declared = formats[name]
             if declared is not expected:
-                r.error(fnode, _v7_message(year, expected, declared), "V7", "format")
+                msg = f"{year} 年度的年报应使用{expected.title}，但 format 写的是 {name}（{declared.title}）"
+                r.error(fnode, msg, "V7", "format")
     fmt, tables, table_problems = _read_tables(r.path, top, declared or expected)
     if fmt is not (declared or expected) and fmt is not expected:
         # The wrong format is a common mistake: say so once (V7) instead of listing every
@@ -308,7 +320,10 @@ def read_report(r: Reader, root: Node, folder_year: str, agency: str) -> Report 
         anchor=Loc(r.path, *position(root)),
     )
     if "published" in top:
-        report.published = r.date(top["published"][1], "发布日期 published ", "published")
+        node = top["published"][1]
+        report.published = r.date(node, "发布日期 published ", "published")
+        if report.published is not None:  # where the deadline warning (D1) points
+            locs["published"] = position(node)
     if "carry_over_note" in top:
         report.carry_over_note = r.text(
             top["carry_over_note"][1], "结转说明 carry_over_note ", "carry_over_note"
@@ -376,7 +391,7 @@ def _read_table(r: Reader, node: Node, table: Table, fmt: Format, out: Tables) -
             extra = [block.unit_field] if block.unit_field else []
             rm = r.mapping(
                 row_node,
-                f"{block.caption} {row.label} ",
+                f"表{table.number} {block.caption} {row.label} ",
                 col_keys + extra,
                 col_keys + extra,
                 key=rid,
@@ -427,10 +442,12 @@ def _keyed_groups(columns: tuple[object, ...]) -> list[tuple]:  # type: ignore[t
     return out
 
 
-def _read_matrix_rows(r, node, table, rows, prefix, leaf_cols, put) -> None:  # type: ignore[no-untyped-def]
+def _read_matrix_rows(r, node, table, rows, prefix, leaf_cols, put, title="", above="") -> None:  # type: ignore[no-untyped-def]
+    """``title`` names this level (a group row's official label); ``above`` holds the
+    enumerators of the groups above (三、（三）), so 1.属于国家秘密 is named in full."""
     allowed = [row.key for row in rows]
     required = [row.key for row in rows if not row.optional]
-    m = r.mapping(node, f"表{table.number} {prefix} ", allowed, required, key=prefix)
+    m = r.mapping(node, f"表{table.number} {title or prefix} ", allowed, required, key=prefix)
     if m is None:
         return
     for row in rows:
@@ -439,10 +456,13 @@ def _read_matrix_rows(r, node, table, rows, prefix, leaf_cols, put) -> None:  # 
         rid = f"{prefix}.{row.key}"
         value_node = m[row.key][1]
         if row.children:
-            _read_matrix_rows(r, value_node, table, row.children, rid, leaf_cols, put)
+            title = above + row.label
+            _read_matrix_rows(
+                r, value_node, table, row.children, rid, leaf_cols, put, title, above + row.short
+            )
             continue
         lengths = tuple(sorted({len(leaf_cols), len([c for c in leaf_cols if not c.optional])}))
-        name = f"表{table.number} {row.label} "
+        name = f"表{table.number} {above}{row.label} "
         items = r.sequence(value_node, name, lengths, rid)
         if items is None:
             continue

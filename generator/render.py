@@ -8,7 +8,6 @@ opened from disk; only the sitemap and canonical links use the absolute ``url``.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -139,39 +138,52 @@ def report_title(agency: Agency, year: int) -> str:
     return f"{agency.name}{year}年政府信息公开工作年度报告"
 
 
-def render_site(site: Site, templates: Path | None) -> list[Output]:
-    env = environment(templates)
-    pages = list(pages_of(site, TableRenderer(env)))
-    out = [Output(p.path, _render(env, p)) for p in pages]
-    out.append(Output("404.html", _render(env, _not_found(site))))
-    out.extend(_assets(templates))
-    if site.url:
-        out.append(Output("sitemap.xml", sitemap(site, pages).encode()))
-    return out
+def report_path(slug: str, year: int) -> str:
+    return f"{slug}/{year}/index.html"
 
 
-def _render(env: jinja2.Environment, page: Page) -> bytes:
-    name = {
-        ReportPage: "report.html",
-        AgencyPage: "agency.html",
-        YearPage: "year.html",
-        HomePage: "home.html",
-    }.get(type(page), "404.html")
-    return env.get_template(name).render(page=page, site=page.site).encode("utf-8")
+def agency_path(slug: str) -> str:
+    return f"{slug}/index.html"
 
 
-def pages_of(site: Site, tables: TableRenderer) -> Iterator[Page]:
-    agencies = sorted(site.agencies.values(), key=lambda a: a.sort_key)
-    yield home_page(site, agencies)
-    for agency in agencies:
-        yield agency_page(site, agency)
-        for year in agency.years:
-            yield report_page(site, agency, agency.reports[year], tables)
-    for year in site.years:
-        yield year_page(site, year, agencies)
+def year_path(year: int) -> str:
+    return f"{year}/index.html"
+
+
+class Renderer:
+    """Renders one page at a time into memory. Make one per process: the environment and
+    the compiled standard tables are reused for every page."""
+
+    def __init__(self, templates: Path | None) -> None:
+        self.templates = templates
+        self.env = environment(templates)
+        self.tables = TableRenderer(self.env)
+
+    def _render(self, page: Page, template: str) -> Output:
+        html = self.env.get_template(template).render(page=page, site=page.site)
+        return Output(page.path, html.encode("utf-8"))
+
+    def report(self, site: Site, agency: Agency, report: Report) -> Output:
+        return self._render(report_page(site, agency, report, self.tables), "report.html")
+
+    def agency(self, site: Site, agency: Agency) -> Output:
+        return self._render(agency_page(site, agency), "agency.html")
+
+    def year(self, site: Site, year: int, agencies: list[Agency]) -> Output:
+        return self._render(year_page(site, year, agencies), "year.html")
+
+    def home(self, site: Site, agencies: list[Agency]) -> Output:
+        return self._render(home_page(site, agencies), "home.html")
+
+    def not_found(self, site: Site) -> Output:
+        return self._render(NotFoundPage(site, "404.html", "页面不存在"), "404.html")
+
+    def assets(self) -> list[Output]:
+        return _assets(self.templates)
 
 
 def home_page(site: Site, agencies: list[Agency]) -> HomePage:
+    """``agencies`` in display order (Agency.sort_key)."""
     groups: dict[str, list[Agency]] = {}
     for a in agencies:
         groups.setdefault(a.group or "其他机构", []).append(a)
@@ -233,7 +245,7 @@ def report_page(site: Site, agency: Agency, report: Report, tables: TableRendere
     previous = agency.summaries.get(report.year - 1)
     return ReportPage(
         site,
-        f"{agency.slug}/{report.year}/index.html",
+        report_path(agency.slug, report.year),
         report_title(agency, report.year),
         breadcrumbs=[(agency.name, f"{agency.slug}/"), (f"{report.year}年", "")],
         report=report,
@@ -259,7 +271,7 @@ def agency_page(site: Site, agency: Agency) -> AgencyPage:
     chart = bar_chart("历年新收政府信息公开申请数量", "件", points) if summaries else None
     return AgencyPage(
         site,
-        f"{agency.slug}/index.html",
+        agency_path(agency.slug),
         agency.name,
         breadcrumbs=[(agency.name, "")],
         agency=agency,
@@ -279,7 +291,7 @@ def year_page(site: Site, year: int, agencies: list[Agency]) -> YearPage:
     labels = summary_labels(all_formats()[members[0][1].format]) if members else []
     return YearPage(
         site,
-        f"{year}/index.html",
+        year_path(year),
         f"{site.region}{year}年政府信息公开工作年度报告",
         breadcrumbs=[(f"{year}年", "")],
         year=year,
@@ -302,10 +314,6 @@ class NotFoundPage(Page):
         return None
 
 
-def _not_found(site: Site) -> Page:
-    return NotFoundPage(site, "404.html", "页面不存在")
-
-
 def _assets(templates: Path | None) -> list[Output]:
     out = {}
     for folder in [THEME / "static", *([templates / "static"] if templates else [])]:
@@ -316,12 +324,17 @@ def _assets(templates: Path | None) -> list[Output]:
     return [Output(path, data) for path, data in sorted(out.items())]
 
 
-def sitemap(site: Site, pages: list[Page]) -> str:
+def sitemap(site: Site, paths: list[str]) -> Output | None:
+    """Absolute addresses need ``url``: without it there is no sitemap."""
+    if not site.url:
+        return None
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    for page in sorted(pages, key=lambda p: p.path):
-        lines.append(f"  <url><loc>{xml_escape(page.canonical or '')}</loc></url>")
+    for path in sorted(p for p in paths if p.endswith("index.html")):
+        lines.append(
+            f"  <url><loc>{xml_escape(site.url + path.removesuffix('index.html'))}</loc></url>"
+        )
     lines.append("</urlset>")
-    return "\n".join(lines) + "\n"
+    return Output("sitemap.xml", ("\n".join(lines) + "\n").encode())

@@ -12,20 +12,24 @@ from collections.abc import Iterator
 from functools import cache
 
 from .formats import Format, Node, Rule, Table, Term, leaf_paths
-from .model import DEADLINES, Loc, Report, Site, Value
+from .model import DEADLINES, Agency, Loc, Report, Site, Value
 from .problems import Problem
 
 
 def validate(site: Site) -> list[Problem]:
+    return [p for agency in site.agencies.values() for p in validate_agency(agency)]
+
+
+def validate_agency(agency: Agency) -> list[Problem]:
+    """Every rule for one agency's reports: no rule reads across agencies."""
     problems: list[Problem] = []
-    for agency in site.agencies.values():
-        for year in sorted(agency.reports):
-            report = agency.reports[year]
-            problems.extend(check_report(report))
-            previous = agency.reports.get(year - 1)
-            if previous is not None:
-                problems.extend(check_across_years(report, previous))
-            problems.extend(check_deadline(report, agency.kind))
+    for year in sorted(agency.reports):
+        report = agency.reports[year]
+        problems.extend(check_report(report))
+        previous = agency.reports.get(year - 1)
+        if previous is not None:
+            problems.extend(check_across_years(report, previous))
+        problems.extend(check_deadline(report, agency.kind))
     return problems
 
 
@@ -61,7 +65,7 @@ def check_deadline(report: Report, kind: str) -> list[Problem]:
         f"发布日期 {report.published.isoformat()} 晚于《条例》第四十九条规定的期限"
         f"（{who}：{deadline.isoformat()}）"
     )
-    return [_problem(report, "published", report.anchor, "warning", msg, "D1")]
+    return [_problem(report, "published", report.loc("published"), "warning", msg, "D1")]
 
 
 # ---------------------------------------------------------------------------------------
@@ -224,8 +228,15 @@ def _term_label(source: Report, cid: str, term: Term, vector: bool) -> str:
 def _describe(side: list[tuple[str, Value]], total: Value) -> str:
     if len(side) == 1:
         return f"{side[0][0]} {side[0][1]}"
-    parts = " + ".join(f"{label} {abs(v)}" for label, v in side).replace("+ −", "− ")
+    parts = " + ".join(_term(label, v) for label, v in side).replace("+ −", "− ")
     return f"{parts} = {total}"
+
+
+def _term(label: str, signed: Value) -> str:
+    """A term as the report writes it: a subtracted term shows its own value, and a negative
+    value (2019 本年增/减) keeps its sign, in brackets, instead of silently losing it."""
+    value = -signed if label.startswith("−") else signed
+    return f"{label} {value}" if value >= 0 else f"{label}（{value}）"
 
 
 def _locate(rule: Rule, report: Report, i: int) -> Loc | None:

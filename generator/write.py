@@ -1,7 +1,8 @@
 """Stage 4, write: the only stage that touches the output folder.
 
-Everything is written into a fresh sibling folder, which replaces the old output only when
-every file is in place, so a failed or interrupted build never leaves a half-written site.
+A full build writes into a fresh sibling folder, which replaces the old output only when
+every file is in place. An incremental build replaces the changed files one by one, each
+atomically (a reader never sees half a page), and removes the pages that are gone.
 """
 
 from __future__ import annotations
@@ -9,54 +10,63 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from .render import Output
 
 
 class UnsafeOutput(ValueError):
-    """Two outputs at one path, or a path that would leave the output folder."""
+    """A path that would leave the output folder."""
 
 
-def checked_paths(outputs: Iterable[Output]) -> list[Output]:
-    seen: set[str] = set()
-    out = []
-    for o in outputs:
-        p = PurePosixPath(o.path)
-        if p.is_absolute() or ".." in p.parts or not p.parts or "\\" in o.path:
-            raise UnsafeOutput(f"输出路径不安全：{o.path}")
-        key = p.as_posix()
-        if key in seen:
-            raise UnsafeOutput(f"两个页面的输出路径相同：{o.path}")
-        seen.add(key)
-        out.append(o)
-    return out
+def safe_path(path: str) -> str:
+    p = PurePosixPath(path)
+    if p.is_absolute() or ".." in p.parts or not p.parts or "\\" in path or "\x00" in path:
+        raise UnsafeOutput(f"输出路径不安全：{path}")
+    return p.as_posix()
 
 
-def write_site(outputs: Iterable[Output], out_dir: Path) -> int:
-    """Write all outputs to a fresh folder and swap it in for ``out_dir``; returns the count."""
-    files = checked_paths(outputs)
+class Writer:
+    """Writes outputs under one folder, refusing unsafe and repeated paths."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.written: set[str] = set()
+        self._dirs: set[Path] = set()
+
+    def write(self, output: Output) -> None:
+        path = safe_path(output.path)
+        if path in self.written:
+            raise UnsafeOutput(f"两个页面的输出路径相同：{path}")
+        self.written.add(path)
+        target = self.root / path
+        if target.parent not in self._dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(target.parent)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(output.data)
+        os.replace(tmp, target)
+
+    def remove(self, path: str) -> None:
+        """Remove a page that no longer exists, and the folders it leaves empty."""
+        target = self.root / safe_path(path)
+        target.unlink(missing_ok=True)
+        folder = target.parent
+        while folder != self.root and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+
+
+def staging_for(out_dir: Path) -> Path:
+    """A fresh, empty folder beside ``out_dir`` to build into."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
-    try:
-        made: set[Path] = set()
-        for o in files:
-            target = staging / o.path
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(o.data)
-        swap_in(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return len(files)
+    return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
 
 
 def swap_in(staging: Path, out_dir: Path) -> None:
     """Replace ``out_dir`` by ``staging``; the old folder goes only after the new one is in."""
+    out_dir = out_dir.resolve()
     os.chmod(staging, 0o755)
     if out_dir.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
@@ -66,3 +76,7 @@ def swap_in(staging: Path, out_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     else:
         staging.rename(out_dir)
+
+
+def discard(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)

@@ -22,6 +22,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .problems import Problem, Severity
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a real report.yaml is ~5 KB; narrative rarely 100 KB
+MAX_DEPTH = 1000  # a report nests 4 levels deep
 
 _YAML11_BOOLS = frozenset(
     [
@@ -65,13 +66,22 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
             mb = size / 1024 / 1024
             return None, [_at(display, 1, 1, f"文件过大（{mb:.1f} MB），超过 2 MB 的上限")]
         data = path.read_bytes()
+    except IsADirectoryError:  # strerror would be English
+        return None, [_at(display, 1, 1, "应为文件，实为文件夹")]
     except OSError as e:
         return None, [_at(display, 1, 1, f"无法读取文件：{e.strerror or e}")]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        msg = "文件是 UTF-16 编码（记事本的“Unicode”）；请用 UTF-8 重新保存"
+        return None, [_at(display, 1, 1, msg)]
+    nul = data.find(b"\x00")
+    if nul >= 0:  # no text file holds NUL bytes; "maybe GBK" would mislead
+        line, col = _byte_position(data, nul)
+        msg = "文件含有二进制数据，不是文本文件；请检查是否放错了文件"
+        return None, [_at(display, line, col, msg)]
     try:
         return codecs.decode(data, "utf-8-sig"), []
     except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        line, col = _byte_position(data, e.start)
         msg = "文件不是 UTF-8 编码（可能是 GBK）；请用 UTF-8 重新保存"
         return None, [_at(display, line, col, msg)]
 
@@ -87,13 +97,23 @@ class _Composer(yaml.CSafeLoader):
 def parse_yaml(text: str, display: str) -> tuple[Node | None, list[Problem]]:
     """Compose one YAML document into position-carrying nodes."""
     try:
+        deep = _too_deep(text)
+        if deep is not None:
+            line, col = deep.line + 1, deep.column + 1
+            msg = f"YAML 嵌套层数过深（超过 {MAX_DEPTH} 层），无法读取"
+            return None, [_at(display, line, col, msg)]
         node = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, [_at(display, line, col, _yaml_error_message(e))]
+        line, col, msg = _yaml_error(e)
+        return None, [_at(display, line, col, msg)]
+    except yaml.reader.ReaderError as e:
+        # libyaml's offset is in UTF-8 bytes; its message spans two lines and is English.
+        line, col = _byte_position(text.encode("utf-8"), e.position)
+        msg = f"文件中有不可见的控制字符（U+{e.character:04X}），YAML 不允许；请删除它"
+        return None, [_at(display, line, col, msg)]
     except yaml.YAMLError as e:
-        return None, [_at(display, 1, 1, f"YAML 语法错误：{e}")]
+        detail = " ".join(str(e).split())  # one line: a problem is one line of output
+        return None, [_at(display, 1, 1, f"YAML 语法错误：{detail}")]
     except RecursionError:
         return None, [_at(display, 1, 1, "YAML 嵌套层数过深，无法读取")]
     if node is None:
@@ -101,15 +121,107 @@ def parse_yaml(text: str, display: str) -> tuple[Node | None, list[Problem]]:
     return node, []
 
 
-def _yaml_error_message(e: yaml.MarkedYAMLError) -> str:
-    problem = f"{e.context or ''} {e.problem or ''}".strip()
+def _too_deep(text: str) -> yaml.Mark | None:
+    """Where nesting first passes MAX_DEPTH, if it does.
+
+    libyaml's composer recurses in C and crashes the interpreter (a segfault, not an
+    exception) near 30 000 levels, so depth is measured on the event stream first. Every
+    level needs one of these characters, so ordinary files skip the extra pass.
+    """
+    if sum(text.count(c) for c in "[{-?:") <= MAX_DEPTH:
+        return None
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return event.start_mark
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
+
+
+def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of a byte offset."""
+    before = data[:offset].decode("utf-8", "replace")
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+
+
+# libyaml's (context, problem) → a Chinese explanation, and whether the context mark (where
+# the unclosed bracket or quote, or the key without a colon, starts) is the better place.
+_SYNTAX: list[tuple[str, str, str, bool]] = [
+    (
+        "flow sequence",
+        "expected ',' or ']'",
+        "方括号“[”没有闭合（缺少“]”），或列表中两项之间缺少逗号",
+        True,
+    ),
+    (
+        "flow mapping",
+        "expected ',' or '}'",
+        "花括号“{”没有闭合（缺少“}”），或两项之间缺少逗号",
+        True,
+    ),
+    (
+        "flow node",
+        "expected node content",
+        "这里缺少一个值：列表中两个逗号之间不能为空，空白单元格请填 0",
+        False,
+    ),
+    ("quoted scalar", "end of stream", "引号没有闭合：从这里开始的引号缺少另一半", True),
+    (
+        "simple key",
+        "expected ':'",
+        "这一行缺少冒号：键和值之间要用半角冒号加空格“: ”分隔（不能用全角“：”）",
+        True,
+    ),
+    ("block mapping", "expected key", "缩进不对齐：同一层的键必须用同样多的空格缩进", False),
+    (
+        "block collection",
+        "expected '-'",
+        "缩进不对齐：同一列表的各项“- ”必须用同样多的空格缩进",
+        False,
+    ),
+    (
+        "",
+        "mapping values are not allowed",
+        "这里不能有冒号“: ”：请检查缩进；文字中含有“: ”时请用引号括起来",
+        False,
+    ),
+    (
+        "",
+        "cannot start any token",
+        "这个字符不能作为值的开头（如 @、`、%）；含有这些字符的文字请用引号括起来",
+        False,
+    ),
+    (
+        "",
+        "expected a single document",
+        "文件中有多个 YAML 文档（“---”）；一个文件只能写一份",
+        False,
+    ),
+    ("", "undefined alias", "不支持 YAML 锚点与别名（& 与 *）；请把数据完整写出", False),
+    ("", "duplicate anchor", "不支持 YAML 锚点与别名（& 与 *）；请把数据完整写出", False),
+]
+
+
+def _yaml_error(e: yaml.MarkedYAMLError) -> tuple[int, int, str]:
+    context, problem = e.context or "", e.problem or ""
+    mark = e.problem_mark or e.context_mark
     if "\\t" in problem or "tab" in problem.lower():
-        return "YAML 缩进或数值中有制表符（Tab）；请改用空格"
-    if "expected a single document" in problem:
-        return "文件中有多个 YAML 文档（“---”）；一个文件只能写一份"
-    if "found duplicate anchor" in problem or "found undefined alias" in problem:
-        return "不支持 YAML 锚点与别名（& 与 *）"
-    return f"YAML 语法错误：{problem}"
+        message = "YAML 缩进或数值中有制表符（Tab）；请改用空格"
+    else:
+        both = f"{context} {problem}"
+        found = next((s for s in _SYNTAX if s[0] in context and s[1] in both), None)
+        if found is None:
+            message = f"YAML 语法错误：{' '.join(f'{context} {problem}'.split())}"
+        else:
+            message = found[2]
+            if found[3] and e.context_mark is not None:
+                mark = e.context_mark
+    if mark is None:
+        return 1, 1, message
+    return mark.line + 1, mark.column + 1, message
 
 
 def _at(path: str, line: int, col: int, message: str, severity: Severity = "error") -> Problem:
@@ -166,13 +278,22 @@ class Reader:
                 self.error(k, f"{what}中的键必须是文字，不能是{node_type_name(k)}", key=key)
                 continue
             name = k.value
+            if name == "<<":  # a YAML 1.1 merge key: an alias under another name
+                self.error(
+                    k, "不支持 YAML 锚点、别名与合并键（&、*、<<）；请把数据完整写出", key=key
+                )
+                continue
             if name in out:
                 first = out[name][0].start_mark.line + 1
                 msg = f"重复的键“{name}”（第 {first} 行已有）；YAML 会静默丢弃其中一个，请删去一处"
                 self.error(k, msg, key=_join(key, name))
                 continue
             if name not in allowed:
-                self.error(k, f"{what}中有未知的键“{name}”{suggest(name, allowed)}", key=key)
+                if re.fullmatch(r"[0-9][0-9.]*", name):  # amount: 1,125.6 inside { }
+                    hint = "；花括号 { } 中的逗号用来分隔各项，数字中不能用千位分隔符"
+                else:
+                    hint = suggest(name, allowed)
+                self.error(k, f"{what}中有未知的键“{name}”{hint}", key=key)
                 continue
             out[name] = (k, v)
         for name in required:
@@ -186,12 +307,12 @@ class Reader:
         if not self._visit(node):
             return None
         if not isinstance(node, SequenceNode):
-            expected = "或".join(str(n) for n in lengths)
+            expected = " 或 ".join(str(n) for n in lengths)
             msg = f"{what}应为 {expected} 个数的列表，实为{node_type_name(node)}"
             self.error(node, msg, key=key)
             return None
         if len(node.value) not in lengths:
-            expected = "或".join(str(n) for n in lengths)
+            expected = " 或 ".join(str(n) for n in lengths)
             self.error(node, f"{what}应有 {expected} 个数，实有 {len(node.value)} 个", key=key)
             return None
         return list(node.value)
@@ -206,11 +327,12 @@ class Reader:
 
     # -- scalars -------------------------------------------------------------------------
 
-    def _scalar(self, node: Node, what: str, key: str) -> ScalarNode | None:
+    def _scalar(self, node: Node, what: str, key: str, rule: str = "") -> ScalarNode | None:
         if not self._visit(node):
             return None
         if not isinstance(node, ScalarNode):
-            self.error(node, f"{what}应为一个值，实为{node_type_name(node)}", "V5", key)
+            # V5 is about the values of the tables; a title or a date has no rule id.
+            self.error(node, f"{what}应为一个值，实为{node_type_name(node)}", rule, key)
             return None
         return node
 
@@ -229,7 +351,7 @@ class Reader:
                 self._seen.add(id(node))
                 return int(text)
         name = what if isinstance(what, str) else what()
-        s = self._scalar(node, name, key)
+        s = self._scalar(node, name, key, "V5")
         if s is None:
             return None
         text = s.value
@@ -290,7 +412,8 @@ def _number_problem(s: ScalarNode, text: str, kind: str, vtype: str) -> str:
         if text.strip() in _NULLS:
             return "为空：空白单元格请填 0"
         if re.fullmatch(r"\s*[+-]?[0-9０-９][0-9０-９.,_]*\s*", text):
-            return f"的数字不能加引号：请写 {text.strip()}，不要写“{text}”"
+            # Show the quotes as typed: “5” in the message's own quotes would read as 5.
+            return f"不能给数字加引号：请把 {s.style}{text}{s.style} 改为 {text.strip()}"
         return f"应为{kind}，实为“{text}”"
     if s.style in ("|", ">"):
         return f"应为{kind}，实为多行文字"
@@ -307,9 +430,11 @@ def _number_problem(s: ScalarNode, text: str, kind: str, vtype: str) -> str:
         return f"不能用下划线分隔数字：“{text}”请写作 {fixed}（YAML 1.1 会把它读作 {fixed}）"
     if "," in text and re.fullmatch(r"[+-]?[0-9,.]+", text):
         return f"不能用千位分隔符：“{text}”请写作 {text.replace(',', '')}"
-    if re.fullmatch(r"[+-]?0[0-9]+(?:\.[0-9]*)?", text) and "." not in text:
-        value = text.lstrip("+-").lstrip("0") or "0"
-        return f"不能有前导零：“{text}”请写作 {value}（YAML 1.1 会把 010 读作八进制数 8）"
+    if re.fullmatch(r"[+-]?0[0-9]+(?:\.[0-9]+)?", text):
+        value = re.sub(r"^([+-]?)0+(?=[0-9])", r"\1", text)
+        if "." in text:  # 0125.6: no octal reading, but still not a number as written
+            return f"不能有前导零：“{text}”请写作 {value}"
+        return f"不能有前导零：“{text}”请写作 {value}（YAML 1.1 会把以 0 开头的数读作八进制，如 010 读作 8）"
     if _DATE.fullmatch(text):
         return f"应为{kind}，实为日期“{text}”"
     if re.fullmatch(r"[+-]?[0-9]+(?::[0-5]?[0-9])+", text):
@@ -333,12 +458,13 @@ def position(node: Node | None) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def suggest(name: str, allowed: list[str]) -> str:
-    """A "did you mean" hint, or the list of allowed keys when nothing is close."""
+def suggest(name: str, allowed: list[str], noun: str = "键") -> str:
+    """A "did you mean" hint, or the list of what is allowed (keys, file names) when nothing
+    is close."""
     close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
     if close:
         return f"；是否想写“{close[0]}”？"
-    return "；可用的键：" + "、".join(allowed)
+    return f"；可用的{noun}：" + "、".join(allowed)
 
 
 def _join(prefix: str, name: str) -> str:

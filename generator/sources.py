@@ -1,0 +1,133 @@
+"""What the content folder holds, and what changed since the last build.
+
+The agency is the unit of change: its folder holds agency.yaml and every year, and the
+cross-year rules never leave it. A warm build looks only at names, sizes and modification
+times (one ``stat`` per file, nothing read) to find the agencies that may have changed;
+only those are read and digested, and an agency whose bytes are unchanged (a file saved
+without edits) is still recognised as unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def digest(*parts: bytes | str) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for p in parts:
+        h.update(p.encode("utf-8") if isinstance(p, str) else p)
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def _visible(path: str) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(path) as it:
+            entries = [e for e in it if e.name[0] != "."]
+    except OSError:
+        return []
+    entries.sort(key=_name)
+    return entries
+
+
+def _name(e: os.DirEntry[str]) -> str:
+    return e.name
+
+
+@dataclass
+class AgencyFolder:
+    slug: str
+    path: Path
+    signature: str  # names, sizes and modification times: cheap, may change without edits
+    _content: tuple[str, str, dict[str, str]] | None = field(default=None, repr=False)
+
+    def _read(self) -> tuple[str, str, dict[str, str]]:
+        if self._content is None:
+            children: dict[str, str] = {}
+            whole = _tree_digest(str(self.path), children)
+            meta = children.pop("agency.yaml", "missing")
+            self._content = (whole, meta, children)
+        return self._content
+
+    @property
+    def digest(self) -> str:
+        """Every byte of every file in the folder (reads them)."""
+        return self._read()[0]
+
+    @property
+    def meta(self) -> str:
+        """agency.yaml's bytes."""
+        return self._read()[1]
+
+    @property
+    def years(self) -> dict[str, str]:
+        """Each year folder (or other entry) and the digest of its contents."""
+        return self._read()[2]
+
+
+def _tree_digest(path: str, children: dict[str, str] | None = None) -> str:
+    parts: list[str] = []
+    for e in _visible(path):
+        if e.is_dir():
+            d = _tree_digest(e.path)
+            parts.append(f"d:{e.name}:{d}")
+        else:
+            try:
+                d = digest(Path(e.path).read_bytes())
+            except OSError:
+                d = "unreadable"
+            parts.append(f"f:{e.name}:{d}")
+        if children is not None:
+            children[e.name] = d
+    return digest("\n".join(parts))
+
+
+def _signature(path: str, rel: str, out: list[str]) -> None:
+    for e in _visible(path):
+        if e.is_dir():
+            out.append(f"{rel}{e.name}/")
+            _signature(e.path, f"{rel}{e.name}/", out)
+        else:
+            try:
+                st = e.stat()
+                out.append(f"{rel}{e.name}\t{st.st_size}\t{st.st_mtime_ns}")
+            except OSError:
+                out.append(f"{rel}{e.name}\t?")
+
+
+@dataclass
+class Scan:
+    site_digest: str
+    agencies: dict[str, AgencyFolder] = field(default_factory=dict)
+
+
+def scan(content: Path) -> Scan:
+    """Every agency folder with its signature; site.yaml with its digest (it is small)."""
+    site_digest = "missing"
+    agencies: dict[str, AgencyFolder] = {}
+    for e in _visible(str(content)):
+        if e.is_dir():
+            if e.name[0] == "_":
+                continue
+            lines: list[str] = []
+            _signature(e.path, "", lines)
+            agencies[e.name] = AgencyFolder(e.name, Path(e.path), digest("\n".join(lines)))
+        elif e.name == "site.yaml":
+            try:
+                site_digest = digest(Path(e.path).read_bytes())
+            except OSError:
+                site_digest = "unreadable"
+    return Scan(site_digest, agencies)
+
+
+def files_digest(paths: Iterable[Path]) -> str:
+    """A digest of files' names and bytes (the theme, a site's templates, the generator)."""
+    parts: list[str] = []
+    for p in sorted(paths):
+        if p.is_file() and "__pycache__" not in p.parts:
+            parts.append(f"{p.as_posix()}:{digest(p.read_bytes())}")
+    return digest(*parts)
