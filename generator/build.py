@@ -26,7 +26,7 @@ from .manifest import write as write_manifest
 from .model import Agency, Site
 from .problems import Problem, sort_problems
 from .render import Output, Renderer, agency_path, report_path, sitemap, year_path
-from .sources import AgencyFolder, digest, files_digest, scan
+from .sources import AgencyFolder, Scan, digest, files_digest, rescan, scan
 from .validate import validate_agency
 from .write import Writer, discard, staging_for, swap_in
 
@@ -52,6 +52,17 @@ class Result:
 
 
 @dataclass
+class Session:
+    """What ``serve`` keeps between builds: the last manifest and scan, so a save costs a
+    look at the agencies it touched rather than a read of the whole portal. ``changed``
+    holds the paths reported since the last build; None means "look at everything"."""
+
+    manifest: Manifest | None = None
+    found: Scan | None = None
+    changed: set[Path] | None = None
+
+
+@dataclass
 class Job:
     """What every agency task needs to know; handed to worker processes once."""
 
@@ -74,9 +85,10 @@ def build(
     shown: str | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
+    session: Session | None = None,
 ) -> Result:
     """Check, then render and write; nothing is written if there are errors."""
-    return _run(content, shown, templates, out, jobs, progress)
+    return _run(content, shown, templates, out, jobs, progress, session)
 
 
 def _run(
@@ -86,27 +98,51 @@ def _run(
     out: Path | None,
     jobs: int | None,
     progress: Progress | None,
+    session: Session | None = None,
 ) -> Result:
     start = time.perf_counter()
     shown = content.as_posix() if shown is None else shown
     problems: list[Problem] = []
     site = load_site_yaml(content, shown, problems)
-    found = scan(content)
+    found = _look(content, session)
     if site is None:
         for folder in found.agencies.values():  # still report every agency's problems
             problems.extend(_load_and_check(folder, shown)[1])
         return Result(sort_problems(problems), seconds=time.perf_counter() - start)
     key = build_key(found.site_digest, templates, shown)
-    old = read_manifest(out) if out is not None and out.is_dir() else None
+    if session is not None and session.manifest is not None:
+        old: Manifest | None = session.manifest
+    else:
+        old = read_manifest(out) if out is not None and out.is_dir() else None
     if old is not None and old.key != key:
         old = None
-    if old is None:
-        result = _cold(site, found.agencies, shown, key, templates, out, jobs, progress)
+    if old is None or out is None:
+        result, made = _cold(site, found.agencies, shown, key, templates, out, jobs, progress)
     else:
-        result = _warm(site, found.agencies, shown, key, templates, out, old)  # type: ignore[arg-type]
+        result, made = _warm(site, found.agencies, shown, key, templates, out, old)
+    if session is not None and result.written:
+        session.manifest, session.found, session.changed = made, found, set()
     result.problems = sort_problems(problems + result.problems)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _look(content: Path, session: Session | None) -> Scan:
+    """The scan of the content folder: whole, or, in a session that knows which paths
+    changed, the last scan with just the agency folders holding them looked at again."""
+    if session is None or session.found is None or session.changed is None:
+        return scan(content)
+    slugs = set()
+    root = content.resolve()
+    for path in session.changed:
+        try:
+            parts = path.resolve().relative_to(root).parts
+        except ValueError:
+            return scan(content)  # outside content/ (templates): the key decides
+        if len(parts) < 2:
+            return scan(content)  # site.yaml, or an agency folder added or removed
+        slugs.add(parts[0])
+    return rescan(session.found, content, slugs)
 
 
 def build_key(site_digest: str, templates: Path | None, shown: str) -> str:
@@ -189,7 +225,7 @@ def _record(
             {},
             agency.summaries,
         )
-    return AgencyRecord(folder.signature, folder.digest, light, problems, pages)
+    return AgencyRecord(folder.slug, folder.signature, folder.digest, light, problems, pages)
 
 
 # ---------------------------------------------------------------------------------------
@@ -229,7 +265,7 @@ def _cold(
     out: Path | None,
     jobs: int | None,
     progress: Progress | None,
-) -> Result:
+) -> tuple[Result, Manifest | None]:
     global _JOB
     staging = staging_for(out) if out is not None else None
     _JOB = Job(site, shown, key, templates, staging)
@@ -242,18 +278,19 @@ def _cold(
         if out is None or staging is None or result.errors:
             if staging is not None:
                 discard(staging)
-            return result
+            return result, None
         writer = Writer(staging)
         rendered = sum(n for _, n in done)
         site_pages, rendered_site = _site_pages(
-            site, agencies, key, records, {}, Renderer(templates), writer
+            site, agencies, key, records, {}, renderer_for(templates, key), writer
         )
-        write_manifest(Manifest(key, records, site_pages), staging)
+        made = Manifest(key, records, site_pages)
+        write_manifest(made, staging)
         swap_in(staging, out)
         result.pages = _page_count(records, site_pages)
         result.rendered = rendered + rendered_site
         result.written = True
-        return result
+        return result, made
     except BaseException:
         if staging is not None:
             discard(staging)
@@ -311,7 +348,7 @@ def _warm(
     templates: Path | None,
     out: Path,
     old: Manifest,
-) -> Result:
+) -> tuple[Result, Manifest | None]:
     records: dict[str, AgencyRecord] = {}
     changed: dict[str, tuple[AgencyFolder, Agency | None]] = {}
     for slug, folder in folders.items():
@@ -319,9 +356,8 @@ def _warm(
         if before and before.signature == folder.signature:
             records[slug] = before
         elif before and before.digest == folder.digest:  # touched, not edited
-            records[slug] = AgencyRecord(
-                folder.signature, folder.digest, before.agency, before.problems, before.pages
-            )
+            before.signature, before.line = folder.signature, None
+            records[slug] = before
         else:
             agency, problems = _load_and_check(folder, shown)
             pages = agency_fingerprints(agency, folder, key) if agency else {}
@@ -330,29 +366,41 @@ def _warm(
     problems = [p for r in records.values() for p in r.problems]
     result = Result(problems, reports=_count(records), incremental=True)
     if result.errors:
-        return result
-    renderer: Renderer | None = None
+        return result, None
+    renderer = renderer_for(templates, key)
     writer = Writer(out)
     rendered = 0
     for slug, (_, agency) in sorted(changed.items()):
         if agency is None:
             continue
         before_pages = old.agencies[slug].pages if slug in old.agencies else {}
-        renderer = renderer or Renderer(templates)
         rendered += _render_agency(
             agency, records[slug].pages, before_pages, site, renderer, writer
         )
     site_pages, rendered_site = _site_pages(
-        site, _agencies(records), key, records, old.pages, renderer or Renderer(templates), writer
+        site, _agencies(records), key, records, old.pages, renderer, writer
     )
     now = {p for r in records.values() for p in r.pages} | set(site_pages)
     for gone in sorted(set(old.all_pages()) - now):
         writer.remove(gone)
-    write_manifest(Manifest(key, records, site_pages), out)
+    made = Manifest(key, records, site_pages)
+    write_manifest(made, out)
     result.pages = _page_count(records, site_pages)
     result.rendered = rendered + rendered_site
     result.written = True
-    return result
+    return result, made
+
+
+_RENDERERS: dict[tuple[Path | None, str], Renderer] = {}
+
+
+def renderer_for(templates: Path | None, key: str) -> Renderer:
+    """One renderer per templates and key in this process: ``serve`` rebuilds without
+    compiling the templates again (the key changes when they do)."""
+    if (templates, key) not in _RENDERERS:
+        _RENDERERS.clear()
+        _RENDERERS[(templates, key)] = Renderer(templates)
+    return _RENDERERS[(templates, key)]
 
 
 # ---------------------------------------------------------------------------------------

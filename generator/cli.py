@@ -62,8 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check(content, args.content, args.strict, args.format, args.jobs)
     if args.command == "build":
         return _build(content, args)
-    print(f"nianbao: 错误: 命令 {args.command} 尚未实现", file=sys.stderr)
-    return EXIT_USAGE
+    from .serve import serve  # livereload and watchdog load only for serve
+
+    templates = Path(args.templates)
+    return serve(content, templates, Path(args.out), args.content, args.host, args.port, args.jobs)
 
 
 def _build(content: Path, args: argparse.Namespace) -> int:

@@ -14,8 +14,8 @@ from .model import Report, Summary
 
 
 def summarize(report: Report) -> Summary:
-    figures = tuple((k.key, _int(report.cells.get(k.of))) for k in report.format.key_figures)
-    return Summary(report.agency, report.year, report.format.id, figures)
+    values = tuple(_int(report.cells.get(k.of)) for k in report.format.key_figures)
+    return Summary(report.agency, report.year, report.format.id, values)
 
 
 def _int(value: object) -> int | None:

@@ -521,11 +521,16 @@ def _read_fees(r: Reader, node: Node) -> ProcessingFees | None:
     m = r.mapping(node, "信息处理费 processing_fees ", keys, keys, key="processing_fees")
     if m is None or len(m) < 3:
         return None
-    notices = r.number(m["notices"][1], "发出收费通知的件数 ", "count", "processing_fees.notices")
-    noticed = r.number(
-        m["noticed_amount"][1], "收费通知总金额 ", "money", "processing_fees.noticed_amount"
+    what = "信息处理费 "  # named like the table cells: where the value belongs, then what it is
+    notices = r.number(
+        m["notices"][1], what + "发出收费通知的件数 ", "count", "processing_fees.notices"
     )
-    collected = r.number(m["collected"][1], "实际收取总金额 ", "money", "processing_fees.collected")
+    noticed = r.number(
+        m["noticed_amount"][1], what + "收费通知总金额 ", "money", "processing_fees.noticed_amount"
+    )
+    collected = r.number(
+        m["collected"][1], what + "实际收取总金额 ", "money", "processing_fees.collected"
+    )
     if notices is None or noticed is None or collected is None:
         return None
     return ProcessingFees(int(notices), Decimal(noticed), Decimal(collected))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
-from .formats import Format
+from .formats import Format, all_formats
 
 Value = int | Decimal
 
@@ -80,10 +81,16 @@ class Summary:
     agency: str
     year: int
     format: str  # format id
-    figures: tuple[tuple[str, int | None], ...]  # (key figure, value), in format order
+    values: tuple[int | None, ...]  # one per key figure of the format, in its order
 
     def get(self, key: str) -> int | None:
-        return next((v for k, v in self.figures if k == key), None)
+        i = _figure_index(self.format).get(key)
+        return None if i is None else self.values[i]
+
+
+@cache
+def _figure_index(format_id: str) -> dict[str, int]:
+    return {k.key: i for i, k in enumerate(all_formats()[format_id].key_figures)}
 
 
 @dataclass

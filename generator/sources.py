@@ -87,16 +87,30 @@ def _tree_digest(path: str, children: dict[str, str] | None = None) -> str:
 
 
 def _signature(path: str, rel: str, out: list[str]) -> None:
-    for e in _visible(path):
-        if e.is_dir():
-            out.append(f"{rel}{e.name}/")
-            _signature(e.path, f"{rel}{e.name}/", out)
-        else:
-            try:
+    """One line per entry (name, size, mtime), in any order: the caller sorts them once.
+    This runs over every file of the portal on every build, so it does as little as it can."""
+    with os.scandir(path) as it:
+        for e in it:
+            name = e.name
+            if name[0] == ".":
+                continue
+            if e.is_dir():
+                sub = f"{rel}{name}/"
+                out.append(sub)
+                _signature(e.path, sub, out)
+            else:
                 st = e.stat()
-                out.append(f"{rel}{e.name}\t{st.st_size}\t{st.st_mtime_ns}")
-            except OSError:
-                out.append(f"{rel}{e.name}\t?")
+                out.append(f"{rel}{name}\t{st.st_size}\t{st.st_mtime_ns}")
+
+
+def _agency_folder(path: Path) -> AgencyFolder:
+    lines: list[str] = []
+    try:
+        _signature(str(path), "", lines)
+    except OSError:
+        lines.append("unreadable")
+    lines.sort()
+    return AgencyFolder(path.name, path, digest("\n".join(lines)))
 
 
 @dataclass
@@ -113,15 +127,25 @@ def scan(content: Path) -> Scan:
         if e.is_dir():
             if e.name[0] == "_":
                 continue
-            lines: list[str] = []
-            _signature(e.path, "", lines)
-            agencies[e.name] = AgencyFolder(e.name, Path(e.path), digest("\n".join(lines)))
+            agencies[e.name] = _agency_folder(Path(e.path))
         elif e.name == "site.yaml":
             try:
                 site_digest = digest(Path(e.path).read_bytes())
             except OSError:
                 site_digest = "unreadable"
     return Scan(site_digest, agencies)
+
+
+def rescan(previous: Scan, content: Path, slugs: set[str]) -> Scan:
+    """The previous scan with the named agency folders looked at again."""
+    agencies = dict(previous.agencies)
+    for slug in slugs:
+        folder = content / slug
+        if folder.is_dir():
+            agencies[slug] = _agency_folder(folder)
+        else:
+            agencies.pop(slug, None)
+    return Scan(previous.site_digest, dict(sorted(agencies.items())))
 
 
 def files_digest(paths: Iterable[Path]) -> str:

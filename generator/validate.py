@@ -240,13 +240,18 @@ def _term(label: str, signed: Value) -> str:
 
 
 def _locate(rule: Rule, report: Report, i: int) -> Loc | None:
-    """The first cell of this report that the rule reads and that report.yaml spells out."""
-    for t in (*rule.left, *rule.right):
-        if t.previous:
-            continue
+    """The first cell of this report that the rule reads and that report.yaml spells out;
+    failing that (a 总计 column left out and computed), the first number of its first row."""
+    terms = [t for t in (*rule.left, *rule.right) if not t.previous]
+    for t in terms:
         loc = report.loc(_expand(report.format, t.path)[i])
         if loc is not None:
             return loc
+    for t in terms:
+        for cell in _expand(report.format, t.path):
+            loc = report.loc(cell)
+            if loc is not None:
+                return loc
     return report.anchor
 
 

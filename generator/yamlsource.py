@@ -233,6 +233,8 @@ def node_type_name(node: Node) -> str:
         return "映射（键: 值）"
     if isinstance(node, SequenceNode):
         return "列表"
+    if not node.value.strip():  # “” would look like a typo in the message
+        return "空白"
     return f"“{node.value}”"
 
 
@@ -381,7 +383,12 @@ class Reader:
             return None
         if s.style == "" and re.fullmatch(r"\d{4}", s.value):
             return int(s.value)
-        self.error(s, f"{what}应为四位数字的年份（如 2021），实为“{s.value}”", key=key)
+        if s.style in ('"', "'") and re.fullmatch(r"\d{4}", s.value):
+            q = s.style
+            self.error(s, f"{what}不能加引号：请把 {q}{s.value}{q} 改为 {s.value}", key=key)
+            return None
+        found = node_type_name(s)
+        self.error(s, f"{what}应为四位数字的年份（如 2021），实为{found}", key=key)
         return None
 
     def date(self, node: Node, what: str, key: str) -> dt.date | None:
@@ -393,7 +400,8 @@ class Reader:
                 raise ValueError
             return dt.date.fromisoformat(s.value)
         except ValueError:
-            self.error(s, f"{what}应为日期，写作 2022-01-20，实为“{s.value}”", key=key)
+            found = node_type_name(s)
+            self.error(s, f"{what}应为日期，写作 2022-01-20，实为{found}", key=key)
             return None
 
     def integer(self, node: Node, what: str, key: str) -> int | None:

@@ -22,7 +22,7 @@ def test_builds_every_page_type(tmp_path: Path) -> None:
     assert run.code == 0, run.out
     assert run.lines[-1].startswith("已生成 15 个文件（5 份年报），用时 ")
     assert sorted(tree(out)) == [
-        ".nianbao-manifest.json",  # what the next build needs to redo only what changed
+        ".nianbao-manifest.jsonl",  # what the next build needs to redo only what changed
         "2019/index.html",
         "2020/index.html",
         "2021/index.html",
