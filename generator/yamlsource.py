@@ -99,9 +99,8 @@ def parse_yaml(text: str, display: str) -> tuple[Node | None, list[Problem]]:
     try:
         deep = _too_deep(text)
         if deep is not None:
-            line, col = deep.line + 1, deep.column + 1
             msg = f"YAML 嵌套层数过深（超过 {MAX_DEPTH} 层），无法读取"
-            return None, [_at(display, line, col, msg)]
+            return None, [_at(display, *deep, msg)]
         node = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as e:
         line, col, msg = _yaml_error(e)
@@ -121,8 +120,8 @@ def parse_yaml(text: str, display: str) -> tuple[Node | None, list[Problem]]:
     return node, []
 
 
-def _too_deep(text: str) -> yaml.Mark | None:
-    """Where nesting first passes MAX_DEPTH, if it does.
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Where (line, column) nesting first passes MAX_DEPTH, if it does.
 
     libyaml's composer recurses in C and crashes the interpreter (a segfault, not an
     exception) near 30 000 levels, so depth is measured on the event stream first. Every
@@ -135,7 +134,8 @@ def _too_deep(text: str) -> yaml.Mark | None:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                return event.start_mark
+                mark = event.start_mark
+                return (mark.line + 1, mark.column + 1) if mark else (1, 1)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
     return None
