@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from yaml.nodes import MappingNode, Node
+from yaml.nodes import Node
 
 from .formats import Format, Table, all_formats, format_for_year, leaf_paths
 from .model import (
@@ -534,7 +534,3 @@ def _read_fees(r: Reader, node: Node) -> ProcessingFees | None:
     if notices is None or noticed is None or collected is None:
         return None
     return ProcessingFees(int(notices), Decimal(noticed), Decimal(collected))
-
-
-def is_mapping(node: Node) -> bool:
-    return isinstance(node, MappingNode)

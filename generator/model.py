@@ -14,7 +14,7 @@ Value = int | Decimal
 AGENCY_KINDS = {
     "government": "人民政府",
     "department": "政府部门",
-    "township": "乡镇（街道）",
+    "township": "乡镇、街道",
 }
 
 # 《条例》第四十九条: departments publish by 1月31日, governments by 3月31日 of the next year;

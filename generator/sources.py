@@ -72,7 +72,7 @@ class AgencyFolder:
 def _tree_digest(path: str, children: dict[str, str] | None = None) -> str:
     parts: list[str] = []
     for e in _visible(path):
-        if e.is_dir():
+        if e.is_dir(follow_symlinks=False):  # a link is a file here: no loops
             d = _tree_digest(e.path)
             parts.append(f"d:{e.name}:{d}")
         else:
@@ -94,12 +94,16 @@ def _signature(path: str, rel: str, out: list[str]) -> None:
             name = e.name
             if name[0] == ".":
                 continue
-            if e.is_dir():
+            if e.is_dir(follow_symlinks=False):  # a link is a file here: no loops
                 sub = f"{rel}{name}/"
                 out.append(sub)
                 _signature(e.path, sub, out)
             else:
-                st = e.stat()
+                try:
+                    st = e.stat()
+                except OSError:  # a dangling or looping link
+                    out.append(f"{rel}{name}\t?")
+                    continue
                 out.append(f"{rel}{name}\t{st.st_size}\t{st.st_mtime_ns}")
 
 

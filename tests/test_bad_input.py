@@ -861,14 +861,14 @@ FIELDS = [
         "agency-kind-unknown",
         replace(AGENCY, "kind: department", "kind: bureau"),
         f"{AGENCY}:3:7: 错误: 机构类型 kind 应为 government（人民政府）、department（政府部门）、"
-        "township（乡镇（街道）） 之一，实为“bureau”",
+        "township（乡镇、街道） 之一，实为“bureau”",
         reports=1,
     ),
     case(
         "agency-kind-chinese",
         replace(AGENCY, "kind: department", "kind: 部门"),
         f"{AGENCY}:3:7: 错误: 机构类型 kind 应为 government（人民政府）、department（政府部门）、"
-        "township（乡镇（街道）） 之一，实为“部门”",
+        "township（乡镇、街道） 之一，实为“部门”",
         reports=1,
     ),
     case(

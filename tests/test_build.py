@@ -68,3 +68,15 @@ def test_example_site_builds_from_project_root(tmp_path: Path) -> None:
     assert run.code == 0, run.out
     page = (tmp_path / "site/shanggao-kjj/2021/index.html").read_text("utf-8")
     assert "<h1>上高县科学技术局2021年政府信息公开工作年度报告</h1>" in page
+
+
+def test_symlink_loop_in_content_is_a_warning_not_a_crash(portal: Path, tmp_path: Path) -> None:
+    (portal / "town-a/2022/loop").symlink_to("..")
+    out = tmp_path / "site"
+    for _ in range(2):  # a cold build, then a warm one that scans the link again
+        run = nianbao("build", "--content", portal, "--out", out)
+        assert run.code == 0, run.out
+        assert run.lines[0].endswith(
+            "town-a/2022/loop:1:1: 警告: 未知的文件夹“loop”，不会发布；"
+            "可用的文件名：preface.md、overview.md、problems.md、other.md、report.yaml"
+        )
