@@ -8,13 +8,15 @@ lengths, value types, folder names). The arithmetic of the national formats is l
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from yaml.nodes import Node
+from yaml.nodes import Node, ScalarNode
 
 from .formats import Format, Table, all_formats, format_for_year, leaf_paths
+from .formats import Node as FormatNode
 from .model import (
     AGENCY_KINDS,
     NARRATIVE_FILES,
@@ -46,6 +48,9 @@ REPORT_KEYS = [
     "processing_fees",
 ]
 REQUIRED_REPORT_KEYS = ["year", "active", "requests", "appeals"]
+
+
+Entries = Mapping[str, tuple[ScalarNode, Node]]  # a mapping's entries, as Reader gives them
 
 
 @dataclass
@@ -134,9 +139,7 @@ def _open_yaml(path: Path, shown: str, problems: list[Problem]) -> tuple[Reader,
     return r, root
 
 
-def _text(
-    r: Reader, m: dict[str, tuple[Node, Node]], key: str, what: str, required: bool = True
-) -> str | None:
+def _text(r: Reader, m: Entries, key: str, what: str, required: bool = True) -> str | None:
     if key not in m:
         return None
     return r.text(m[key][1], what, key, required)
@@ -337,9 +340,7 @@ def _v7_message(year: int, expected: Format, found: Format) -> str:
     return f"{year} 年度的年报应使用{expected.title}，但数据是按{found.title}填写的"
 
 
-def _read_tables(
-    shown: str, top: dict[str, tuple[Node, Node]], first: Format
-) -> tuple[Format, Tables, list[Problem]]:
+def _read_tables(shown: str, top: Entries, first: Format) -> tuple[Format, Tables, list[Problem]]:
     """Read the tables as ``first``; if that finds problems, as whichever format fits best."""
     tables, problems = _read_tables_as(shown, top, first)
     best = (first, tables, problems)
@@ -355,9 +356,7 @@ def _read_tables(
 Tables = tuple[dict[str, Value], dict[str, tuple[int, int]], dict[str, str]]
 
 
-def _read_tables_as(
-    shown: str, top: dict[str, tuple[Node, Node]], fmt: Format
-) -> tuple[Tables, list[Problem]]:
+def _read_tables_as(shown: str, top: Entries, fmt: Format) -> tuple[Tables, list[Problem]]:
     """Read the three tables against one format, into a fresh reader (so tries can compare)."""
     r = Reader(shown)
     out: Tables = ({}, {}, {})
@@ -379,7 +378,7 @@ def _read_table(r: Reader, node: Node, table: Table, fmt: Format, out: Tables) -
             locs[cid] = (mark.line + 1, mark.column + 1)
 
     if table.layout == "blocks":
-        rows = {row.key: (b, row) for b in table.blocks for row in b.rows}
+        rows = {row.key or "": (b, row) for b in table.blocks for row in b.rows}
         m = r.mapping(node, what, list(rows), list(rows), key=table.key)
         for row_key, (_, row_node) in (m or {}).items():
             block, row = rows[row_key]
@@ -414,7 +413,7 @@ def _read_table(r: Reader, node: Node, table: Table, fmt: Format, out: Tables) -
         leaf_cols = table.leaf_columns
         _read_matrix_rows(r, node, table, table.rows, table.key, leaf_cols, put)
     else:
-        groups = [(path[-1], tuple(path[-1].leaves)) for path in _keyed_groups(table.columns)]
+        groups = [(g, g.leaves) for g in _keyed_groups(table.columns)]
         m = r.mapping(
             node,
             what,
@@ -432,21 +431,35 @@ def _read_table(r: Reader, node: Node, table: Table, fmt: Format, out: Tables) -
                 put(f"{gid}.{leaf.key}", item, table.type)
 
 
-def _keyed_groups(columns: tuple[object, ...]) -> list[tuple]:  # type: ignore[type-arg]
-    """Column groups that carry a key: each is one list in report.yaml (table 四)."""
-    out = []
-    for path in leaf_paths(columns):  # type: ignore[arg-type]
-        group = tuple(n for n in path[:-1] if n.key)
-        if group and group not in out:
+def _keyed_groups(columns: tuple[FormatNode, ...]) -> list[FormatNode]:
+    """The innermost keyed column group above each leaf: each is one list in report.yaml
+    (table 四: review, litigation_direct, litigation_after_review)."""
+    out: list[FormatNode] = []
+    for path in leaf_paths(columns):
+        group = next((n for n in reversed(path[:-1]) if n.key), None)
+        if group is not None and group not in out:
             out.append(group)
     return out
 
 
-def _read_matrix_rows(r, node, table, rows, prefix, leaf_cols, put, title="", above="") -> None:  # type: ignore[no-untyped-def]
+Put = Callable[[str, Node, str], None]  # (cell id, value node, value type)
+
+
+def _read_matrix_rows(
+    r: Reader,
+    node: Node,
+    table: Table,
+    rows: tuple[FormatNode, ...],
+    prefix: str,
+    leaf_cols: tuple[FormatNode, ...],
+    put: Put,
+    title: str = "",
+    above: str = "",
+) -> None:
     """``title`` names this level (a group row's official label); ``above`` holds the
     enumerators of the groups above (三、（三）), so 1.属于国家秘密 is named in full."""
-    allowed = [row.key for row in rows]
-    required = [row.key for row in rows if not row.optional]
+    allowed = [row.key or "" for row in rows]
+    required = [row.key or "" for row in rows if not row.optional]
     m = r.mapping(node, f"表{table.number} {title or prefix} ", allowed, required, key=prefix)
     if m is None:
         return
@@ -467,7 +480,9 @@ def _read_matrix_rows(r, node, table, rows, prefix, leaf_cols, put, title="", ab
         if items is None:
             continue
         given = (
-            leaf_cols if len(items) == len(leaf_cols) else [c for c in leaf_cols if not c.optional]
+            leaf_cols
+            if len(items) == len(leaf_cols)
+            else tuple(c for c in leaf_cols if not c.optional)
         )
         for col, item in zip(given, items, strict=True):
             put(f"{rid}.{col.key}", item, table.type)
@@ -491,25 +506,26 @@ def add_totals(fmt: Format, cells: dict[str, Value]) -> None:
             for tc in total_cols:
                 if f"{rid}.{tc.key}" not in cells and all(f"{rid}.{c.key}" in cells for c in parts):
                     cells[f"{rid}.{tc.key}"] = sum((cells[f"{rid}.{c.key}"] for c in parts), 0)
-        _subtotals(table, table.rows, table.key, cols, cells)
+        _subtotals(table.rows, table.key, cols, cells)
 
 
-def _subtotals(table, rows, prefix, cols, cells) -> None:  # type: ignore[no-untyped-def]
+def _subtotals(
+    rows: tuple[FormatNode, ...], prefix: str, cols: tuple[FormatNode, ...], cells: dict[str, Value]
+) -> None:
     for row in rows:
         rid = f"{prefix}.{row.key}"
         if not row.children:
             continue
-        _subtotals(table, row.children, rid, cols, cells)
+        _subtotals(row.children, rid, cols, cells)
         members = [
             f"{rid}." + ".".join(n.key or "" for n in p)
             for p in leaf_paths(row.children)
             if not p[-1].total
         ]
         for c in cols:
-            values = [cells.get(f"{m}.{c.key}") for m in members]
-            if any(v is None for v in values):
+            if any(f"{m}.{c.key}" not in cells for m in members):
                 continue
-            subtotal = sum(values, 0)  # type: ignore[arg-type]
+            subtotal: Value = sum((cells[f"{m}.{c.key}"] for m in members), 0)
             cells[f"{rid}.{c.key}"] = subtotal
             for n in row.children:
                 if n.total and not n.children and f"{rid}.{n.key}.{c.key}" not in cells:

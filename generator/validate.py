@@ -97,12 +97,12 @@ def _table_totals(table: Table) -> Iterator[tuple[str, str, tuple[str, ...]]]:
                 tuple(f"{base}.{p.key}" for p in parts),
             )
     cols = table.leaf_columns
-    for parent_path, total, parts in _row_sum_groups(table.rows, table.key):
+    for parent_path, total, part_rows in _row_sum_groups(table.rows, table.key):
         for c in cols:
             yield (
                 total.total or "",
                 f"{parent_path}.{total.key}.{c.key}",
-                tuple(f"{p}.{c.key}" for p in parts),
+                tuple(f"{p}.{c.key}" for p in part_rows),
             )
 
 

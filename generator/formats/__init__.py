@@ -232,7 +232,7 @@ def _terms(text: str, each: str | None) -> tuple[Term, ...]:
 def _rules(items: list[dict[str, Any]]) -> tuple[Rule, ...]:
     rules = []
     for d in items:
-        relation = "<=" if "<=" in d["check"] else "="
+        relation: Literal["=", "<="] = "<=" if "<=" in d["check"] else "="
         left, right = d["check"].split(relation)
         prev = d.get("previous_formats")
         for each in d.get("each", [None]):
