@@ -68,7 +68,7 @@ class PeakMemory:
     def _run(self) -> None:
         while not self._stop.is_set():
             self.peak = max(self.peak, self._tree_rss())
-            self._stop.wait(0.02)
+            self._stop.wait(0.1)  # sampling costs CPU the build would use
 
     def stop(self) -> int:
         self._stop.set()
