@@ -104,7 +104,7 @@ def _run(
     shown = content.as_posix() if shown is None else shown
     problems: list[Problem] = []
     site = load_site_yaml(content, shown, problems)
-    found = _look(content, session)
+    found = _look(content, session, jobs or os.cpu_count() or 1)
     if site is None:
         for folder in found.agencies.values():  # still report every agency's problems
             problems.extend(_load_and_check(folder, shown)[1])
@@ -127,20 +127,20 @@ def _run(
     return result
 
 
-def _look(content: Path, session: Session | None) -> Scan:
+def _look(content: Path, session: Session | None, jobs: int) -> Scan:
     """The scan of the content folder: whole, or, in a session that knows which paths
     changed, the last scan with just the agency folders holding them looked at again."""
     if session is None or session.found is None or session.changed is None:
-        return scan(content)
+        return scan(content, jobs)
     slugs = set()
     root = content.resolve()
     for path in session.changed:
         try:
             parts = path.resolve().relative_to(root).parts
         except ValueError:
-            return scan(content)  # outside content/ (templates): the key decides
+            return scan(content, jobs)  # outside content/ (templates): the key decides
         if len(parts) < 2:
-            return scan(content)  # site.yaml, or an agency folder added or removed
+            return scan(content, jobs)  # site.yaml, or an agency folder added or removed
         slugs.add(parts[0])
     return rescan(session.found, content, slugs)
 
@@ -248,7 +248,8 @@ def _cold_agency(folder: AgencyFolder) -> tuple[AgencyRecord, int]:
         global _RENDERER
         if _RENDERER is None:
             _RENDERER = Renderer(job.templates)
-        rendered = _render_agency(agency, pages, {}, job.site, _RENDERER, Writer(job.render_into))
+        writer = Writer(job.render_into, atomic=False)
+        rendered = _render_agency(agency, pages, {}, job.site, _RENDERER, writer)
     return _record(folder, agency, problems, pages), rendered
 
 
@@ -279,7 +280,7 @@ def _cold(
             if staging is not None:
                 discard(staging)
             return result, None
-        writer = Writer(staging)
+        writer = Writer(staging, atomic=False)
         rendered = sum(n for _, n in done)
         site_pages, rendered_site = _site_pages(
             site, agencies, key, records, {}, renderer_for(templates, key), writer
@@ -421,8 +422,12 @@ def _site_pages(
     index = repr([(a.slug, a.name, a.group, a.order, a.years) for a in agencies])
     pages.append(("index.html", digest(key, "home", index), lambda: renderer.home(site, agencies)))
     for year in sorted({y for a in agencies for y in a.summaries}, reverse=True):
-        members = repr(
-            [(a.slug, a.name, a.summaries[year]) for a in agencies if year in a.summaries]
+        # what the year page shows of each agency (a plain string: 10,000 dataclass
+        # reprs cost a tenth of a warm build)
+        members = "\n".join(
+            f"{a.slug}\t{a.name}\t{s.format}\t{s.values}"
+            for a in agencies
+            if (s := a.summaries.get(year)) is not None
         )
         pages.append(
             (year_path(year), digest(key, "year", members), _year(renderer, site, year, agencies))
@@ -433,7 +438,7 @@ def _site_pages(
     if site.url:
         paths = sorted({p for r in records.values() for p in r.pages} | {p for p, _, _ in pages})
         pages.append(
-            ("sitemap.xml", digest(key, "sitemap", repr(paths)), lambda: sitemap(site, paths))
+            ("sitemap.xml", digest(key, "sitemap", "\n".join(paths)), lambda: sitemap(site, paths))
         )
     fingerprints: dict[str, str] = {}
     rendered = 0

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 from yaml.nodes import Node, ScalarNode
@@ -411,7 +412,7 @@ def _read_table(r: Reader, node: Node, table: Table, fmt: Format, out: Tables) -
                     units[f"{rid}.{block.unit_column}"] = unit
     elif table.layout == "matrix":
         leaf_cols = table.leaf_columns
-        _read_matrix_rows(r, node, table, table.rows, table.key, leaf_cols, put)
+        _read_matrix_rows(r, node, table, table.rows, table.key, leaf_cols, put, out)
     else:
         groups = [(g, g.leaves) for g in _keyed_groups(table.columns)]
         m = r.mapping(
@@ -453,6 +454,7 @@ def _read_matrix_rows(
     prefix: str,
     leaf_cols: tuple[FormatNode, ...],
     put: Put,
+    out: Tables,
     title: str = "",
     above: str = "",
 ) -> None:
@@ -471,7 +473,16 @@ def _read_matrix_rows(
         if row.children:
             title = above + row.label
             _read_matrix_rows(
-                r, value_node, table, row.children, rid, leaf_cols, put, title, above + row.short
+                r,
+                value_node,
+                table,
+                row.children,
+                rid,
+                leaf_cols,
+                put,
+                out,
+                title,
+                above + row.short,
             )
             continue
         lengths = tuple(sorted({len(leaf_cols), len([c for c in leaf_cols if not c.optional])}))
@@ -484,8 +495,17 @@ def _read_matrix_rows(
             if len(items) == len(leaf_cols)
             else tuple(c for c in leaf_cols if not c.optional)
         )
-        for col, item in zip(given, items, strict=True):
-            put(f"{rid}.{col.key}", item, table.type)
+        counts = r.counts(items) if table.type == "count" else None
+        if counts is None:  # something to report: cell by cell, with the cells' names
+            for col, item in zip(given, items, strict=True):
+                put(f"{rid}.{col.key}", item, table.type)
+            continue
+        cells, locs, _ = out
+        for col, item, value in zip(given, items, counts, strict=True):
+            cid = f"{rid}.{col.key}"
+            cells[cid] = value
+            mark = item.start_mark
+            locs[cid] = (mark.line + 1, mark.column + 1)
 
 
 def add_totals(fmt: Format, cells: dict[str, Value]) -> None:
@@ -493,43 +513,58 @@ def add_totals(fmt: Format, cells: dict[str, Value]) -> None:
 
     Optional totals (the 总计 column, the （七）总计 row) are computed when absent, and
     every group row (（三）不予公开 …) gets a subtotal, which the format does not print.
+    A sum with a part missing (unreadable, already reported) is left out.
     """
+    for target, parts, only_if_absent in _total_plan(fmt):
+        if only_if_absent and target in cells:
+            continue
+        try:
+            cells[target] = sum([cells[p] for p in parts], 0)
+        except KeyError:
+            continue
+
+
+@cache
+def _total_plan(fmt: Format) -> tuple[tuple[str, tuple[str, ...], bool], ...]:
+    """(cell, the cells it sums, computed only when not given), in an order that computes
+    every part before its sum: row totals first, then group subtotals."""
+    plan: list[tuple[str, tuple[str, ...], bool]] = []
     for table in fmt.tables.values():
         if table.layout != "matrix":
             continue
         cols = table.leaf_columns
         parts = [c for c in cols if not c.total]
-        total_cols = [c for c in cols if c.total]
-        row_paths = leaf_paths(table.rows)
-        row_ids = [f"{table.key}." + ".".join(n.key or "" for n in p) for p in row_paths]
-        for rid in row_ids:
-            for tc in total_cols:
-                if f"{rid}.{tc.key}" not in cells and all(f"{rid}.{c.key}" in cells for c in parts):
-                    cells[f"{rid}.{tc.key}"] = sum((cells[f"{rid}.{c.key}"] for c in parts), 0)
-        _subtotals(table.rows, table.key, cols, cells)
+        for path in leaf_paths(table.rows):
+            rid = f"{table.key}." + ".".join(n.key or "" for n in path)
+            for tc in cols:
+                if tc.total:
+                    plan.append((f"{rid}.{tc.key}", tuple(f"{rid}.{c.key}" for c in parts), True))
+        _plan_subtotals(table.rows, table.key, cols, plan)
+    return tuple(plan)
 
 
-def _subtotals(
-    rows: tuple[FormatNode, ...], prefix: str, cols: tuple[FormatNode, ...], cells: dict[str, Value]
+def _plan_subtotals(
+    rows: tuple[FormatNode, ...],
+    prefix: str,
+    cols: tuple[FormatNode, ...],
+    plan: list[tuple[str, tuple[str, ...], bool]],
 ) -> None:
     for row in rows:
-        rid = f"{prefix}.{row.key}"
         if not row.children:
             continue
-        _subtotals(row.children, rid, cols, cells)
+        rid = f"{prefix}.{row.key}"
+        _plan_subtotals(row.children, rid, cols, plan)
         members = [
             f"{rid}." + ".".join(n.key or "" for n in p)
             for p in leaf_paths(row.children)
             if not p[-1].total
         ]
         for c in cols:
-            if any(f"{m}.{c.key}" not in cells for m in members):
-                continue
-            subtotal: Value = sum((cells[f"{m}.{c.key}"] for m in members), 0)
-            cells[f"{rid}.{c.key}"] = subtotal
+            parts = tuple(f"{m}.{c.key}" for m in members)
+            plan.append((f"{rid}.{c.key}", parts, False))
             for n in row.children:
-                if n.total and not n.children and f"{rid}.{n.key}.{c.key}" not in cells:
-                    cells[f"{rid}.{n.key}.{c.key}"] = subtotal
+                if n.total and not n.children:  # （七）总计 when left out
+                    plan.append((f"{rid}.{n.key}.{c.key}", parts, True))
 
 
 def _read_fees(r: Reader, node: Node) -> ProcessingFees | None:

@@ -27,10 +27,13 @@ def safe_path(path: str) -> str:
 
 
 class Writer:
-    """Writes outputs under one folder, refusing unsafe and repeated paths."""
+    """Writes outputs under one folder, refusing unsafe and repeated paths. ``atomic``
+    replaces each file in one step (for a folder being served); a private staging folder
+    needs no such care."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, atomic: bool = True) -> None:
         self.root = root
+        self.atomic = atomic
         self.written: set[str] = set()
         self._dirs: set[Path] = set()
 
@@ -43,6 +46,9 @@ class Writer:
         if target.parent not in self._dirs:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._dirs.add(target.parent)
+        if not self.atomic:
+            target.write_bytes(output.data)
+            return
         tmp = target.with_name(f".{target.name}.tmp")
         tmp.write_bytes(output.data)
         os.replace(tmp, target)

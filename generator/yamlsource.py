@@ -365,6 +365,23 @@ class Reader:
             return None
         return Decimal(text) if vtype == "money" else int(text)
 
+    def counts(self, items: list[Node]) -> list[int] | None:
+        """A list's items as counts when every one is a plain, valid count (nearly every
+        row of table 三), read in one pass; None when any needs a closer look."""
+        seen = self._seen
+        out = []
+        for n in items:
+            if type(n) is not ScalarNode or n.style != "" or id(n) in seen:
+                return None
+            if not _COUNT.fullmatch(n.value):
+                return None
+            out.append(int(n.value))
+        ids = {id(n) for n in items}
+        if len(ids) < len(items):
+            return None  # one node twice: an alias, which the slow path reports
+        seen.update(ids)
+        return out
+
     def text(self, node: Node, what: str, key: str, required: bool = True) -> str | None:
         """The text exactly as written (a plain ``no`` stays the two letters n, o)."""
         s = self._scalar(node, what, key)
