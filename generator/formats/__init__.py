@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 
 ValueType = Literal["count", "signed", "money"]
+
+HERE = Path(__file__).resolve().parent
 
 # The enumerator that opens an official row label: 三、 （三） 1.
 _ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)")
@@ -306,7 +308,7 @@ def _format(d: dict[str, Any]) -> Format:
 def all_formats() -> dict[str, Format]:
     """Every format this release knows, newest first."""
     found = []
-    for entry in resources.files(__package__).iterdir():
+    for entry in sorted(HERE.iterdir()):
         if entry.name.startswith("f") and entry.name.endswith(".yaml"):
             found.append(_format(yaml.load(entry.read_text("utf-8"), Loader=yaml.CSafeLoader)))
     found.sort(key=lambda f: f.first_year, reverse=True)
@@ -324,4 +326,4 @@ def leaf_paths(nodes: tuple[Node, ...]) -> list[tuple[Node, ...]]:
 
 def source_text(fmt: Format) -> str:
     """The description file itself (its hash is an input of every page)."""
-    return (resources.files(__package__) / f"f{fmt.id}.yaml").read_text("utf-8")
+    return (HERE / f"f{fmt.id}.yaml").read_text("utf-8")
