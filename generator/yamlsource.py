@@ -22,7 +22,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .problems import Problem, Severity
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a real report.yaml is ~5 KB; narrative rarely 100 KB
-MAX_DEPTH = 1000  # a report nests 4 levels deep
+MAX_DEPTH = 1000  # a report nests 4 levels deep; libyaml (PyYAML ≥ 6.0.4) stops at 1,000 too
+TOO_DEEP = f"YAML 嵌套层数过深（超过 {MAX_DEPTH} 层），无法读取"
 
 _YAML11_BOOLS = frozenset(
     [
@@ -99,8 +100,7 @@ def parse_yaml(text: str, display: str) -> tuple[Node | None, list[Problem]]:
     try:
         deep = _too_deep(text)
         if deep is not None:
-            msg = f"YAML 嵌套层数过深（超过 {MAX_DEPTH} 层），无法读取"
-            return None, [_at(display, *deep, msg)]
+            return None, [_at(display, *deep, TOO_DEEP)]
         node = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as e:
         line, col, msg = _yaml_error(e)
@@ -210,6 +210,8 @@ def _yaml_error(e: yaml.MarkedYAMLError) -> tuple[int, int, str]:
     mark = e.problem_mark or e.context_mark
     if "\\t" in problem or "tab" in problem.lower():
         message = "YAML 缩进或数值中有制表符（Tab）；请改用空格"
+    elif "exceeded maximum nesting depth" in problem:  # libyaml's own limit (PyYAML ≥ 6.0.4)
+        message = TOO_DEEP
     else:
         both = f"{context} {problem}"
         found = next((s for s in _SYNTAX if s[0] in context and s[1] in both), None)

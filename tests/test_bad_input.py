@@ -775,7 +775,7 @@ FILES = [
     case(
         "nested-block-sequences",
         write_text(R21, "- " * 2000 + "1\n"),
-        f"{R21}:1:2001: 错误: YAML 嵌套层数过深（超过 1000 层），无法读取",
+        f"{R21}:1:1999: 错误: YAML 嵌套层数过深（超过 1000 层），无法读取",
         reports=4,
     ),
     case(
