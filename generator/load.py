@@ -115,14 +115,7 @@ def _load_site_yaml(path: Path, shown: str, problems: list[Problem]) -> Site | N
             url = None
         if url is not None and not url.endswith("/"):
             url += "/"
-        footer: dict[str, str] = {}
-        if "footer" in m:
-            fm = r.mapping(m["footer"][1], "页脚 footer ", FOOTER_KEYS, key="footer")
-            for k in FOOTER_KEYS:
-                if fm and k in fm:
-                    value = r.text(fm[k][1], f"footer.{k} ", f"footer.{k}")
-                    if value is not None:
-                        footer[k] = value
+        footer = _texts(r, m, "footer", "页脚 footer ", FOOTER_KEYS)
         if title is not None and region is not None:
             site = Site(title=title, region=region, base_url=base_url, url=url, footer=footer)
     problems.extend(r.problems)
@@ -144,6 +137,20 @@ def _text(r: Reader, m: Entries, key: str, what: str, required: bool = True) -> 
     if key not in m:
         return None
     return r.text(m[key][1], what, key, required)
+
+
+def _texts(r: Reader, m: Entries, key: str, what: str, keys: list[str]) -> dict[str, str]:
+    """An optional mapping of text fields (footer, contact), with what could be read."""
+    if key not in m:
+        return {}
+    entries = r.mapping(m[key][1], what, keys, key=key) or {}
+    out = {}
+    for k in keys:
+        if k in entries:
+            value = r.text(entries[k][1], f"{key}.{k} ", f"{key}.{k}")
+            if value is not None:
+                out[k] = value
+    return out
 
 
 def load_agency(folder: Path, shown: str, problems: list[Problem]) -> Agency | None:
@@ -194,14 +201,7 @@ def _load_agency_yaml(path: Path, shown: str, slug: str, problems: list[Problem]
             r.error(m["kind"][1], f"机构类型 kind 应为 {choices} 之一，实为“{kind}”", key="kind")
             kind = None
         order = r.integer(m["order"][1], "排序 order ", "order") if "order" in m else None
-        contact: dict[str, str] = {}
-        if "contact" in m:
-            cm = r.mapping(m["contact"][1], "联系方式 contact ", CONTACT_KEYS, key="contact")
-            for k in CONTACT_KEYS:
-                if cm and k in cm:
-                    value = r.text(cm[k][1], f"contact.{k} ", f"contact.{k}")
-                    if value is not None:
-                        contact[k] = value
+        contact = _texts(r, m, "contact", "联系方式 contact ", CONTACT_KEYS)
         if name is not None and kind is not None:
             agency = Agency(
                 slug=slug,
