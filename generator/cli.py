@@ -60,12 +60,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     if args.command == "check":
         return _check(content, args.content, args.strict, args.format, args.jobs)
+    clash = _out_clash(Path(args.out), content, Path(args.templates))
+    if clash:
+        print(
+            f"nianbao: 错误: 输出目录 {args.out} {clash}；请用 --out 另选一个目录", file=sys.stderr
+        )
+        return EXIT_USAGE
     if args.command == "build":
         return _build(content, args)
     from .serve import serve  # livereload and watchdog load only for serve
 
     templates = Path(args.templates)
     return serve(content, templates, Path(args.out), args.content, args.host, args.port, args.jobs)
+
+
+def _out_clash(out: Path, content: Path, templates: Path) -> str:
+    """Why writing to ``out`` would destroy something, or "" (a build replaces the folder)."""
+    target = out.resolve()
+    for folder, name in ((content, "内容目录"), (templates, "模板目录"), (Path.cwd(), "当前目录")):
+        here = folder.resolve()
+        if target == here:
+            return f"就是{name}，生成网站会把它整个替换掉"
+        if target in here.parents:
+            return f"包含{name}，生成网站会把它整个替换掉"
+    return ""
 
 
 def _build(content: Path, args: argparse.Namespace) -> int:

@@ -33,6 +33,7 @@ from .yamlsource import Reader, parse_yaml, position, read_text, suggest
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 YEAR_FOLDER = re.compile(r"\d{4}")
+RESERVED = {"assets"}  # site folders that are not agencies
 
 SITE_KEYS = ["title", "region", "base_url", "url", "footer"]
 FOOTER_KEYS = ["organizer", "site_code", "icp", "police"]
@@ -158,6 +159,10 @@ def load_agency(folder: Path, shown: str, problems: list[Problem]) -> Agency | N
     agency_yaml = display_path(shown, "agency.yaml")
     if YEAR_FOLDER.fullmatch(slug):
         msg = f"机构文件夹名“{slug}”不能是年份；年报应放在 content/<机构>/<年份>/ 下"
+        problems.append(Problem(shown + "/", 1, 1, "error", msg))
+        return None
+    if slug in RESERVED:
+        msg = f"机构文件夹名“{slug}”是网站保留的名称（存放样式等文件），请换一个"
         problems.append(Problem(shown + "/", 1, 1, "error", msg))
         return None
     if not SLUG.fullmatch(slug):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 from conftest import PORTAL, ROOT, edit, nianbao
@@ -80,3 +81,22 @@ def test_symlink_loop_in_content_is_a_warning_not_a_crash(portal: Path, tmp_path
             "town-a/2022/loop:1:1: 警告: 未知的文件夹“loop”，不会发布；"
             "可用的文件名：preface.md、overview.md、problems.md、other.md、report.yaml"
         )
+
+
+def test_refuses_an_output_folder_that_would_replace_the_sources(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(PORTAL, content)
+    for out in (content, tmp_path, content / ".."):
+        run = nianbao("build", "--content", content, "--out", out)
+        assert run.code == 2
+        assert "生成网站会把它整个替换掉" in run.err
+    assert (content / "site.yaml").is_file()
+
+
+def test_an_agency_folder_named_like_the_assets_is_an_error(portal: Path, tmp_path: Path) -> None:
+    (portal / "town-a").rename(portal / "assets")
+    run = nianbao("build", "--content", portal, "--out", tmp_path / "site")
+    assert run.code == 1
+    assert run.lines[0] == (
+        f"{portal}/assets/:1:1: 错误: 机构文件夹名“assets”是网站保留的名称（存放样式等文件），请换一个"
+    )
