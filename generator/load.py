@@ -1,4 +1,7 @@
-"""Stage 1, load: the content folder in, a typed Site and every structural problem out.
+"""Stage 1, load: content files in, typed model objects and every structural problem out.
+
+site.yaml, and each agency folder with its reports, load on their own: the agency is the
+unit the build hands to its workers and reloads when its files change.
 
 Structure is checked here because it is what reading needs (required and unknown keys, list
 lengths, value types, folder names). The arithmetic of the national formats is left to
@@ -9,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -55,40 +57,13 @@ REQUIRED_REPORT_KEYS = ["year", "active", "requests", "appeals"]
 Entries = Mapping[str, tuple[ScalarNode, Node]]  # a mapping's entries, as Reader gives them
 
 
-@dataclass
-class Loaded:
-    site: Site | None
-    problems: list[Problem]
-
-
 def display_path(root_display: str, *parts: str) -> str:
     return "/".join([root_display.rstrip("/"), *parts]) if root_display else "/".join(parts)
 
 
-def load_site_yaml(content: Path, shown: str, problems: list[Problem]) -> Site | None:
-    """site.yaml alone: the site without its agencies."""
-    return _load_site_yaml(content / "site.yaml", display_path(shown, "site.yaml"), problems)
-
-
-def load_site(content: Path, shown: str | None = None) -> Loaded:
-    """Read every file under ``content``; problems from all of them are returned together."""
-    shown = content.as_posix() if shown is None else shown
-    problems: list[Problem] = []
-    site = load_site_yaml(content, shown, problems)
-    agencies: dict[str, Agency] = {}
-    for folder in sorted(p for p in content.iterdir() if p.is_dir()):
-        if folder.name.startswith((".", "_")):
-            continue
-        agency = load_agency(folder, display_path(shown, folder.name), problems)
-        if agency is not None:
-            agencies[agency.slug] = agency
-    if site is None:
-        return Loaded(None, problems)
-    site.agencies = agencies
-    return Loaded(site, problems)
-
-
-def _load_site_yaml(path: Path, shown: str, problems: list[Problem]) -> Site | None:
+def load_site_yaml(content: Path, shown_root: str, problems: list[Problem]) -> Site | None:
+    """site.yaml alone: the site without its agencies (each agency loads on its own)."""
+    path, shown = content / "site.yaml", display_path(shown_root, "site.yaml")
     if not path.is_file():
         problems.append(Problem(shown, 1, 1, "error", "缺少站点配置文件 site.yaml"))
         return None

@@ -125,13 +125,6 @@ class Site:
     agencies: dict[str, Agency] = field(default_factory=dict)
 
     @property
-    def reports(self) -> list[Report]:
-        return [r for a in self.agencies.values() for r in a.reports.values()]
-
-    @property
     def years(self) -> list[int]:
         """Every report year, newest first."""
         return sorted({y for a in self.agencies.values() for y in a.summaries}, reverse=True)
-
-    def summary(self, agency: str, year: int) -> Summary | None:
-        return self.agencies[agency].summaries.get(year)

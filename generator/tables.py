@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cache
 
 from .formats import Format, Node, Table, leaf_paths
-from .model import Report, Value
+from .model import Value
 
 
 @dataclass(frozen=True)
@@ -254,8 +254,3 @@ def display(value: Value | None, unit: str | None = None) -> str:
         return "—"
     text = format(value, "f") if isinstance(value, Decimal) else str(value)
     return f"{text}{unit}" if unit else text
-
-
-def values(report: Report) -> dict[str, str]:
-    """Every cell of a report, as display text."""
-    return {k: display(v, report.units.get(k)) for k, v in report.cells.items()}

@@ -12,12 +12,8 @@ from collections.abc import Iterator
 from functools import cache
 
 from .formats import Format, Node, Rule, Table, Term, leaf_paths
-from .model import DEADLINES, Agency, Loc, Report, Site, Value
+from .model import DEADLINES, Agency, Loc, Report, Value
 from .problems import Problem
-
-
-def validate(site: Site) -> list[Problem]:
-    return [p for agency in site.agencies.values() for p in validate_agency(agency)]
 
 
 def validate_agency(agency: Agency) -> list[Problem]:

@@ -322,8 +322,3 @@ def format_for_year(year: int) -> Format | None:
 def leaf_paths(nodes: tuple[Node, ...]) -> list[tuple[Node, ...]]:
     """Each leaf with its ancestors, outermost first, in table order."""
     return _leaf_paths(nodes)
-
-
-def source_text(fmt: Format) -> str:
-    """The description file itself (its hash is an input of every page)."""
-    return (HERE / f"f{fmt.id}.yaml").read_text("utf-8")
