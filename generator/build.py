@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import __version__
@@ -211,20 +211,8 @@ def _render_agency(
 def _record(
     folder: AgencyFolder, agency: Agency | None, problems: list[Problem], pages: dict[str, str]
 ) -> AgencyRecord:
-    light = None
-    if agency is not None:  # what other pages need: no reports, no narrative
-        light = Agency(
-            agency.slug,
-            agency.name,
-            agency.kind,
-            agency.path,
-            agency.short_name,
-            agency.group,
-            agency.order,
-            agency.contact,
-            {},
-            agency.summaries,
-        )
+    # what other pages need of the agency: no reports, no narrative
+    light = replace(agency, reports={}) if agency is not None else None
     return AgencyRecord(folder.slug, folder.signature, folder.digest, light, problems, pages)
 
 
