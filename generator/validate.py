@@ -47,7 +47,25 @@ def check_across_years(report: Report, previous: Report) -> list[Problem]:
         if rule.unless and getattr(report, rule.unless, None):
             continue
         problems.extend(_check_equation(rule, report, previous))
+    problems.extend(check_copied(report, previous))
     return problems
+
+
+def check_copied(report: Report, previous: Report) -> list[Problem]:
+    """X4: every figure the same as last year's (and not all zero) usually means last
+    year's report was copied with only the year changed; evaluators find this every year."""
+    if report.format is not previous.format:
+        return []
+    given = report.format.cells
+    if any(report.cells.get(c) != previous.cells.get(c) for c in given):
+        return []
+    if not any(report.cells.get(c) for c in given):
+        return []  # an agency that received nothing two years running
+    msg = (
+        f"表二、表三、表四的全部数字与 {previous.year} 年度完全相同；"
+        "请确认不是照抄了上一年度的报告"
+    )
+    return [_problem(report, "", report.anchor, "warning", msg, "X4")]
 
 
 def check_deadline(report: Report, kind: str) -> list[Problem]:

@@ -11,7 +11,7 @@ import re
 import shutil
 from pathlib import Path
 
-from conftest import edit, nianbao
+from conftest import ROOT, edit, nianbao
 
 R19 = "demo-bureau/2019/report.yaml"
 R20 = "demo-bureau/2020/report.yaml"
@@ -576,3 +576,28 @@ def test_d1_government_by_31_march(portal: Path) -> None:
 def test_d1_townships_have_no_national_deadline(portal: Path) -> None:
     change(portal, TOWN, ("year: 2022\n", "year: 2022\npublished: 2023-12-31\n"))
     assert problems(portal) == []
+
+
+# ---------------------------------------------------------------------------------------
+# X4: a report whose every figure repeats last year's
+
+
+def test_x4_flags_a_report_copied_from_last_year(portal: Path) -> None:
+    shutil.rmtree(portal / "demo-bureau/2022")
+    shutil.copytree(portal / "demo-bureau/2021", portal / "demo-bureau/2022")
+    report = portal / "demo-bureau/2022/report.yaml"
+    text = report.read_text("utf-8").replace("year: 2021", "year: 2022")
+    text = text.replace("published: 2022-01-11", "published: 2023-01-11")
+    report.write_text(text, "utf-8")
+    run = nianbao("check", "--content", portal)
+    x4 = [line for line in run.lines if "[X4]" in line]
+    assert x4 == [
+        f"{portal}/demo-bureau/2022/report.yaml:1:1: 警告: 表二、表三、表四的全部数字与 2021 年度"
+        "完全相同；请确认不是照抄了上一年度的报告 [X4]"
+    ]
+
+
+def test_x4_passes_a_changed_report_and_all_zero_years(portal: Path) -> None:
+    assert not [line for line in nianbao("check", "--content", portal).lines if "[X4]" in line]
+    run = nianbao("check", "--content", ROOT / "content")
+    assert run.code == 0 and "[X4]" not in run.out
