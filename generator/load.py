@@ -10,6 +10,7 @@ lengths, value types, folder names). The arithmetic of the national formats is l
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -150,8 +151,18 @@ def load_agency(folder: Path, shown: str, problems: list[Problem]) -> Agency | N
     else:
         agency = _load_agency_yaml(folder / "agency.yaml", agency_yaml, slug, problems)
     reports: dict[int, Report] = {}
-    for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
-        if sub.name.startswith((".", "_")):
+    for sub in sorted(folder.iterdir()):
+        if sub.name.startswith((".", "_")) or sub.name == "agency.yaml":
+            continue
+        if not sub.is_dir():  # a typo such as agncy.yaml would otherwise go unnoticed
+            close = difflib.get_close_matches(sub.name, ["agency.yaml"], n=1, cutoff=0.6)
+            hint = (
+                "是否想写“agency.yaml”？"
+                if close
+                else "机构文件夹里只放 agency.yaml 和各年度文件夹"
+            )
+            msg = f"未知的文件“{sub.name}”，不会发布；{hint}"
+            problems.append(Problem(display_path(shown, sub.name), 1, 1, "warning", msg))
             continue
         sub_shown = display_path(shown, sub.name)
         if not YEAR_FOLDER.fullmatch(sub.name):

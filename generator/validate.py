@@ -62,8 +62,7 @@ def check_copied(report: Report, previous: Report) -> list[Problem]:
     if not any(report.cells.get(c) for c in given):
         return []  # an agency that received nothing two years running
     msg = (
-        f"表二、表三、表四的全部数字与 {previous.year} 年度完全相同；"
-        "请确认不是照抄了上一年度的报告"
+        f"表二、表三、表四的全部数字与 {previous.year} 年度完全相同；请确认不是照抄了上一年度的报告"
     )
     return [_problem(report, "", report.anchor, "warning", msg, "X4")]
 

@@ -1046,3 +1046,16 @@ def test_a_site_with_no_agencies_passes(tmp_path: Path, portal: Path) -> None:
     content.mkdir()
     shutil.copy(portal / SITE, content / SITE)
     assert check(content) == ["检查通过：0 份年报，没有发现问题。"]
+
+
+def test_stray_files_in_an_agency_folder_are_warnings(portal: Path) -> None:
+    (portal / "town-a/agncy.yaml").write_text("name: x\n", "utf-8")
+    (portal / "town-a/notes.txt").write_text("草稿\n", "utf-8")
+    run = nianbao("check", "--content", portal)
+    assert run.code == 0
+    assert run.lines == [
+        f"{portal}/town-a/agncy.yaml:1:1: 警告: 未知的文件“agncy.yaml”，不会发布；是否想写“agency.yaml”？",
+        f"{portal}/town-a/notes.txt:1:1: 警告: 未知的文件“notes.txt”，不会发布；"
+        "机构文件夹里只放 agency.yaml 和各年度文件夹",
+        "共 0 个错误，2 个警告（5 份年报）。",
+    ]
