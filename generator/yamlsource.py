@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import difflib
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -317,7 +318,8 @@ class Reader:
             return None
         if len(node.value) not in lengths:
             expected = " 或 ".join(str(n) for n in lengths)
-            self.error(node, f"{what}应有 {expected} 个数，实有 {len(node.value)} 个", key=key)
+            msg = f"{what}应有 {expected} 个数，实有 {len(node.value)} 个{_split_number(node)}"
+            self.error(node, msg, key=key)
             return None
         return list(node.value)
 
@@ -477,6 +479,20 @@ def _number_problem(s: ScalarNode, text: str, kind: str, vtype: str) -> str:
             return f"应为{kind}，实为小数 {text}"
         return f"应为{kind}，实为“{text}”"
     return "" if _MONEY.fullmatch(text) else f"应为{kind}，实为“{text}”"
+
+
+def _split_number(node: SequenceNode) -> str:
+    """A hint when a thousands separator split one number in two: [3,119, 0, …] reads as
+    3 and 119, since a comma ends a list item."""
+    for a, b in itertools.pairwise(node.value):
+        if not (isinstance(a, ScalarNode) and isinstance(b, ScalarNode)):
+            continue
+        touching = (
+            a.end_mark.line == b.start_mark.line and b.start_mark.column == a.end_mark.column + 1
+        )
+        if touching and re.fullmatch(r"\d{3}", b.value) and re.fullmatch(r"\d{1,3}", a.value):
+            return f"（“{a.value},{b.value}”中的逗号把一个数分成了两个；请写作 {a.value}{b.value}）"
+    return ""
 
 
 def position(node: Node | None) -> tuple[int, int]:

@@ -1059,3 +1059,18 @@ def test_stray_files_in_an_agency_folder_are_warnings(portal: Path) -> None:
         "机构文件夹里只放 agency.yaml 和各年度文件夹",
         "共 0 个错误，2 个警告（5 份年报）。",
     ]
+
+
+def test_a_thousands_separator_that_splits_a_number_is_named(portal: Path) -> None:
+    report = portal / "demo-bureau/2021/report.yaml"
+    edit(
+        report,
+        "  received:      [18, 3, 0, 1, 2, 0, 24]",
+        "  received:      [1,018, 3, 0, 1, 2, 0, 1,024]",
+    )
+    run = nianbao("check", "--content", portal)
+    assert run.code == 1
+    assert run.lines[0] == (
+        f"{portal}/demo-bureau/2021/report.yaml:20:18: 错误: 表三 一、本年新收政府信息公开申请数量 "
+        "应有 6 或 7 个数，实有 9 个（“1,018”中的逗号把一个数分成了两个；请写作 1018）"
+    )
