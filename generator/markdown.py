@@ -14,9 +14,7 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": 
 )
 
 # Wide tables scroll inside a focusable, labelled region instead of widening the page.
-_SCROLL_OPEN = (
-    '<div class="table-scroll" role="region" aria-label="表格（可横向滚动）" tabindex="0">\n'
-)
+_SCROLL_OPEN = '<div class="table-scroll" role="region" aria-label="正文中的表格" tabindex="0">\n'
 
 
 def render_markdown(source: str) -> Markup:

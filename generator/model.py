@@ -123,8 +123,3 @@ class Site:
     url: str | None = None
     footer: dict[str, str] = field(default_factory=dict)
     agencies: dict[str, Agency] = field(default_factory=dict)
-
-    @property
-    def years(self) -> list[int]:
-        """Every report year, newest first."""
-        return sorted({y for a in self.agencies.values() for y in a.summaries}, reverse=True)

@@ -196,7 +196,7 @@ def home_page(site: Site, agencies: list[Agency]) -> HomePage:
         "index.html",
         site.title,
         groups=[Group(name, members) for name, members in groups.items()],
-        years=site.years,
+        years=sorted({y for a in agencies for y in a.summaries}, reverse=True),
     )
 
 
@@ -296,8 +296,8 @@ def year_page(site: Site, year: int, agencies: list[Agency]) -> YearPage:
     return YearPage(
         site,
         year_path(year),
-        f"{site.region}{year}年政府信息公开工作年度报告",
-        breadcrumbs=[(f"{year}年", "")],
+        f"{site.region}{year}年度各机关政府信息公开工作年度报告汇总",
+        breadcrumbs=[(f"{year}年度汇总", "")],
         year=year,
         labels=labels,
         rows=rows,

@@ -24,7 +24,7 @@ class Cell:
     id: str = ""
     colspan: int = 1
     rowspan: int = 1
-    scope: str = ""  # col, colgroup, row, rowgroup (th only)
+    scope: str = ""  # col or row (th only); spans say how far
     headers: str = ""  # space-separated ids (td, and th under a corner)
     cell: str = ""  # the cell id whose value goes here (td only)
     css: str = ""
@@ -39,6 +39,15 @@ class Grid:
     body: tuple[tuple[Cell, ...], ...]
     label_columns: int
     data_columns: int
+    # Table 二: one simple table per block (第二十条第（一）项 …), stacked to look like the
+    # printed form. Chromium's accessibility tree ignores ``headers`` and takes every
+    # column header above a cell, which in one big table would read all four blocks' heads.
+    parts: tuple[Grid, ...] = ()
+
+    @property
+    def wide(self) -> bool:
+        """Too wide for a phone: say that it scrolls."""
+        return self.data_columns > 4
 
 
 @cache
@@ -66,9 +75,7 @@ def _column_head(
             name = f"{trail}{n.key or i}"
             cid = f"t-{table.key}-c{prefix}-{name}"
             if n.children:
-                rows[level].append(
-                    Cell(True, n.label, cid, colspan=len(n.leaves), scope="colgroup")
-                )
+                rows[level].append(Cell(True, n.label, cid, colspan=len(n.leaves), scope="col"))
                 walk(n.children, level + 1, [*parents, cid], name + "-")
             else:
                 rows[level].append(
@@ -99,7 +106,7 @@ def _matrix(table: Table, caption: str) -> Grid:
         corner_id,
         colspan=label_cols,
         rowspan=col_depth,
-        scope="colgroup",
+        scope="col",
         css="corner",
     )
     head[0].insert(0, corner)
@@ -121,7 +128,7 @@ def _matrix(table: Table, caption: str) -> Grid:
                             node.label,
                             rid,
                             rowspan=len(node.leaves),
-                            scope="rowgroup",
+                            scope="row",
                             headers=corner_id,
                             css="group",
                         )
@@ -200,52 +207,27 @@ def _groups(table: Table, caption: str) -> Grid:
 
 
 def _blocks(table: Table, caption: str) -> Grid:
-    """Table 二: blocks, each with a caption row, a head row and its rows."""
-    body: list[tuple[Cell, ...]] = []
-    width = table.width
-    for b_index, block in enumerate(table.blocks):
-        cap_id = f"t-{table.key}-b{b_index}"
-        body.append(
-            (Cell(True, block.caption, cap_id, colspan=width + 1, scope="colgroup", css="block"),)
-        )
-        corner_id = f"{cap_id}-corner"
-        head = [Cell(True, table.corner, corner_id, scope="col", headers=cap_id, css="corner")]
-        col_ids = []
-        for c_index, col in enumerate(block.columns):
-            col_id = f"{cap_id}-c{c_index}"
-            col_ids.append(col_id)
-            span = width if block.scalar else 1
-            head.append(
-                Cell(True, col.label, col_id, colspan=span, scope="col", headers=cap_id, css="col")
-            )
-        body.append(tuple(head))
+    """Table 二: each block a table of its own, its caption the block's title. A block
+    keeps its own columns (a single 本年处理决定数量 is one column, not three merged: HTML
+    has no columns that no cell begins in); the stylesheet gives every block the same
+    label width, so they stack like the printed form."""
+    parts = []
+    for index, block in enumerate(table.blocks):
+        head = [Cell(True, table.corner, scope="col", css="corner")]
+        head += [Cell(True, col.label, scope="col", css="col") for col in block.columns]
+        body = []
         for row in block.rows:
-            row_id = f"{cap_id}-r-{row.key}"
-            cells = [
-                Cell(
-                    True,
-                    row.label,
-                    row_id,
-                    scope="row",
-                    headers=f"{cap_id} {corner_id}",
-                    css="label",
-                )
-            ]
-            for col, col_id in zip(block.columns, col_ids, strict=True):
+            cells = [Cell(True, row.label, scope="row", css="label")]
+            for col in block.columns:
                 cid = (
                     f"{table.key}.{row.key}" if block.scalar else f"{table.key}.{row.key}.{col.key}"
                 )
-                cells.append(
-                    Cell(
-                        False,
-                        headers=f"{cap_id} {col_id} {row_id}",
-                        cell=cid,
-                        colspan=width if block.scalar else 1,
-                        css="num",
-                    )
-                )
+                cells.append(Cell(False, cell=cid, css="num"))
             body.append(tuple(cells))
-    return Grid(table.key, table.number, caption, (), tuple(body), 1, width)
+        key = f"{table.key}-{index}"
+        width = len(block.columns)
+        parts.append(Grid(key, table.number, block.caption, (tuple(head),), tuple(body), 1, width))
+    return Grid(table.key, table.number, caption, (), (), 1, table.width, tuple(parts))
 
 
 def display(value: Value | None, unit: str | None = None) -> str:
