@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from .formats import Format, all_formats
-from .model import Report, Summary
+from .model import Report, Summary, Value
 
 
 def summarize(report: Report) -> Summary:
@@ -18,8 +18,9 @@ def summarize(report: Report) -> Summary:
     return Summary(report.agency, report.year, report.format.id, values)
 
 
-def _int(value: object) -> int | None:
-    return int(value) if value is not None else None  # type: ignore[call-overload]
+def _int(value: Value | None) -> int | None:
+    """Key figures are counts (the descriptions name no money cell among them)."""
+    return int(value) if value is not None else None
 
 
 @dataclass(frozen=True)
