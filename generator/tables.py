@@ -130,7 +130,7 @@ def _matrix(table: Table, caption: str) -> Grid:
                             rowspan=len(node.leaves),
                             scope="row",
                             headers=corner_id,
-                            css="group",
+                            css=f"group level{level + 1}",
                         )
                     )
             else:
