@@ -66,7 +66,8 @@ def grids(fmt: Format) -> tuple[Grid, ...]:
 def _column_head(
     table: Table, columns: tuple[Node, ...], depth: int, prefix: str = ""
 ) -> tuple[list[list[Cell]], dict[str, list[str]]]:
-    """Header rows for a column tree, and for each leaf the ids of the headers above it."""
+    """Header rows for a column tree, and for each leaf (in table order) the ids of the
+    headers above it."""
     rows: list[list[Cell]] = [[] for _ in range(depth)]
     above: dict[str, list[str]] = {}
 
@@ -87,13 +88,6 @@ def _column_head(
     return rows, above
 
 
-def _leaf_names(columns: tuple[Node, ...]) -> list[str]:
-    names = []
-    for path in leaf_paths(columns):
-        names.append("-".join(n.key or str(i) for i, n in enumerate(path)))
-    return names
-
-
 def _matrix(table: Table, caption: str) -> Grid:
     """Table 三: a corner note, a three-level column head, a three-level row head."""
     col_depth = max(c.depth for c in table.columns)
@@ -111,7 +105,7 @@ def _matrix(table: Table, caption: str) -> Grid:
     )
     head[0].insert(0, corner)
     leaves = table.leaf_columns
-    names = _stable_leaf_names(table.columns)
+    names = list(above)  # leaf names, in table order (as _column_head walked them)
     body: list[tuple[Cell, ...]] = []
     for path in leaf_paths(table.rows):
         cells: list[Cell] = []
@@ -163,27 +157,11 @@ def _matrix(table: Table, caption: str) -> Grid:
     )
 
 
-def _stable_leaf_names(columns: tuple[Node, ...]) -> list[str]:
-    """Leaf names as ``_column_head`` builds them (keys, or positions for unkeyed groups)."""
-    names: list[str] = []
-
-    def walk(nodes: tuple[Node, ...], trail: str) -> None:
-        for i, n in enumerate(nodes):
-            name = f"{trail}{n.key or i}"
-            if n.children:
-                walk(n.children, name + "-")
-            else:
-                names.append(name)
-
-    walk(columns, "")
-    return names
-
-
 def _groups(table: Table, caption: str) -> Grid:
     """Table 四: a three-level column head over one row of data and no row head."""
     depth = max(c.depth for c in table.columns)
     head, above = _column_head(table, table.columns, depth)
-    names = _stable_leaf_names(table.columns)
+    names = list(above)  # leaf names, in table order (as _column_head walked them)
     cells = []
     for path, name in zip(leaf_paths(table.columns), names, strict=True):
         group = next(n for n in reversed(path[:-1]) if n.key)

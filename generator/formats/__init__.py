@@ -265,24 +265,25 @@ def _cells(tables: dict[str, Table]) -> dict[str, CellSpec]:
                         cid = f"{t.key}.{r.key}" if b.scalar else f"{t.key}.{r.key}.{col.key}"
                         cells[cid] = CellSpec(cid, t.key, (r,), (col,), vtype, b.caption)
         elif t.layout == "matrix":
-            for path in _leaf_paths(t.rows):
+            for path in leaf_paths(t.rows):
                 rid = ".".join(n.key or "" for n in path)
-                for cpath in _leaf_paths(t.columns):
+                for cpath in leaf_paths(t.columns):
                     cid = f"{t.key}.{rid}.{cpath[-1].key}"
                     cells[cid] = CellSpec(cid, t.key, path, cpath, t.type)
         else:  # groups: one data row; each keyed column group is a list in report.yaml
-            for cpath in _leaf_paths(t.columns):
+            for cpath in leaf_paths(t.columns):
                 group = next(n for n in reversed(cpath[:-1]) if n.key)
                 cid = f"{t.key}.{group.key}.{cpath[-1].key}"
                 cells[cid] = CellSpec(cid, t.key, (), cpath, t.type)
     return cells
 
 
-def _leaf_paths(nodes: tuple[Node, ...]) -> list[tuple[Node, ...]]:
+def leaf_paths(nodes: tuple[Node, ...]) -> list[tuple[Node, ...]]:
+    """Each leaf with its ancestors, outermost first, in table order."""
     out: list[tuple[Node, ...]] = []
     for n in nodes:
         if n.children:
-            out.extend((n, *p) for p in _leaf_paths(n.children))
+            out.extend((n, *p) for p in leaf_paths(n.children))
         else:
             out.append((n,))
     return out
@@ -317,8 +318,3 @@ def all_formats() -> dict[str, Format]:
 
 def format_for_year(year: int) -> Format | None:
     return next((f for f in all_formats().values() if f.covers(year)), None)
-
-
-def leaf_paths(nodes: tuple[Node, ...]) -> list[tuple[Node, ...]]:
-    """Each leaf with its ancestors, outermost first, in table order."""
-    return _leaf_paths(nodes)
