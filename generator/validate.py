@@ -176,9 +176,7 @@ def _check_totals(report: Report) -> Iterator[Problem]:
 
 def _row_name(fmt: Format, cell_id: str) -> str:
     spec = fmt.cells[cell_id]
-    if not spec.row:
-        return spec.column[-1].label
-    return "".join(n.short for n in spec.row[:-1]) + spec.row[-1].label
+    return spec.row_name or spec.column[-1].label
 
 
 # ---------------------------------------------------------------------------------------

@@ -72,15 +72,22 @@ class CellSpec:
     id: str
     table: str
     row: tuple[Node, ...]  # the row and its ancestors, outermost first
-    column: tuple[Node, ...]  # the column and its ancestors, outermost first
+    column: tuple[Node, ...]  # the column and the heads above it that tell it apart
     type: ValueType
     caption: str = ""  # block caption (table 二)
 
     @property
+    def row_name(self) -> str:
+        """The row as the official name writes it: 三、（三）1.属于国家秘密 ("" in table 四)."""
+        if not self.row:
+            return ""
+        return "".join(n.short for n in self.row[:-1]) + self.row[-1].label
+
+    @property
     def name(self) -> str:
         """The official name: 表三 三、（三）1.属于国家秘密 / 总计."""
-        row = "".join(n.short for n in self.row[:-1]) + self.row[-1].label if self.row else ""
-        col = " · ".join(n.label for n in self.column if n.label != "申请人情况")
+        row = self.row_name
+        col = " · ".join(n.label for n in self.column)
         table = _TABLE_NAMES[self.table]
         if self.caption:
             return f"{table} {self.caption} {row} / {col}"
@@ -269,7 +276,9 @@ def _cells(tables: dict[str, Table]) -> dict[str, CellSpec]:
                 rid = ".".join(n.key or "" for n in path)
                 for cpath in leaf_paths(t.columns):
                     cid = f"{t.key}.{rid}.{cpath[-1].key}"
-                    cells[cid] = CellSpec(cid, t.key, path, cpath, t.type)
+                    # a head over every column (申请人情况) names no cell apart from another
+                    named = cpath[1:] if len(t.columns) == 1 else cpath
+                    cells[cid] = CellSpec(cid, t.key, path, named, t.type)
         else:  # groups: one data row; each keyed column group is a list in report.yaml
             for cpath in leaf_paths(t.columns):
                 group = next(n for n in reversed(cpath[:-1]) if n.key)
