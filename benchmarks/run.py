@@ -7,7 +7,7 @@
 For each size it generates a valid portal (benchmarks/synth.py: agencies × 7 years) and
 prints: cold build, rebuild after editing one report, serve's save-to-written-page latency,
 pages per second and peak memory (the whole process tree: workers included). Every figure
-is of the real command line (`python -m generator …`) in a fresh process; timings are the
+is of the real command line (`python -m nianbao …`) in a fresh process; timings are the
 median of --repeat runs. Not a test: it asserts nothing but that the builds succeed.
 """
 
@@ -92,7 +92,7 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int
 
 
 def nianbao(*args: str) -> list[str]:
-    return [sys.executable, "-m", "generator", *args]
+    return [sys.executable, "-m", "nianbao", *args]
 
 
 def edit_one_report(portal: Path, n: int) -> None:

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from generator.cli import main
+from nianbao.cli import main
 
 pytest_plugins = ["browser"]  # the session's Chromium (tests/browser.py)
 

@@ -61,7 +61,7 @@ def test_misuse_exits_2(tmp_path: Path) -> None:
 
 def test_console_entry_point_runs_as_module() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "generator", "check", "--content", "content"],
+        [sys.executable, "-m", "nianbao", "check", "--content", "content"],
         cwd=ROOT,
         capture_output=True,
         text=True,

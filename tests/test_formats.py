@@ -7,9 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from generator.formats import all_formats, format_for_year, leaf_paths
-from generator.validate import _expand
+from nianbao.formats import all_formats, format_for_year, leaf_paths
+from nianbao.validate import _expand
 
 FORMATS = sorted(all_formats())
 

@@ -47,7 +47,7 @@ def server(portal: Path, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen
         [
             sys.executable,
             "-m",
-            "generator",
+            "nianbao",
             "serve",
             "--content",
             str(portal),

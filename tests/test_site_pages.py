@@ -9,8 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from conftest import PORTAL, ROOT, edit, nianbao
-
-from generator.formats import all_formats, leaf_paths
+from nianbao.formats import all_formats, leaf_paths
 
 GOLDEN = Path(__file__).parent / "golden"
 

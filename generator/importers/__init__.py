@@ -1,0 +1,1 @@
+"""Importing published reports (PDF, Word, HTML, text) into the content model."""
