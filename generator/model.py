@@ -123,3 +123,4 @@ class Site:
     url: str | None = None
     footer: dict[str, str] = field(default_factory=dict)
     agencies: dict[str, Agency] = field(default_factory=dict)
+    portal: dict[str, str] = field(default_factory=dict)  # host portal's page metadata

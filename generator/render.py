@@ -26,6 +26,7 @@ from .figures import (
 from .formats import Format, all_formats
 from .markdown import render_markdown
 from .model import AGENCY_KINDS, Agency, Report, Site, Summary
+from .portal_meta import portal_meta
 from .tables import Grid, display, grids
 
 # The package is a plain folder (Jinja's loader reads real files): no importlib.resources,
@@ -134,6 +135,7 @@ def environment(templates: Path | None) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["kinds"] = AGENCY_KINDS
+    env.globals["portal_meta"] = portal_meta
     env.filters["num"] = lambda v: display(v)
     return env
 
