@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .annotations import github_commands, gitlab_report
 from .build import Result, build, check
+from .formats import all_formats
 from .problems import summary_line, to_json
 from .progress import Bar
 
@@ -37,7 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="校验 content/ 中的全部年报，不生成网站")
     common(p)
     p.add_argument("--strict", action="store_true", help="有警告也以失败退出")
-    p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式")
+    p.add_argument(
+        "--format",
+        choices=["text", "json", "github", "gitlab"],
+        default="text",
+        help="输出格式：text、json、github（GitHub Actions 注释）、gitlab（GitLab 代码质量报告）",
+    )
 
     for name, helptext in (("build", "校验并生成网站到 site/"), ("serve", "本地预览，保存即刷新")):
         p = sub.add_parser(name, help=helptext)
@@ -47,11 +54,33 @@ def _parser() -> argparse.ArgumentParser:
         if name == "serve":
             p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
             p.add_argument("--host", default="127.0.0.1", help="地址（默认 127.0.0.1）")
+    p = sub.add_parser("init", help="新建一个门户网站仓库：站点配置、内容目录、CI 与编辑器 Schema")
+    p.add_argument("dir", metavar="DIR", help="新文件夹（不存在或为空）")
+
+    p = sub.add_parser("new", help="新建一个年度的年报：全部键、官方名称注释、“待填”占位")
+    p.add_argument("agency", metavar="AGENCY", help="机构文件夹名，如 shanggao-kjj")
+    p.add_argument("year", metavar="YEAR", type=int, help="报告年度，如 2024")
+    p.add_argument("--content", default="content", metavar="DIR", help="内容目录（默认 content/）")
+
+    p = sub.add_parser("new-agency", help="新建一个机构：content/SLUG/agency.yaml")
+    p.add_argument("slug", metavar="SLUG", help="机构文件夹名：小写字母、数字和连字符")
+    p.add_argument("--name", required=True, help="机构全称")
+    p.add_argument("--kind", required=True, help="机构类型：government、department 或 township")
+    p.add_argument("--short-name", default=None, help="简称（可选）")
+    p.add_argument("--group", default=None, help="首页上的分组（可选）")
+    p.add_argument("--content", default="content", metavar="DIR", help="内容目录（默认 content/）")
+
+    p = sub.add_parser("schema", help="输出 report.yaml 的 JSON Schema（供编辑器补全和检查）")
+    p.add_argument(
+        "--format", choices=sorted(all_formats()), default=max(all_formats()), help="格式"
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command in ("init", "new", "new-agency", "schema"):
+        return _scaffold(args)
     content = Path(args.content)
     if not content.is_dir():
         print(
@@ -114,9 +143,54 @@ def _check(content: Path, shown: str, strict: bool, fmt: str, jobs: int | None) 
     result = check(content, shown, jobs)
     if fmt == "json":
         print(to_json(result.problems, result.reports))
+    elif fmt == "gitlab":
+        print(gitlab_report(result.problems))
+    elif fmt == "github":
+        if result.problems:
+            print(github_commands(result.problems))
+        print(summary_line(result.problems, result.reports))
     else:
         for p in result.problems:
             print(p.format())
         print(summary_line(result.problems, result.reports))
     failed = bool(result.errors) or (strict and bool(result.problems))
     return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def _scaffold(args: argparse.Namespace) -> int:
+    """init, new, new-agency and schema: write (or print) files, never overwriting."""
+    from .portal_init import init_portal
+    from .scaffold import Refused, new_agency
+    from .schema import schema_text
+
+    try:
+        if args.command == "schema":
+            print(schema_text(all_formats()[args.format]), end="")
+        elif args.command == "init":
+            files = init_portal(Path(args.dir))
+            print(f"已新建门户网站 {args.dir.rstrip('/')}/（{len(files)} 个文件）。")
+            print("下一步：cd 进去，运行 nianbao new-agency 添加机构，nianbao new 新建年报。")
+        elif args.command == "new-agency":
+            path = new_agency(
+                Path(args.content), args.slug, args.name, args.kind, args.short_name, args.group
+            )
+            print(f"已新建机构：{path}")
+            print(f"下一步：nianbao new {args.slug} 年度")
+        else:
+            return _new(args)
+    except Refused as e:
+        print(f"nianbao: 错误: {e}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import new_report
+
+    written = new_report(Path(args.content), args.agency, args.year)
+    for path in written.files:
+        print(f"已写入 {path}")
+    if written.previous is not None:
+        print(f"已按 {written.previous} 年度的年报预填 {written.filled} 个单元格（上年结转等）。")
+    print("请把每个“待填”改为实际数字（没有的填 0），写好正文，然后运行 nianbao check。")
+    return EXIT_OK

@@ -31,7 +31,7 @@ from .model import (
     Site,
     Value,
 )
-from .placeholders import placeholder_problems
+from .placeholders import narrative_placeholders, placeholder_problems
 from .problems import Problem
 from .yamlsource import Reader, parse_yaml, position, read_text, suggest
 
@@ -39,8 +39,17 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 YEAR_FOLDER = re.compile(r"\d{4}")
 RESERVED = {"assets"}  # site folders that are not agencies
 
-SITE_KEYS = ["title", "region", "base_url", "url", "footer"]
+SITE_KEYS = ["title", "region", "base_url", "url", "footer", "portal"]
 FOOTER_KEYS = ["organizer", "site_code", "icp", "police"]
+# the host portal's page metadata (<meta name="SiteName"> …), see portal_meta.py
+PORTAL_KEYS = [
+    "site_name",
+    "site_domain",
+    "site_id_code",
+    "column_name",
+    "column_type",
+    "content_source",
+]
 AGENCY_KEYS = ["name", "short_name", "kind", "group", "order", "contact"]
 CONTACT_KEYS = ["address", "phone", "email", "postcode", "hours"]
 REPORT_KEYS = [
@@ -94,8 +103,10 @@ def load_site_yaml(content: Path, shown_root: str, problems: list[Problem]) -> S
         if url is not None and not url.endswith("/"):
             url += "/"
         footer = _texts(r, m, "footer", "页脚 footer ", FOOTER_KEYS)
+        portal = _texts(r, m, "portal", "门户网站元数据 portal ", PORTAL_KEYS)
         if title is not None and region is not None:
             site = Site(title=title, region=region, base_url=base_url, url=url, footer=footer)
+            site.portal = portal
     problems.extend(r.problems)
     return site
 
@@ -227,6 +238,10 @@ def load_report(folder: Path, shown: str, agency: str, problems: list[Problem]) 
     problems.extend(r.problems)
     if report is not None:
         report.narratives = narratives
+        for s in report.format.sections:
+            if s.narrative in narratives:
+                name = display_path(shown, NARRATIVE_FILES[s.narrative])
+                problems.extend(narrative_placeholders(name, narratives[s.narrative], s.heading))
         missing = [
             s for s in report.format.sections if s.narrative and s.narrative not in narratives
         ]

@@ -5,6 +5,8 @@ This is the one place where rendered narrative becomes trusted markup (``Markup`
 
 from __future__ import annotations
 
+import re
+
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
@@ -17,10 +19,20 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": 
 _SCROLL_OPEN = '<div class="table-scroll" role="region" aria-label="正文中的表格" tabindex="0">\n'
 
 
+# A comment on lines of its own is a note to the writer (`nianbao new` quotes last year's
+# problems in one for reference): it is dropped, never published. Raw HTML stays off.
+COMMENT = re.compile(r"^[ \t]*<!--.*?-->[ \t]*(?:\n|\Z)", re.S | re.M)
+
+
+def strip_comments(source: str) -> str:
+    """The narrative without the writer's notes (``<!-- … -->`` on lines of their own)."""
+    return COMMENT.sub("", source) if "<!--" in source else source
+
+
 def render_markdown(source: str) -> Markup:
     """Headings move down a level (#, ## → h3): the page's <h2> are the official sections."""
     out: list[Token] = []
-    for token in _md.parse(source):
+    for token in _md.parse(strip_comments(source)):
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(max(int(token.tag[1]) + 1, 3), 6)}"
         if token.type == "table_open":
