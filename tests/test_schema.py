@@ -11,9 +11,9 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from conftest import PORTAL, ROOT, nianbao
+from conftest import FIXTURES, PORTAL, ROOT, nianbao
 
-REPORTS = sorted([*PORTAL.glob("*/*/report.yaml"), *(ROOT / "content").glob("*/*/report.yaml")])
+REPORTS = sorted([*FIXTURES.rglob("report.yaml"), *(ROOT / "content").glob("*/*/report.yaml")])
 
 
 def schema(fmt: str) -> dict[str, Any]:
