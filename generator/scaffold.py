@@ -36,6 +36,8 @@ class Written:
 
 def new_report(content: Path, agency: str, year: int) -> Written:
     """Write content/AGENCY/YEAR/: report.yaml and the narrative files. Never overwrites."""
+    if not SLUG.fullmatch(agency):  # also keeps the new folder inside content/
+        raise Refused(f"机构文件夹名“{agency}”不合规：只能用小写字母 a-z、数字和连字符“-”")
     folder = content / agency
     if not (folder / "agency.yaml").is_file():
         raise Refused(

@@ -245,6 +245,11 @@ def test_new_refuses_to_overwrite(portal: Path) -> None:
             "找不到机构 nobody（{content}/nobody/agency.yaml 不存在）；新机构请先运行 nianbao new-agency nobody --name 全称 --kind 类型",
         ),
         ("demo-bureau", "2018", "不支持 2018 年度的年报：只支持 2019 年及以后的两种国家格式"),
+        (
+            "../demo-bureau",
+            "2023",
+            "机构文件夹名“../demo-bureau”不合规：只能用小写字母 a-z、数字和连字符“-”",
+        ),
     ],
 )
 def test_new_refuses_what_it_cannot_write(
