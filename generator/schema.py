@@ -31,6 +31,7 @@ _NUMBER: dict[str, Schema] = {
     "money": {"type": "number", "minimum": 0},
 }
 _KIND = {"count": "非负整数", "signed": "整数（可为负）", "money": "非负数（金额）"}
+_UNFILLED = f"。未填写时为“{PLACEHOLDER}”，nianbao check 报告为未填写（P1）"
 
 
 def report_schema(fmt: Format) -> Schema:
@@ -82,13 +83,6 @@ def report_schema(fmt: Format) -> Schema:
         "properties": props,
         "required": REQUIRED_REPORT_KEYS,
         "additionalProperties": False,
-        "definitions": {
-            "placeholder": {
-                "const": PLACEHOLDER,
-                "title": "未填写",
-                "description": "占位符：请改为实际数字，没有的填 0（nianbao check 报告为未填写 P1）",
-            }
-        },
     }
 
 
@@ -163,10 +157,11 @@ def _row(label: str, names: list[str], vtype: str, shortest: int) -> Schema:
 
 
 def _cell(title: str, name: str, vtype: str) -> Schema:
+    # The placeholder branch carries no title: editors show the cell's own on hover.
     return {
         "title": title,
-        "description": f"{name}：{_KIND[vtype]}",
-        "anyOf": [_NUMBER[vtype], {"$ref": "#/definitions/placeholder"}],
+        "description": f"{name}：{_KIND[vtype]}{_UNFILLED}",
+        "anyOf": [_NUMBER[vtype], {"const": PLACEHOLDER}],
     }
 
 

@@ -123,7 +123,7 @@ def test_titles_are_the_official_labels() -> None:
         "总计",
     ]
     assert received["items"][0]["description"] == (
-        "表三 一、本年新收政府信息公开申请数量 / 自然人：非负整数"
+        "表三 一、本年新收政府信息公开申请数量 / 自然人：非负整数。未填写时为“待填”，nianbao check 报告为未填写（P1）"
     )
     withheld = s["properties"]["requests"]["properties"]["results"]["properties"]["withheld"]
     assert withheld["title"] == "（三）不予公开"
