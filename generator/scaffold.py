@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .formats import Format, Rule, Term, format_for_year
-from .load import SLUG, YEAR_FOLDER, _load_agency_yaml, load_report
+from .load import SLUG, YEAR_FOLDER, load_agency, load_report
 from .markdown import strip_comments
 from .model import AGENCY_KINDS, NARRATIVE_FILES, Report, Value
 from .problems import Problem
@@ -90,8 +90,7 @@ def _previous(folder: Path, year: int, agency: str) -> Report | None:
 
 
 def _agency_name(folder: Path) -> str:
-    problems: list[Problem] = []
-    agency = _load_agency_yaml(folder / "agency.yaml", "agency.yaml", folder.name, problems)
+    agency = load_agency(folder, str(folder), [])
     return agency.name if agency else folder.name
 
 

@@ -28,7 +28,8 @@ class YamlLanguageServer:
         self._ids = iter(range(1, 1_000_000))
         self.diagnostics: dict[str, list[dict[str, Any]]] = {}
         assert self._proc.stdout is not None
-        threading.Thread(target=self._read, args=(self._proc.stdout,), daemon=True).start()
+        self._reader = threading.Thread(target=self._read, args=(self._proc.stdout,), daemon=True)
+        self._reader.start()
         capabilities = {
             "textDocument": {"hover": {"contentFormat": ["markdown"]}},
             "workspace": {"configuration": True},
@@ -119,5 +120,10 @@ class YamlLanguageServer:
         return [item["label"] for item in items]
 
     def close(self) -> None:
+        """Stop the server and close both pipes (pytest turns a leaked file into an error)."""
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        self._proc.stdin.close()
         self._proc.kill()
         self._proc.wait()
+        self._reader.join(timeout=10)  # it ends at the end of the server's output
+        self._proc.stdout.close()
