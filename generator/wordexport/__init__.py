@@ -9,6 +9,8 @@ format (headings, labels) comes from the format description.
 from __future__ import annotations
 
 import datetime as dt
+import io
+from functools import cache
 
 import docx
 from docx.document import Document
@@ -26,8 +28,7 @@ TITLE_CHARS = 20  # 二号 characters on one line of the 版心
 
 def report_docx(agency: Agency, report: Report) -> bytes:
     """The report's Word document, byte for byte the same for the same report."""
-    doc = docx.Document()
-    set_up(doc)
+    doc = docx.Document(io.BytesIO(_blank()))
     _title(doc, agency, report.year)
     if "preface" in report.narratives:
         add_markdown(doc, report.narratives["preface"])
@@ -54,6 +55,17 @@ def report_docx(agency: Agency, report: Report) -> bytes:
     date = report.published or dt.date(report.year + 1, 1, 1)
     set_properties(doc, report_title(agency, report.year), agency.name, report.format.title, date)
     return save(doc)
+
+
+@cache
+def _blank() -> bytes:
+    """The empty document with page, styles and page numbers set, made once a process:
+    setting up the styles costs more than the rest of a report."""
+    doc = docx.Document()
+    set_up(doc)
+    raw = io.BytesIO()
+    doc.save(raw)
+    return raw.getvalue()
 
 
 def _title(doc: Document, agency: Agency, year: int) -> None:
