@@ -1,6 +1,6 @@
 """`nianbao docx` and site.yaml `word: true`: the report as a Word document for sign-off.
 
-The document of a real report (tests/fixtures/word/) is opened with python-docx: its
+The document of a real report (淮安市人民政府 2024, tests/fixtures/real-reports/) is opened with python-docx: its
 tables hold the numbers of report.yaml (read here with a plain YAML parser, cell by cell),
 their merged cells fall as in the national template, its styles and page follow GB/T 9704,
 and the same report gives the same bytes in any folder.
@@ -29,7 +29,7 @@ from nianbao.wordexport.narrative import add_markdown
 from test_build import tree
 from test_incremental import CHANGES, full_build
 
-CONTENT = FIXTURES / "word" / "content"
+CONTENT = FIXTURES / "real-reports" / "content"
 REPORT = CONTENT / "huaian" / "2024" / "report.yaml"
 TITLE = "淮安市人民政府2024年政府信息公开工作年度报告"
 
