@@ -24,6 +24,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.table import Table
+from lxml import etree
 from nianbao.wordexport import layout
 from nianbao.wordexport.narrative import add_markdown
 from test_build import tree
@@ -220,6 +221,20 @@ def test_style_fonts_and_sizes(document: Document, style: str, font: str, size: 
     assert _east_asian(document, style) == font
     assert s.font.size == Pt(size)
     assert not s.font.bold and not s.font.italic
+
+
+def test_font_table_names_the_alternatives(document: Document) -> None:
+    part = next(
+        p for p in document.part.package.iter_parts() if p.partname.endswith("fontTable.xml")
+    )
+    fonts = {
+        f.get(qn("w:name")): [a.get(qn("w:val")) for a in f.findall(qn("w:altName"))]
+        for f in etree.fromstring(part.blob)
+    }
+    assert fonts["仿宋_GB2312"] == ["仿宋"]
+    assert fonts["楷体_GB2312"] == ["楷体"]
+    assert fonts["方正小标宋简体"] == ["宋体"]
+    assert fonts["黑体"] == []
 
 
 def test_page_follows_gb_t_9704(document: Document) -> None:

@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 from docx.styles.style import BaseStyle
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 # Fonts as government machines name them; the name after it is what a machine without the
 # GB2312 editions has, written into the font table as the alternative.
@@ -172,6 +173,26 @@ def set_up(doc: Document) -> None:
     )
     doc.styles[SIGNATURE].paragraph_format.right_indent = Pt(SANHAO.pt * 4)  # type: ignore[attr-defined]
     _page_numbers(doc)
+    _font_table(doc)
+
+
+def _font_table(doc: Document) -> None:
+    """Name each Chinese font in the font table with its alternative (仿宋 for
+    仿宋_GB2312), GB2312 character set, so a machine without it substitutes a like font."""
+    part = next(p for p in doc.part.package.iter_parts() if p.partname == "/word/fontTable.xml")
+    fonts = etree.fromstring(part.blob)
+    known = {f.get(qn("w:name")) for f in fonts}
+    for name, alternative in dict.fromkeys((TITLE_FONT, BODY_FONT, HEITI, KAITI, SONGTI)):
+        if name in known:
+            continue
+        font = etree.SubElement(fonts, qn("w:font"))
+        font.set(qn("w:name"), name)
+        if alternative != name:
+            etree.SubElement(font, qn("w:altName")).set(qn("w:val"), alternative)
+        etree.SubElement(font, qn("w:charset")).set(qn("w:val"), "86")
+        etree.SubElement(font, qn("w:family")).set(qn("w:val"), "modern")
+        etree.SubElement(font, qn("w:pitch")).set(qn("w:val"), "fixed")
+    part._blob = etree.tostring(fonts, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _no_grid(style: BaseStyle) -> None:
