@@ -333,8 +333,9 @@ def test_same_report_same_bytes_in_two_folders(tmp_path: Path) -> None:
 def test_default_name_and_refusing_to_overwrite(tmp_path: Path, monkeypatch: Any) -> None:
     monkeypatch.chdir(tmp_path)
     args = ("docx", "huaian", "2024", "--content", CONTENT)
-    assert nianbao(*args).lines == ["已生成 Word 文档 → huaian-2024.docx（43 KB）"]
+    lines = nianbao(*args).lines
     before = (tmp_path / "huaian-2024.docx").read_bytes()
+    assert lines == [f"已生成 Word 文档 → huaian-2024.docx（{-(-len(before) // 1024)} KB）"]
     run = nianbao(*args)
     assert (run.code, run.out) == (2, "")
     assert (

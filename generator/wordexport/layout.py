@@ -174,6 +174,34 @@ def set_up(doc: Document) -> None:
     doc.styles[SIGNATURE].paragraph_format.right_indent = Pt(SANHAO.pt * 4)  # type: ignore[attr-defined]
     _page_numbers(doc)
     _font_table(doc)
+    _prune(doc)
+
+
+def _prune(doc: Document) -> None:
+    """Keep only the styles the document uses (and those they are based on), and drop
+    the template's copy of them for Word 2010 (stylesWithEffects): together four fifths
+    of the file, and of the time to write it. Word still offers its built-in styles."""
+    styles = doc.styles.element
+    by_id = {s.get(qn("w:styleId")): s for s in styles.findall(qn("w:style"))}
+    wanted = [style_id(n) for n in (BODY, TITLE, *HEADINGS, TABLE_TEXT, SIGNATURE, FOOTER)]
+    wanted += [TABLE_STYLE_ID]
+    wanted += [i for i, s in by_id.items() if s.get(qn("w:default")) == "1"]
+    keep: set[str] = set()
+    while wanted:
+        sid = wanted.pop()
+        if sid in keep or sid not in by_id:
+            continue
+        keep.add(sid)
+        for ref in ("w:basedOn", "w:next", "w:link"):
+            el = by_id[sid].find(qn(ref))
+            if el is not None:
+                wanted.append(el.get(qn("w:val")))
+    for sid, style in by_id.items():
+        if sid not in keep:
+            styles.remove(style)
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            del doc.part.rels[rid]
 
 
 def _font_table(doc: Document) -> None:
