@@ -467,3 +467,30 @@ def test_markdown_becomes_paragraphs_headings_lists_and_tables() -> None:
     assert indents == [Pt(32), Pt(64)]
     table = doc.tables[0]
     assert [[c.text for c in row.cells] for row in table.rows] == [["项目", "数量"], ["申请", "3"]]
+
+
+# -- the 2019 format, the publication date, 信息处理费 -------------------------------------------
+
+
+def test_2019_format_block_with_two_columns_spans_the_rest(tmp_path: Path) -> None:
+    out = tmp_path / "2019.docx"
+    assert nianbao("docx", "demo-bureau", "2019", "--content", PORTAL, "-o", out).code == 0
+    cells = spans(docx.Document(str(out)).tables[0])
+    assert ("第二十条第（八）项", 12, 0, 1, 4) in cells
+    assert ("上一年项目数量", 13, 1, 1, 1) in cells
+    assert ("本年增/减", 13, 2, 1, 2) in cells  # two columns in a table three wide
+    assert ("采购总金额", 16, 2, 1, 2) in cells
+    assert ("125.6万元", 17, 2, 1, 2) in cells  # the unit as report.yaml gives it
+
+
+def test_publication_date_and_processing_fees(tmp_path: Path) -> None:
+    out = tmp_path / "2022.docx"
+    assert nianbao("docx", "demo-bureau", "2022", "--content", PORTAL, "-o", out).code == 0
+    document = docx.Document(str(out))
+    last = [(p.style.name, p.text) for p in document.paragraphs[-3:]]
+    assert last == [
+        ("Normal", "发出收费通知的件数：1 件；收费通知总金额：100 元；实际收取总金额：100 元。"),
+        ("Normal", ""),
+        ("落款", "2023年1月12日"),
+    ]
+    assert document.core_properties.created == dt.datetime(2023, 1, 12, tzinfo=dt.UTC)
