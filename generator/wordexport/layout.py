@@ -15,7 +15,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, Twips
+from docx.shared import Emu, Mm, Pt, Twips
 from docx.styles.style import BaseStyle
 from docx.text.paragraph import Paragraph
 from lxml import etree
@@ -132,11 +132,12 @@ def set_up(doc: Document) -> None:
     section.start_type = WD_SECTION.NEW_PAGE
     section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
     section.top_margin, section.left_margin = TOP, LEFT
-    section.right_margin = Mm(210 - 28 - 156)
-    section.bottom_margin = Mm(297 - 37 - 225)
+    section.right_margin = Emu(PAGE_WIDTH - LEFT - TEXT_WIDTH)  # 26 mm
+    bottom = Emu(PAGE_HEIGHT - TOP - TEXT_HEIGHT)  # 35 mm
+    section.bottom_margin = bottom
     section.header_distance = Mm(15)
     # the footer's bottom edge: the 版心's bottom edge, less the gap, less one 四号 line
-    section.footer_distance = Mm(297 - 37 - 225) - PAGE_NUMBER_GAP - Pt(SIHAO.pt * 1.3)
+    section.footer_distance = Emu(bottom - PAGE_NUMBER_GAP - Pt(SIHAO.pt * 1.3))
     _grid(section._sectPr)
     _defaults(doc)
     _paragraph_style(doc, BODY, BODY_FONT, SANHAO)
@@ -232,9 +233,8 @@ def _no_grid(style: BaseStyle) -> None:
 
 
 def _defaults(doc: Document) -> None:
-    """三号仿宋 and Chinese as the document's defaults: Word measures the character grid
-    from the default size, and the template's defaults (11 pt theme fonts, English) would
-    set 28 characters of 三号 two grid cells apart."""
+    """三号仿宋, Chinese, 28 characters a line and no space after paragraphs as the
+    document's defaults, in place of the template's (11 pt theme fonts, English)."""
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     fonts = rpr.find(qn("w:rFonts"))
