@@ -494,3 +494,15 @@ def test_publication_date_and_processing_fees(tmp_path: Path) -> None:
         ("落款", "2023年1月12日"),
     ]
     assert document.core_properties.created == dt.datetime(2023, 1, 12, tzinfo=dt.UTC)
+
+
+def test_a_narrative_ending_in_a_table_still_ends_the_document_with_a_paragraph(
+    tmp_path: Path,
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    (content / "huaian/2024/other.md").write_text("| 项目 | 数量 |\n| --- | --- |\n| 申请 | 3 |\n")
+    out = tmp_path / "x.docx"
+    assert nianbao("docx", "huaian", "2024", "--content", content, "-o", out).code == 0
+    body = docx.Document(str(out)).element.body
+    assert [child.tag.split("}")[1] for child in body][-3:] == ["tbl", "p", "sectPr"]

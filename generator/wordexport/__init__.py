@@ -14,6 +14,7 @@ from functools import cache
 
 import docx
 from docx.document import Document
+from docx.oxml.ns import qn
 
 from ..model import Agency, Report
 from ..render import report_title
@@ -52,6 +53,8 @@ def report_docx(agency: Agency, report: Report) -> bytes:
         add_paragraph(doc, BODY)
         d = report.published
         add_paragraph(doc, SIGNATURE, f"{d.year}年{d.month}月{d.day}日")
+    elif doc.element.body.sectPr.getprevious().tag == qn("w:tbl"):
+        add_paragraph(doc, BODY)  # Word ends a document with a paragraph, never a table
     date = report.published or dt.date(report.year + 1, 1, 1)
     set_properties(doc, report_title(agency, report.year), agency.name, report.format.title, date)
     return save(doc)
