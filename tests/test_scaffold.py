@@ -6,6 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
+import docx
 import pytest
 import yaml
 from conftest import PORTAL, edit, nianbao
@@ -208,6 +209,12 @@ def test_new_quotes_last_years_problems_without_publishing_them(
     page = (out / "demo-bureau/2023/index.html").read_text("utf-8")
     assert "本年度按要求做好相关工作。" in page
     assert "人员不足" not in page and "不会发布" not in page
+    # nor in the Word document for sign-off
+    word = tmp_path / "r.docx"
+    assert nianbao("docx", "demo-bureau", "2023", "--content", portal, "-o", word).code == 0
+    text = "\n".join(p.text for p in docx.Document(str(word)).paragraphs)
+    assert "本年度按要求做好相关工作。" in text
+    assert "人员不足" not in text and "不会发布" not in text
 
 
 def test_new_starts_the_narrative_with_the_official_outline(portal: Path) -> None:
