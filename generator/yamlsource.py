@@ -13,6 +13,7 @@ import datetime as dt
 import difflib
 import itertools
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -57,7 +58,10 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋", "012345678
 _COUNT = re.compile(r"0|[1-9][0-9]*")
 _SIGNED = re.compile(r"[+-]?(?:0|[1-9][0-9]*)")
 _MONEY = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
-_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
+# A count or amount longer than this is a typo (Python also refuses int() past 4,300 digits).
+MAX_DIGITS = 15
+_LONG_NUMBER = re.compile(r"[+-]?([0-9]{16,})(?:\.[0-9]+)?")
 
 
 def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
@@ -72,9 +76,11 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
         return None, [_at(display, 1, 1, "应为文件，实为文件夹")]
     except OSError as e:
         return None, [_at(display, 1, 1, f"无法读取文件：{e.strerror or e}")]
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        msg = "文件是 UTF-16 编码（记事本的“Unicode”）；请用 UTF-8 重新保存"
-        return None, [_at(display, 1, 1, msg)]
+    wide = _wide_encoding(data)
+    if wide is not None:
+        return None, [
+            _at(display, 1, 1, f"文件是 {wide} 编码{_WIDE_HINT.get(wide, '')}；请用 UTF-8 重新保存")
+        ]
     nul = data.find(b"\x00")
     if nul >= 0:  # no text file holds NUL bytes; "maybe GBK" would mislead
         line, col = _byte_position(data, nul)
@@ -86,6 +92,36 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
         line, col = _byte_position(data, e.start)
         msg = "文件不是 UTF-8 编码（可能是 GBK）；请用 UTF-8 重新保存"
         return None, [_at(display, line, col, msg)]
+
+
+_WIDE_HINT = {"UTF-16": "（记事本的“Unicode”）"}
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """ "UTF-16" or "UTF-32" when the bytes are text in one of them, with or without a byte
+    order mark (the UTF-32 marks begin with the UTF-16 ones, so they are tried first)."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "UTF-32"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16"
+    if b"\x00" not in data[:4096]:
+        return None
+    # No mark: the text must decode cleanly, with no control characters but line breaks
+    # and tabs (a binary file decodes to those, or does not decode at all).
+    sample = data[:4096]
+    for name, codec in (
+        ("UTF-32", "utf-32-le"),
+        ("UTF-32", "utf-32-be"),
+        ("UTF-16", "utf-16-le"),
+        ("UTF-16", "utf-16-be"),
+    ):
+        try:  # incremental: the sample may end inside a character
+            text = codecs.getincrementaldecoder(codec)().decode(sample, final=False)
+        except UnicodeDecodeError:
+            continue
+        if text and not any((c < " " and c not in "\t\n\r") or "\x7f" <= c < "\xa0" for c in text):
+            return name
+    return None
 
 
 class _Composer(yaml.CSafeLoader):
@@ -104,7 +140,7 @@ def parse_yaml(text: str, display: str) -> tuple[Node | None, list[Problem]]:
             return None, [_at(display, *deep, TOO_DEEP)]
         node = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as e:
-        line, col, msg = _yaml_error(e)
+        line, col, msg = _indentation_fault(text, e) or _yaml_error(e, text)
         return None, [_at(display, line, col, msg)]
     except yaml.reader.ReaderError as e:
         # libyaml's offset is in UTF-8 bytes; its message spans two lines and is English.
@@ -118,7 +154,76 @@ def parse_yaml(text: str, display: str) -> tuple[Node | None, list[Problem]]:
         return None, [_at(display, 1, 1, "YAML 嵌套层数过深，无法读取")]
     if node is None:
         return None, [_at(display, 1, 1, "文件为空")]
+    tags = _explicit_tags(text, display)
+    if tags:  # `!!str 8` would otherwise read as the count 8
+        return None, tags
     return node, []
+
+
+def _explicit_tags(text: str, display: str) -> list[Problem]:
+    """Every explicit YAML tag (``!!str``, ``!!int``, ``!foo``): the values here are typed by
+    what the national format says a cell holds, never by a tag."""
+    if "!" not in text:
+        return []
+    out = []
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        tag = getattr(event, "tag", None)
+        if tag and event.start_mark is not None:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            msg = f"不支持 YAML 标签“{shown}”；请去掉它，直接写值"
+            out.append(_at(display, event.start_mark.line + 1, event.start_mark.column + 1, msg))
+    return out
+
+
+# Indentation made of something YAML does not count as indentation, before a key.
+_TAB_INDENT = re.compile(r"^[ \u3000]*(\t)", re.M)
+_FULLWIDTH_INDENT = re.compile(r"^[ \t]*(\u3000)[ \t\u3000]*[A-Za-z_-]", re.M)
+
+
+def _indentation_fault(text: str, e: yaml.MarkedYAMLError) -> tuple[int, int, str] | None:
+    """A tab or a full-width space (U+3000) used to indent, at or before the line where
+    libyaml gave up: libyaml's own message points elsewhere (the next line) or says
+    something else ("cannot start any token")."""
+    mark = e.problem_mark or e.context_mark
+    if mark is None:
+        return None
+    end = mark.index + 1
+    for pattern, message in (
+        (_TAB_INDENT, "缩进中有制表符（Tab）；YAML 只能用空格缩进，请把制表符改为空格"),
+        (_FULLWIDTH_INDENT, "缩进中有全角空格（U+3000）；YAML 只能用半角空格缩进，请改为半角空格"),
+    ):
+        found = pattern.search(text, 0, end)
+        if found:
+            start = found.start(1)
+            line = text.count("\n", 0, start) + 1
+            return line, start - (text.rfind("\n", 0, start) + 1) + 1, message
+    return None
+
+
+def _unclosed_bracket(text: str) -> tuple[int, int, str] | None:
+    """The innermost bracket still open at the end of the text (quotes and comments
+    skipped), as (line, column, bracket)."""
+    stack: list[tuple[int, str]] = []
+    quote = ""
+    comment = False
+    for i, c in enumerate(text):
+        if comment:
+            comment = c != "\n"
+        elif quote:
+            if c == quote:
+                quote = ""
+        elif c in "\"'":
+            quote = c
+        elif c == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            comment = True
+        elif c in "[{":
+            stack.append((i, c))
+        elif c in "]}" and stack:
+            stack.pop()
+    if not stack:
+        return None
+    at, bracket = stack[-1]
+    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1, bracket
 
 
 def _too_deep(text: str) -> tuple[int, int] | None:
@@ -206,9 +311,18 @@ _SYNTAX: list[tuple[str, str, str, bool]] = [
 ]
 
 
-def _yaml_error(e: yaml.MarkedYAMLError) -> tuple[int, int, str]:
+def _yaml_error(e: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
     context, problem = e.context or "", e.problem or ""
     mark = e.problem_mark or e.context_mark
+    if mark is not None and not text[mark.index :].strip() and "flow" in context:
+        # The file ends inside [ ] or { } (`title: [` on the last line): that is an
+        # unclosed bracket, not the empty item between two commas libyaml speaks of.
+        unclosed = _unclosed_bracket(text)
+        if unclosed is not None:
+            line, col, bracket = unclosed
+            closing = "]" if bracket == "[" else "}"
+            name = "方括号" if bracket == "[" else "花括号"
+            return line, col, f"{name}“{bracket}”没有闭合（缺少“{closing}”）"
     if "\\t" in problem or "tab" in problem.lower():
         message = "YAML 缩进或数值中有制表符（Tab）；请改用空格"
     elif "exceeded maximum nesting depth" in problem:  # libyaml's own limit (PyYAML ≥ 6.0.4)
@@ -238,7 +352,52 @@ def node_type_name(node: Node) -> str:
         return "列表"
     if not node.value.strip():  # “” would look like a typo in the message
         return "空白"
-    return f"“{node.value}”"
+    return quoted(node.value)
+
+
+_INVISIBLE_NAMES = {
+    "\u200b": "零宽空格",
+    "\u00a0": "不换行空格",
+    "\u3000": "全角空格",
+    "\ufeff": "零宽不换行空格",
+    "\u200c": "零宽非连接符",
+    "\u200d": "零宽连接符",
+    "\u2060": "字连接符",
+    "\u200e": "从左至右标记",
+    "\u200f": "从右至左标记",
+    "\t": "制表符",
+}
+
+
+def _invisible(c: str) -> bool:
+    return c in _INVISIBLE_NAMES or (
+        c != " " and unicodedata.category(c) in ("Cf", "Cc", "Zs", "Zl", "Zp")
+    )
+
+
+def quoted(text: str) -> str:
+    """Text in quotes as a message shows it, with every invisible character named, since a
+    zero-width or non-breaking space pasted from a web page would otherwise show as
+    实为“0”, leaving the clerk nothing to fix: “0” 后跟零宽空格 U+200B."""
+    if not any(_invisible(c) for c in text):
+        return f"“{text}”"
+    visible = "".join(c for c in text if not _invisible(c))
+    notes: list[str] = []
+    for i, c in enumerate(text):
+        if not _invisible(c):
+            continue
+        if not visible:
+            place = "只有"
+        elif all(_invisible(x) for x in text[:i]):
+            place = "前有"
+        elif all(_invisible(x) for x in text[i + 1 :]):
+            place = "后跟"
+        else:
+            place = "中间有"
+        note = f"{place}{_INVISIBLE_NAMES.get(c, '不可见字符')} U+{ord(c):04X}"
+        if note not in notes:
+            notes.append(note)
+    return f"“{visible}” {'、'.join(notes)}（看不见的字符，请删除）"
 
 
 class Reader:
@@ -298,7 +457,7 @@ class Reader:
                     hint = "；花括号 { } 中的逗号用来分隔各项，数字中不能用千位分隔符"
                 else:
                     hint = suggest(name, allowed)
-                self.error(k, f"{what}中有未知的键“{name}”{hint}", key=key)
+                self.error(k, f"{what}中有未知的键{quoted(name)}{hint}", key=key)
                 continue
             out[name] = (k, v)
         for name in required:
@@ -353,7 +512,7 @@ class Reader:
         # The hot path: a plain, valid count (nearly every cell of every report).
         if type(node) is ScalarNode and node.style == "" and id(node) not in self._seen:
             text = node.value
-            if vtype != "money" and _COUNT.fullmatch(text):
+            if vtype != "money" and len(text) <= MAX_DIGITS and _COUNT.fullmatch(text):
                 self._seen.add(id(node))
                 return int(text)
         name = what if isinstance(what, str) else what()
@@ -377,7 +536,7 @@ class Reader:
         for n in items:
             if type(n) is not ScalarNode or n.style != "" or id(n) in seen:
                 return None
-            if not _COUNT.fullmatch(n.value):
+            if len(n.value) > MAX_DIGITS or not _COUNT.fullmatch(n.value):
                 return None
             out.append(int(n.value))
         ids = {id(n) for n in items}
@@ -402,11 +561,16 @@ class Reader:
         s = self._scalar(node, what, key)
         if s is None:
             return None
-        if s.style == "" and re.fullmatch(r"\d{4}", s.value):
+        if s.style == "" and re.fullmatch(r"[0-9]{4}", s.value):
             return int(s.value)
-        if s.style in ('"', "'") and re.fullmatch(r"\d{4}", s.value):
+        if s.style in ('"', "'") and re.fullmatch(r"[0-9]{4}", s.value):
             q = s.style
             self.error(s, f"{what}不能加引号：请把 {q}{s.value}{q} 改为 {s.value}", key=key)
+            return None
+        if s.style == "" and re.fullmatch(r"\d{4}", s.value):  # ２０２１, ٢٠٢١: int() takes them
+            ascii_year = str(int(s.value))
+            msg = f"{what}应为半角数字的年份，实为{quoted(s.value)}；请写作 {ascii_year}"
+            self.error(s, msg, key=key)
             return None
         found = node_type_name(s)
         self.error(s, f"{what}应为四位数字的年份（如 2021），实为{found}", key=key)
@@ -417,7 +581,7 @@ class Reader:
         if s is None:
             return None
         try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", s.value):
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", s.value):
                 raise ValueError
             return dt.date.fromisoformat(s.value)
         except ValueError:
@@ -431,7 +595,7 @@ class Reader:
             return None
         if s.style == "" and _SIGNED.fullmatch(s.value):
             return int(s.value)
-        self.error(s, f"{what}应为整数，实为“{s.value}”", key=key)
+        self.error(s, f"{what}应为整数，实为{quoted(s.value)}", key=key)
         return None
 
 
@@ -443,11 +607,14 @@ def _number_problem(s: ScalarNode, text: str, kind: str, vtype: str) -> str:
         if re.fullmatch(r"\s*[+-]?[0-9０-９][0-9０-９.,_]*\s*", text):
             # Show the quotes as typed: “5” in the message's own quotes would read as 5.
             return f"不能给数字加引号：请把 {s.style}{text}{s.style} 改为 {text.strip()}"
-        return f"应为{kind}，实为“{text}”"
+        return f"应为{kind}，实为{quoted(text)}"
     if s.style in ("|", ">"):
         return f"应为{kind}，实为多行文字"
     if text in _NULLS:
         return "为空：空白单元格请填 0"
+    long = _LONG_NUMBER.fullmatch(text)
+    if long:  # int() of a 4,301-digit string raises ValueError
+        return f"数值过大（{len(long.group(1))} 位数字）；请检查是否多输入了数字"
     if text in _YAML11_BOOLS:
         return f"应为{kind}，实为“{text}”（YAML 会把它读作真/假值）；零请写 0"
     if text != text.translate(_FULLWIDTH):
@@ -469,7 +636,7 @@ def _number_problem(s: ScalarNode, text: str, kind: str, vtype: str) -> str:
     if re.fullmatch(r"[+-]?[0-9]+(?::[0-5]?[0-9])+", text):
         return f"应为{kind}，“{text}”会被 YAML 1.1 读作六十进制数"
     if vtype == "signed":
-        return "" if _SIGNED.fullmatch(text) else f"应为{kind}，实为“{text}”"
+        return "" if _SIGNED.fullmatch(text) else f"应为{kind}，实为{quoted(text)}"
     if re.fullmatch(r"-(?:0|[1-9][0-9]*)(?:\.[0-9]+)?", text):
         return f"不能为负数：{text}"
     if vtype == "count":
@@ -477,8 +644,8 @@ def _number_problem(s: ScalarNode, text: str, kind: str, vtype: str) -> str:
             return ""
         if _MONEY.fullmatch(text):
             return f"应为{kind}，实为小数 {text}"
-        return f"应为{kind}，实为“{text}”"
-    return "" if _MONEY.fullmatch(text) else f"应为{kind}，实为“{text}”"
+        return f"应为{kind}，实为{quoted(text)}"
+    return "" if _MONEY.fullmatch(text) else f"应为{kind}，实为{quoted(text)}"
 
 
 def _split_number(node: SequenceNode) -> str:
