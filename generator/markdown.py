@@ -87,6 +87,9 @@ def _html(content: str) -> Token:
 # only when that is there.
 
 _DEEP_PREFIX = re.compile(r"^[ \t>*+\-.)0-9]{10,}", re.M)  # 10 levels need ≥ 10 such characters
+# Headings found by their lines (ATX `# 标题`, setext `标题` over `---`): no parse needed.
+_ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.M)
+_SETEXT = re.compile(r"^ {0,3}(\S.*?)[ \t]*\n {0,3}(?:=+|-+)[ \t]*$", re.M)
 _EXTERNAL = re.compile(r"(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")  # http:, https:, ftp:, //host
 
 
@@ -110,14 +113,11 @@ def narrative_problems(source: str, shown: str) -> list[Problem]:
     """What a narrative holds that the page cannot show as written: nesting deeper than
     markdown-it keeps (H1), an official section heading written again (H2), an external
     image (H3)."""
+    out = _repeated_headings(source, shown)
     deep = _DEEP_PREFIX.search(source) is not None
     image = "![" in source
-    heading = any(core in source for core in ("情况", "事项")) and (
-        "#" in source or "\n---" in source or "\n===" in source
-    )
-    if not (deep or image or heading):
-        return []
-    out: list[Problem] = []
+    if not (deep or image):
+        return out
     lines = source.splitlines()
     tokens = _md.parse(source, {})
     if deep:
@@ -125,16 +125,7 @@ def narrative_problems(source: str, shown: str) -> list[Problem]:
         if first is not None and first.map is not None:
             msg = "正文中引用“>”或列表嵌套过深，从这里起更深处的文字不会显示；请减少嵌套层数"
             out.append(Problem(shown, first.map[0] + 1, 1, "warning", msg, "H1"))
-    for i, token in enumerate(tokens):
-        if heading and token.type == "heading_open" and token.map:
-            text = tokens[i + 1].content
-            official = _official_headings().get(_normal(text))
-            if official is not None:
-                msg = (
-                    f"正文标题“{text}”与网站自动生成的“{official}”重复，页面上会出现两次；"
-                    "请删去这个标题"
-                )
-                out.append(Problem(shown, token.map[0] + 1, 1, "warning", msg, "H2"))
+    for token in tokens:
         if image and token.type == "inline" and token.map:
             for src in _image_sources(token.children or []):
                 if _EXTERNAL.match(src):
@@ -145,6 +136,22 @@ def narrative_problems(source: str, shown: str) -> list[Problem]:
                         "请删去这张图片，或用文字说明其内容"
                     )
                     out.append(Problem(shown, line, col, "error", msg, "H3"))
+    return out
+
+
+def _repeated_headings(source: str, shown: str) -> list[Problem]:
+    out = []
+    for pattern in (_ATX, _SETEXT):
+        for found in pattern.finditer(source):
+            text = found.group(1)
+            official = _official_headings().get(_normal(text))
+            if official is not None:
+                msg = (
+                    f"正文标题“{text}”与网站自动生成的“{official}”重复，页面上会出现两次；"
+                    "请删去这个标题"
+                )
+                line = source.count("\n", 0, found.start()) + 1
+                out.append(Problem(shown, line, 1, "warning", msg, "H2"))
     return out
 
 
