@@ -230,7 +230,7 @@ class _QuietServer(Server):
 
 def parse_port(text: str) -> int | None:
     """The port as given: 0 (any free port) to 65535, or None."""
-    if not text.isascii() or not text.isdigit() or int(text) > 65535:
+    if not text.isascii() or not text.isdigit() or len(text) > 5 or int(text) > 65535:
         return None
     return int(text)
 

@@ -604,6 +604,10 @@ class Reader:
         if s is None:
             return None
         if s.style == "" and _SIGNED.fullmatch(s.value):
+            if len(s.value.lstrip("+-")) > MAX_DIGITS:
+                digits = len(s.value.lstrip("+-"))
+                self.error(s, f"{what}数值过大（{digits} 位数字）；请检查是否多输入了数字", key=key)
+                return None
             return int(s.value)
         self.error(s, f"{what}应为整数，实为{quoted(s.value)}", key=key)
         return None

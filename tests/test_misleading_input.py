@@ -14,6 +14,7 @@ from conftest import edit
 from test_bad_input import (
     AGENCY,
     CELL,
+    R19,
     R21,
     SITE,
     Mutation,
@@ -144,6 +145,23 @@ MESSAGES = [
         replace(R21, "[18, 3, 0, 1, 2, 0, 24]", "[18, 3, 0, 1, 2, 0, " + "1" * 20 + "]"),
         f"{R21}:20:38: 错误: 表三 一、本年新收政府信息公开申请数量 / 总计 "
         "数值过大（20 位数字）；请检查是否多输入了数字 [V5]",
+    ),
+    case(
+        "signed-change-of-5000-digits",
+        replace(R19, "change: 2, decisions: 519", "change: -" + "9" * 5000 + ", decisions: 519"),
+        f"{R19}:7:40: 错误: 表二 第二十条第（五）项 行政许可 / 本年增/减 "
+        "数值过大（5000 位数字）；请检查是否多输入了数字 [V5]",
+    ),
+    case(
+        "amount-of-5000-digits",
+        replace(R21, "fees: 12.35", "fees: " + "9" * 5000 + ".5"),
+        f"{R21}:17:9: 错误: 表二 第二十条第（八）项 行政事业性收费 / 本年收费金额（单位：万元） "
+        "数值过大（5000 位数字）；请检查是否多输入了数字 [V5]",
+    ),
+    case(
+        "agency-order-of-5000-digits",
+        replace(AGENCY, "order: 10", "order: " + "9" * 5000),
+        f"{AGENCY}:5:8: 错误: 排序 order 数值过大（5000 位数字）；请检查是否多输入了数字",
     ),
     case(
         "explicit-str-tag",
