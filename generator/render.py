@@ -173,13 +173,13 @@ class Renderer:
         self.env = environment(templates)
         try:
             self.tables = TableRenderer(self.env)
-        except (jinja2.TemplateError, UnicodeDecodeError) as e:
+        except (jinja2.TemplateError, UnicodeDecodeError, RecursionError) as e:
             raise TemplateFault(located(e, templates, THEME)) from None
 
     def _render(self, page: Page, template: str) -> Output:
         try:
             html = self.env.get_template(template).render(page=page, site=page.site)
-        except (jinja2.TemplateError, UnicodeDecodeError) as e:
+        except (jinja2.TemplateError, UnicodeDecodeError, RecursionError) as e:
             raise TemplateFault(located(e, self.templates, THEME)) from None
         return Output(page.path, html.encode("utf-8"))
 

@@ -82,6 +82,10 @@ def located(error: Exception, templates: Path | None, theme: Path) -> Problem:
         text = f"模板中的“{name}”没有定义（可用的变量见内置主题 generator/theme/）"
     elif isinstance(error, jinja2.TemplateSyntaxError):
         text = f"模板语法错误：{message}"
+    elif isinstance(error, jinja2.TemplateNotFound):
+        text = f"模板中引用的“{error.name}”不存在（在模板目录和内置主题中都找不到）"
+    elif isinstance(error, RecursionError):
+        text = "模板出错：宏或模板无限递归地调用自己"
     elif isinstance(error, UnicodeDecodeError):
         text = "文件不是 UTF-8 编码（可能是 GBK）；请用 UTF-8 重新保存"
     else:

@@ -206,8 +206,16 @@ FOOTER = "<footer>\n<p>\n{}\n</p></footer>\n"
             FOOTER.format("主办单位").encode("gbk"),
             "_footer.html:3:1: 错误: 文件不是 UTF-8 编码（可能是 GBK）；请用 UTF-8 重新保存",
         ),
+        (
+            FOOTER.format('{% include "nosuch.html" %}').encode(),
+            "_footer.html:3: 错误: 模板中引用的“nosuch.html”不存在（在模板目录和内置主题中都找不到）",
+        ),
+        (
+            FOOTER.format("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}").encode(),
+            "_footer.html:3: 错误: 模板出错：宏或模板无限递归地调用自己",
+        ),
     ],
-    ids=["undefined", "syntax", "not-utf8"],
+    ids=["undefined", "syntax", "not-utf8", "include-missing", "endless-recursion"],
 )
 def test_a_broken_template_is_located_and_the_site_kept(
     built: tuple[Path, Path], template: bytes, line: str
