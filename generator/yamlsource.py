@@ -13,7 +13,6 @@ import datetime as dt
 import difflib
 import itertools
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +21,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .problems import Problem, Severity
+from .yamlhints import WIDE_HINT, indentation_fault, quoted, unclosed_bracket, wide_encoding
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a real report.yaml is ~5 KB; narrative rarely 100 KB
 MAX_DEPTH = 1000  # a report nests 4 levels deep; libyaml (PyYAML ≥ 6.0.4) stops at 1,000 too
@@ -80,10 +80,10 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
         return None, [_at(display, 1, 1, "应为文件，实为文件夹")]
     except OSError as e:
         return None, [_at(display, 1, 1, f"无法读取文件：{e.strerror or e}")]
-    wide = _wide_encoding(data)
+    wide = wide_encoding(data)
     if wide is not None:
         return None, [
-            _at(display, 1, 1, f"文件是 {wide} 编码{_WIDE_HINT.get(wide, '')}；请用 UTF-8 重新保存")
+            _at(display, 1, 1, f"文件是 {wide} 编码{WIDE_HINT.get(wide, '')}；请用 UTF-8 重新保存")
         ]
     nul = data.find(b"\x00")
     if nul >= 0:  # no text file holds NUL bytes; "maybe GBK" would mislead
@@ -96,36 +96,6 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
         line, col = _byte_position(data, e.start)
         msg = "文件不是 UTF-8 编码（可能是 GBK）；请用 UTF-8 重新保存"
         return None, [_at(display, line, col, msg)]
-
-
-_WIDE_HINT = {"UTF-16": "（记事本的“Unicode”）"}
-
-
-def _wide_encoding(data: bytes) -> str | None:
-    """ "UTF-16" or "UTF-32" when the bytes are text in one of them, with or without a byte
-    order mark (the UTF-32 marks begin with the UTF-16 ones, so they are tried first)."""
-    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return "UTF-32"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "UTF-16"
-    if b"\x00" not in data[:4096]:
-        return None
-    # No mark: the text must decode cleanly, with no control characters but line breaks
-    # and tabs (a binary file decodes to those, or does not decode at all).
-    sample = data[:4096]
-    for name, codec in (
-        ("UTF-32", "utf-32-le"),
-        ("UTF-32", "utf-32-be"),
-        ("UTF-16", "utf-16-le"),
-        ("UTF-16", "utf-16-be"),
-    ):
-        try:  # incremental: the sample may end inside a character
-            text = codecs.getincrementaldecoder(codec)().decode(sample, final=False)
-        except UnicodeDecodeError:
-            continue
-        if text and not any((c < " " and c not in "\t\n\r") or "\x7f" <= c < "\xa0" for c in text):
-            return name
-    return None
 
 
 class _Composer(yaml.CSafeLoader):
@@ -144,7 +114,7 @@ def parse_yaml(text: str, display: str) -> tuple[Node | None, list[Problem]]:
             return None, [_at(display, *deep, TOO_DEEP)]
         node = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as e:
-        line, col, msg = _indentation_fault(text, e) or _yaml_error(e, text)
+        line, col, msg = indentation_fault(text, e) or _yaml_error(e, text)
         return None, [_at(display, line, col, msg)]
     except yaml.reader.ReaderError as e:
         # libyaml's offset is in UTF-8 bytes; its message spans two lines and is English.
@@ -177,57 +147,6 @@ def _explicit_tags(text: str, display: str) -> list[Problem]:
             msg = f"不支持 YAML 标签“{shown}”；请去掉它，直接写值"
             out.append(_at(display, event.start_mark.line + 1, event.start_mark.column + 1, msg))
     return out
-
-
-# Indentation made of something YAML does not count as indentation, before a key.
-_TAB_INDENT = re.compile(r"^[ \u3000]*(\t)", re.M)
-_FULLWIDTH_INDENT = re.compile(r"^[ \t]*(\u3000)[ \t\u3000]*[A-Za-z_-]", re.M)
-
-
-def _indentation_fault(text: str, e: yaml.MarkedYAMLError) -> tuple[int, int, str] | None:
-    """A tab or a full-width space (U+3000) used to indent, at or before the line where
-    libyaml gave up: libyaml's own message points elsewhere (the next line) or says
-    something else ("cannot start any token")."""
-    mark = e.problem_mark or e.context_mark
-    if mark is None:
-        return None
-    end = mark.index + 1
-    for pattern, message in (
-        (_TAB_INDENT, "缩进中有制表符（Tab）；YAML 只能用空格缩进，请把制表符改为空格"),
-        (_FULLWIDTH_INDENT, "缩进中有全角空格（U+3000）；YAML 只能用半角空格缩进，请改为半角空格"),
-    ):
-        found = pattern.search(text, 0, end)
-        if found:
-            start = found.start(1)
-            line = text.count("\n", 0, start) + 1
-            return line, start - (text.rfind("\n", 0, start) + 1) + 1, message
-    return None
-
-
-def _unclosed_bracket(text: str) -> tuple[int, int, str] | None:
-    """The innermost bracket still open at the end of the text (quotes and comments
-    skipped), as (line, column, bracket)."""
-    stack: list[tuple[int, str]] = []
-    quote = ""
-    comment = False
-    for i, c in enumerate(text):
-        if comment:
-            comment = c != "\n"
-        elif quote:
-            if c == quote:
-                quote = ""
-        elif c in "\"'":
-            quote = c
-        elif c == "#" and (i == 0 or text[i - 1] in " \t\n"):
-            comment = True
-        elif c in "[{":
-            stack.append((i, c))
-        elif c in "]}" and stack:
-            stack.pop()
-    if not stack:
-        return None
-    at, bracket = stack[-1]
-    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1, bracket
 
 
 def _too_deep(text: str) -> tuple[int, int] | None:
@@ -321,7 +240,7 @@ def _yaml_error(e: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
     if mark is not None and not text[mark.index :].strip() and "flow" in context:
         # The file ends inside [ ] or { } (`title: [` on the last line): that is an
         # unclosed bracket, not the empty item between two commas libyaml speaks of.
-        unclosed = _unclosed_bracket(text)
+        unclosed = unclosed_bracket(text)
         if unclosed is not None:
             line, col, bracket = unclosed
             closing = "]" if bracket == "[" else "}"
@@ -357,51 +276,6 @@ def node_type_name(node: Node) -> str:
     if not node.value.strip():  # “” would look like a typo in the message
         return "空白"
     return quoted(node.value)
-
-
-_INVISIBLE_NAMES = {
-    "\u200b": "零宽空格",
-    "\u00a0": "不换行空格",
-    "\u3000": "全角空格",
-    "\ufeff": "零宽不换行空格",
-    "\u200c": "零宽非连接符",
-    "\u200d": "零宽连接符",
-    "\u2060": "字连接符",
-    "\u200e": "从左至右标记",
-    "\u200f": "从右至左标记",
-    "\t": "制表符",
-}
-
-
-def _invisible(c: str) -> bool:
-    return c in _INVISIBLE_NAMES or (
-        c != " " and unicodedata.category(c) in ("Cf", "Cc", "Zs", "Zl", "Zp")
-    )
-
-
-def quoted(text: str) -> str:
-    """Text in quotes as a message shows it, with every invisible character named, since a
-    zero-width or non-breaking space pasted from a web page would otherwise show as
-    实为“0”, leaving the clerk nothing to fix: “0” 后跟零宽空格 U+200B."""
-    if not any(_invisible(c) for c in text):
-        return f"“{text}”"
-    visible = "".join(c for c in text if not _invisible(c))
-    notes: list[str] = []
-    for i, c in enumerate(text):
-        if not _invisible(c):
-            continue
-        if not visible:
-            place = "只有"
-        elif all(_invisible(x) for x in text[:i]):
-            place = "前有"
-        elif all(_invisible(x) for x in text[i + 1 :]):
-            place = "后跟"
-        else:
-            place = "中间有"
-        note = f"{place}{_INVISIBLE_NAMES.get(c, '不可见字符')} U+{ord(c):04X}"
-        if note not in notes:
-            notes.append(note)
-    return f"“{visible}” {'、'.join(notes)}（看不见的字符，请删除）"
 
 
 class Reader:
