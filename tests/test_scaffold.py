@@ -157,7 +157,7 @@ def test_a_fresh_scaffold_fails_check_with_one_line_per_table(portal: Path) -> N
     assert [line.removeprefix(f"{portal}/") for line in check.lines] == [
         f"{d}/other.md:7:1: 错误: 六、其他需要报告的事项有 1 处未填写（仍为“待填”）；请写好正文 [P1]",
         f"{d}/overview.md:6:1: 错误: 一、总体情况有 5 处未填写（仍为“待填”）；请写好正文 [P1]",
-        f"{d}/problems.md:12:1: 错误: 五、存在的主要问题及改进情况有 1 处未填写（仍为“待填”）；请写好正文 [P1]",
+        f"{d}/problems.md:14:1: 错误: 五、存在的主要问题及改进情况有 1 处未填写（仍为“待填”）；请写好正文 [P1]",
         f"{d}/report.yaml:10:13: 错误: 表二有 10 处未填写（仍为“待填”），第一处是 第二十条第（一）项 规章 / 本年制发件数{P1}",
         f"{d}/report.yaml:24:21: 错误: 表三有 138 处未填写（仍为“待填”），第一处是 一、本年新收政府信息公开申请数量 / 自然人{P1}",
         f"{d}/report.yaml:56:29: 错误: 表四有 15 处未填写（仍为“待填”），第一处是 行政复议 / 结果维持{P1}",
