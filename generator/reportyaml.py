@@ -8,6 +8,7 @@ totals); ``comments`` adds a note to a cell's line (what the import saw, where).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -25,6 +26,11 @@ def _scalar(value: Value | None) -> str:
     return str(value)
 
 
+def _width(text: str) -> int:
+    """Columns a line takes in a monospaced editor (a Chinese character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 class _Lines:
     """Lines of (code, comment); comments are aligned per table when written out."""
 
@@ -40,10 +46,10 @@ class _Lines:
     def text(self) -> str:
         out: list[str] = []
         for group in self.groups:
-            column = max((len(code) for code, c in group if c), default=0) + 2
+            column = max((_width(code) for code, c in group if c), default=0) + 2
             for code, comment in group:
                 if comment:
-                    pad = " " * max(column - len(code), 1)
+                    pad = " " * max(column - _width(code), 1)
                     out.append(f"{code}{pad}# {comment}")
                 else:
                     out.append(code)

@@ -11,7 +11,7 @@ columns is not guessed at. A cell that cannot be placed or read becomes the plac
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ..formats import Format, Node, Table, leaf_paths
@@ -41,8 +41,10 @@ class Flag:
         return f"{self.cell}：{self.why}（{self.where.describe()}{seen}）"
 
     def comment(self) -> str:
-        seen = f"“{self.seen}”" if self.seen else "空白"
-        return f"{self.why}：{self.where.describe()}{seen}"
+        """For the placeholder's line in report.yaml: the row's place, not each column's."""
+        where = replace(self.where, column=None).describe()
+        seen = f"，看到“{self.seen}”" if self.seen else ""
+        return f"{self.why}（{where}{seen}）"
 
 
 @dataclass
@@ -147,6 +149,22 @@ def _pick(found: list[tuple[float, _Target]], after: int) -> _Target:
     return min(tied, key=lambda t: (t.index <= after, abs(t.index - after)))
 
 
+def _fit(row: Row, wanted: tuple[int, ...]) -> tuple[Cell, ...]:
+    """A table row's values; in a real table a blank label cell (（六）其他处理 with an empty
+    cell beside it) is not a value: leading blanks beyond the columns wanted are dropped."""
+    values = row.values
+    if row.grid:
+        while len(values) > max(wanted) and not values[-1].text.strip():
+            values = values[:-1]  # a block narrower than the table (表二 第（八）项)
+        while len(values) > max(wanted) and not values[0].text.strip():
+            values = values[1:]
+    return values
+
+
+def _all_blank(row: Row) -> bool:
+    return not any(v.text.strip() for v in row.values)
+
+
 def _unplaced(work: _Work, row: Row, text: str, table: Table) -> None:
     seen = " ".join([text, *(v.text for v in row.values)]).strip()
     work.out.unplaced.append(
@@ -173,6 +191,9 @@ def _blocks(work: _Work, table: Table, rows: list[Row]) -> None:
             header = row.label
             continue
         target = match_row(row.label, targets, last)
+        if target is None and _all_blank(row):
+            header = row.label  # a caption or header row with empty cells beside it
+            continue
         if target is None:
             _unplaced(work, row, row.label, table)
             continue
@@ -181,16 +202,17 @@ def _blocks(work: _Work, table: Table, rows: list[Row]) -> None:
         ids = (
             [target.row_id] if block.scalar else [f"{target.row_id}.{c.key}" for c in block.columns]
         )
-        if len(row.values) != len(ids):
-            why = f"这一行应有 {len(ids)} 个数字，看到 {len(row.values)} 个"
-            seen = " ".join(v.text for v in row.values)
+        values = _fit(row, (len(ids),))
+        if len(values) != len(ids):
+            why = f"这一行应有 {len(ids)} 个数字，看到 {len(values)} 个"
+            seen = " ".join(v.text for v in values)
             for cid in ids:
                 work.flag(cid, why, seen, row.where)
             continue
-        for cid, cell in zip(ids, row.values, strict=True):
+        for cid, cell in zip(ids, values, strict=True):
             work.put(cid, cell)
         if block.unit_field:
-            unit = next((u for v in row.values if (u := unit_of(v.text)) in block.units), None)
+            unit = next((u for v in values if (u := unit_of(v.text)) in block.units), None)
             unit = unit or next((u for u in block.units[::-1] if u in header), None)
             if unit is not None:
                 work.out.units[target.row_id] = unit
@@ -232,25 +254,29 @@ def _matrix(work: _Work, table: Table, rows: list[Row]) -> None:
         text = " ".join([*pending, row.label])
         pending = []
         target = match_row(text, targets, last)
+        if target is None and _all_blank(row):
+            pending = [text]  # a header row with empty cells
+            continue
         if target is None:
             _unplaced(work, row, text, table)
             continue
         last = target.index
-        if len(row.values) == len(columns):
+        values = _fit(row, (len(columns), len(required)))
+        if len(values) == len(columns):
             given = columns
-        elif len(row.values) == len(required) and not row.grid:
+        elif len(values) == len(required) and not row.grid:
             given = required  # the 总计 column left out: it is computed
         else:
-            why = f"这一行应有 {len(columns)} 个数字，看到 {len(row.values)} 个"
-            seen = " ".join(v.text for v in row.values)
+            why = f"这一行应有 {len(columns)} 个数字，看到 {len(values)} 个"
+            seen = " ".join(v.text for v in values)
             for leaf_id in _leaf_rows(target):
                 for c in columns:
                     work.flag(f"{leaf_id}.{c.key}", why, seen, row.where)
             continue
         if target.node.children:  # （六）其他处理 as one row in a table with three
-            _collapsed(work, target, given, row)
+            _collapsed(work, target, given, values, row.where)
             continue
-        for col, cell in zip(given, row.values, strict=True):
+        for col, cell in zip(given, values, strict=True):
             work.put(f"{target.row_id}.{col.key}", cell)
 
 
@@ -260,19 +286,21 @@ def _leaf_rows(target: _Target) -> list[str]:
     return [f"{target.row_id}.{c.key}" for c in target.node.children]
 
 
-def _collapsed(work: _Work, target: _Target, given: tuple[Node, ...], row: Row) -> None:
+def _collapsed(
+    work: _Work, target: _Target, given: tuple[Node, ...], values: tuple[Cell, ...], where: Where
+) -> None:
     """All zero: each sub-row is zero. Otherwise the split is unknown: flagged."""
-    numbers = [parse_number(v.text) for v in row.values]
+    numbers = [parse_number(v.text) for v in values]
     if all(n == 0 for n in numbers):
         for leaf_id in _leaf_rows(target):
-            for col, cell in zip(given, row.values, strict=True):
+            for col, cell in zip(given, values, strict=True):
                 work.put(f"{leaf_id}.{col.key}", cell)
         return
-    seen = f"{target.node.label} " + " ".join(v.text for v in row.values)
-    why = f"报告只有一行“{target.node.label}”，无法分到三个子项"
+    seen = f"{target.node.label} " + " ".join(v.text for v in values)
+    why = f"报告只有一行“{target.node.label}”，无法分到{len(target.node.children)}个子项"
     for leaf_id in _leaf_rows(target):
         for col in given:
-            work.flag(f"{leaf_id}.{col.key}", why, seen, row.where)
+            work.flag(f"{leaf_id}.{col.key}", why, seen, where)
 
 
 # ---------------------------------------------------------------------------------------
@@ -284,7 +312,8 @@ def _groups(work: _Work, table: Table, rows: list[Row]) -> None:
     for path in leaf_paths(table.columns):
         group = next(n for n in reversed(path[:-1]) if n.key)
         ids.append(f"{table.key}.{group.key}.{path[-1].key}")
-    values = [v for row in rows for v in row.values]
+    # header rows may end in empty cells; the numbers stand in rows holding a number
+    values = [v for row in rows if not _all_blank(row) for v in row.values]
     if len(values) == len(ids):
         for cid, cell in zip(ids, values, strict=True):
             work.put(cid, cell)
@@ -306,6 +335,9 @@ def _settle(work: _Work) -> None:
     changed = True
     while changed:
         changed = False
+        for left, right in _equations(work.fmt):
+            if _settle_equation(work, left, right):
+                changed = True
         for _, total, parts in total_checks(work.fmt):
             blanks = [c for c in (total, *parts) if raw.get(c) is _BLANK]
             if not blanks:
@@ -326,6 +358,48 @@ def _settle(work: _Work) -> None:
                 continue
             work.out.settled += len(blanks)
             changed = True
+    _finish(work)
+
+
+def _equations(fmt: Format) -> list[tuple[list[str], list[str]]]:
+    """The format's equations within one report (V1), one per column of the table."""
+    out = []
+    for rule in fmt.rules:
+        if rule.across_years or rule.relation != "=":
+            continue
+        if any(t.sign < 0 for t in (*rule.left, *rule.right)):
+            continue
+        table = fmt.tables[rule.left[0].path.split(".")[0]]
+        for col in table.leaf_columns if table.layout == "matrix" else ():
+            left = [f"{t.path}.{col.key}" for t in rule.left]
+            right = [f"{t.path}.{col.key}" for t in rule.right]
+            if all(c in fmt.cells for c in left + right):
+                out.append((left, right))
+    return out
+
+
+def _settle_equation(work: _Work, left: list[str], right: list[str]) -> bool:
+    """Blanks on one side of a + b = c + d whose known sums already agree are 0."""
+    raw = work.raw
+    sides = [[raw.get(c) for c in side] for side in (left, right)]
+    if any(v is None or v == PLACEHOLDER for side in sides for v in side):
+        return False
+    blank_sides = [i for i, side in enumerate(sides) if any(v is _BLANK for v in side)]
+    if len(blank_sides) != 1:
+        return False
+    sums = [sum((v for v in side if isinstance(v, Decimal)), Decimal(0)) for side in sides]
+    if sums[0] != sums[1]:
+        return False
+    cells = (left, right)[blank_sides[0]]
+    blanks = [c for c in cells if raw.get(c) is _BLANK]
+    for c in blanks:
+        raw[c] = Decimal(0)
+    work.out.settled += len(blanks)
+    return True
+
+
+def _finish(work: _Work) -> None:
+    raw = work.raw
     for cid, spec in work.fmt.cells.items():
         value = raw.get(cid)
         optional = spec.column[-1].optional or (bool(spec.row) and spec.row[-1].optional)

@@ -31,16 +31,21 @@ def width(text: str) -> float:
 
 
 def running_lines(blocks: list[Block]) -> set[str]:
-    """Short lines that repeat on several pages: running headers and footers."""
-    counts = Counter(
-        re.sub(r"\d+", "#", nfkc(b.text).strip())
-        for b in blocks
-        if isinstance(b, Paragraph) and 0 < len(b.text.strip()) <= 40
-    )
-    pages = {b.where.page for b in blocks if isinstance(b, Paragraph)}
-    if len(pages) < 3:
-        return set()
-    return {t for t, n in counts.items() if n >= max(3, len(pages) // 2)}
+    """Short lines that repeat beside the page breaks (next to a page number, or on most
+    pages of a PDF): running headers and footers. Digits are masked (页码 3 of 5)."""
+    paragraphs = [b for b in blocks if isinstance(b, Paragraph) and b.text.strip()]
+    keys = [re.sub(r"\d+", "#", nfkc(p.text).strip()) for p in paragraphs]
+    counts = Counter(k for k, p in zip(keys, paragraphs, strict=True) if len(p.text.strip()) <= 40)
+    beside: Counter[str] = Counter()
+    for i, p in enumerate(paragraphs):
+        near = paragraphs[max(i - 2, 0) : i + 3]
+        if len(p.text.strip()) <= 40 and any(is_page_number(q.text) for q in near if q is not p):
+            beside[keys[i]] += 1
+    out = {k for k, n in beside.items() if n >= 2 and counts[k] == n}
+    pages = {p.where.page for p in paragraphs if p.where.page is not None}
+    if len(pages) >= 3:
+        out |= {k for k, n in counts.items() if n >= max(3, len(pages) // 2)}
+    return out
 
 
 def to_markdown(blocks: list[Block], drop: set[str] | None = None) -> str:
@@ -52,9 +57,7 @@ def to_markdown(blocks: list[Block], drop: set[str] | None = None) -> str:
             continue
         if is_page_number(b.text) or re.sub(r"\d+", "#", nfkc(b.text).strip()) in drop:
             continue
-        if not b.text.strip():
-            continue
-        lines.append(b)
+        lines.append(b)  # a blank line (text, Markdown) ends a paragraph
     paragraphs = _join(lines)
     out: list[str] = []
     for text in paragraphs:
@@ -63,12 +66,17 @@ def to_markdown(blocks: list[Block], drop: set[str] | None = None) -> str:
 
 
 def _join(lines: list[Paragraph]) -> list[str]:
-    widths = sorted(width(p.text.strip()) for p in lines if not p.level)
+    widths = sorted(width(p.text.strip()) for p in lines if not p.level and p.text.strip())
     full = widths[int(len(widths) * 0.8)] if widths else 0.0
     paragraphs: list[str] = []
     current = ""
     for i, p in enumerate(lines):
         text = p.text.strip().strip("\u3000")
+        if not text:
+            if current:
+                paragraphs.append(current)
+            current = ""
+            continue
         if p.level:  # a heading the source marks as one
             if current:
                 paragraphs.append(current)

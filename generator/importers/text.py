@@ -53,13 +53,9 @@ def read(path: Path, shown: str) -> Document:
             if _RULE.match(line.strip()):
                 continue
             parts = line.strip().strip("|").split("|")
-            row = len(table) + 1
             table.append(
                 tuple(
-                    Cell(
-                        p.strip().replace("<br>", "\n"),
-                        Where(line=n, table=tables + 1, row=row, column=i),
-                    )
+                    Cell(p.strip().replace("<br>", "\n"), Where(line=n, column=i))
                     for i, p in enumerate(parts, start=1)
                 )
             )
