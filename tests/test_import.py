@@ -239,3 +239,26 @@ def test_a_folder_is_imported_in_parallel_and_a_failure_writes_nothing(tmp_path:
     assert run.code == 1
     assert f"{(archive / 'broken.pdf').as_posix()}: PDF 文件已损坏，无法读取" in run.out
     assert sorted(p.name for p in (content / "hongze").iterdir()) == ["2023", "2024", "agency.yaml"]
+
+
+def test_columns_are_placed_by_their_headings(tmp_path: Path) -> None:
+    """A table with 总计 first and 自然人 last: the headings, not the order, place values."""
+    lines = (IMPORT / "f2019-blanks.md").read_text("utf-8").splitlines()
+    start = lines.index("## 三、收到和处理政府信息公开申请情况")
+    end = lines.index("## 四、政府信息公开行政复议、行政诉讼情况")
+    for i in range(start, end):
+        if lines[i].startswith("|"):
+            parts = lines[i].strip().strip("|").split("|")
+            parts[3], parts[9] = parts[9], parts[3]
+            lines[i] = "|" + "|".join(parts) + "|"
+    source = tmp_path / "swapped.md"
+    source.write_text("\n".join(lines) + "\n", "utf-8")
+    content = tmp_path / "content"
+    run = nianbao("import", source, "--content", content, "--agency", "scj")
+    assert run.code == 0, run.out
+    text = (content / "scj/2019/report.yaml").read_text("utf-8")
+    (content / "scj/2019/report.yaml").write_text(text.replace("待填", "0"), "utf-8")
+    cells = _report(content, "scj", 2019).cells
+    assert cells["requests.received.natural_person"] == 9
+    assert cells["requests.received.total"] == 10
+    assert cells["requests.results.disclosed.natural_person"] == 5

@@ -2,93 +2,31 @@
 labels, read from the format description (``generator/formats/``).
 
 Rows are matched by the text of their labels (including group labels standing above or
-beside them, wrapped lines, vertical one-character labels). Values are taken in the
-column order the format gives; a row showing more or fewer numbers than the format has
-columns is not guessed at. A cell that cannot be placed or read becomes the placeholder
+beside them, wrapped lines, vertical one-character labels). In a real table values are
+placed by the column headings above them (``columns.py``); a text line's values go in the
+format's column order, and a row showing more or fewer numbers is not guessed at. A cell that cannot be placed or read becomes the placeholder
 ``待填`` and a ``Flag`` naming the official cell, the text seen and where. A blank cell is
 0 only where the table's own sums leave no other possibility.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from dataclasses import dataclass
 
-from ..formats import Format, Node, Table, leaf_paths
-from ..validate import total_checks
+from ..formats import Format, Node, Table
+from .cells import PLACEHOLDER, Flag, Mapped, Work
+from .columns import Columns, leaf_ids
 from .document import Cell, Where
 from .labels import core, labels_of, parse_number, similarity, unit_of
 from .rows import Row, rows_of
 from .sections import Cut
+from .settle import settle
 
-PLACEHOLDER = "待填"
-Value = Decimal | str  # a number, or PLACEHOLDER
-_BLANK = object()  # a blank cell, until the sums settle it
-
-
-@dataclass(frozen=True)
-class Flag:
-    """A cell the import could not fill from the file: shown in the summary and written
-    as the placeholder with a comment."""
-
-    cell: str  # the official cell name (表三 三、（三）1.属于国家秘密 / 自然人)
-    why: str
-    seen: str
-    where: Where
-
-    def describe(self) -> str:
-        seen = f"，看到“{self.seen}”" if self.seen else ""
-        return f"{self.cell}：{self.why}（{self.where.describe()}{seen}）"
-
-    def comment(self) -> str:
-        """For the placeholder's line in report.yaml: the row's place, not each column's."""
-        where = replace(self.where, column=None).describe()
-        seen = f"，看到“{self.seen}”" if self.seen else ""
-        return f"{self.why}（{where}{seen}）"
-
-
-@dataclass
-class Mapped:
-    cells: dict[str, Value] = field(default_factory=dict)
-    flags: list[Flag] = field(default_factory=list)
-    units: dict[str, str] = field(default_factory=dict)  # row id → 元/万元 (2019 采购总金额)
-    settled: int = 0  # blank cells settled as 0 by the table's sums
-    unplaced: list[Flag] = field(default_factory=list)  # rows no official label fits
-
-
-@dataclass
-class _Work:
-    fmt: Format
-    out: Mapped
-    raw: dict[str, object] = field(default_factory=dict)  # cid → Decimal | _BLANK
-    where: dict[str, tuple[Where, str]] = field(default_factory=dict)
-
-    def put(self, cid: str, cell: Cell) -> None:
-        if cid in self.raw:
-            self.flag(cid, "表中出现了两次，以第一次为准", cell.text, cell.where)
-            return
-        self.where[cid] = (cell.where, cell.text)
-        if not cell.text.strip():
-            self.raw[cid] = _BLANK
-            return
-        number = parse_number(cell.text)
-        spec = self.fmt.cells[cid]
-        if number is None:
-            self.flag(cid, "不是数字", cell.text, cell.where)
-        elif spec.type == "count" and (number < 0 or number != number.to_integral_value()):
-            self.flag(cid, "应为非负整数", cell.text, cell.where)
-        elif spec.type == "money" and number < 0:
-            self.flag(cid, "金额不应为负数", cell.text, cell.where)
-        else:
-            self.raw[cid] = number
-
-    def flag(self, cid: str, why: str, seen: str, where: Where) -> None:
-        self.raw[cid] = PLACEHOLDER
-        self.out.flags.append(Flag(self.fmt.cells[cid].name, why, seen, where))
+__all__ = ["PLACEHOLDER", "Flag", "Mapped", "map_tables", "match_row"]
 
 
 def map_tables(fmt: Format, cut: Cut) -> Mapped:
-    work = _Work(fmt, Mapped())
+    work = Work(fmt, Mapped())
     for section in fmt.sections:
         if section.table is None:
             continue
@@ -101,7 +39,7 @@ def map_tables(fmt: Format, cut: Cut) -> Mapped:
             _matrix(work, table, rows)
         else:
             _groups(work, table, rows)
-    _settle(work)
+    settle(work)
     return work.out
 
 
@@ -165,7 +103,7 @@ def _all_blank(row: Row) -> bool:
     return not any(v.text.strip() for v in row.values)
 
 
-def _unplaced(work: _Work, row: Row, text: str, table: Table) -> None:
+def _unplaced(work: Work, row: Row, text: str, table: Table) -> None:
     seen = " ".join([text, *(v.text for v in row.values)]).strip()
     work.out.unplaced.append(
         Flag(f"表{table.number}", "这一行的标签对不上官方格式的任何一行", seen, row.where)
@@ -176,7 +114,7 @@ def _unplaced(work: _Work, row: Row, text: str, table: Table) -> None:
 # Table 二: blocks of rows with their own columns
 
 
-def _blocks(work: _Work, table: Table, rows: list[Row]) -> None:
+def _blocks(work: Work, table: Table, rows: list[Row]) -> None:
     targets: list[_Target] = []
     blocks = {}
     for block in table.blocks:
@@ -241,43 +179,56 @@ def _row_targets(table: Table) -> list[_Target]:
     return out
 
 
-def _matrix(work: _Work, table: Table, rows: list[Row]) -> None:
+def _matrix(work: Work, table: Table, rows: list[Row]) -> None:
     targets = _row_targets(table)
-    columns = table.leaf_columns
-    required = tuple(c for c in columns if not c.optional)
+    columns = Columns(table)
     pending: list[str] = []
     last = -1
     for row in rows:
         if not row.values:
+            columns.header(row)
             pending.append(row.label)
             continue
         text = " ".join([*pending, row.label])
         pending = []
         target = match_row(text, targets, last)
         if target is None and _all_blank(row):
+            columns.header(row)
             pending = [text]  # a header row with empty cells
             continue
         if target is None:
             _unplaced(work, row, text, table)
             continue
         last = target.index
-        values = _fit(row, (len(columns), len(required)))
-        if len(values) == len(columns):
-            given = columns
-        elif len(values) == len(required) and not row.grid:
-            given = required  # the 总计 column left out: it is computed
-        else:
-            why = f"这一行应有 {len(columns)} 个数字，看到 {len(values)} 个"
-            seen = " ".join(v.text for v in values)
+        pairs = _pairs(table, columns, row)
+        if pairs is None:
+            why = f"这一行应有 {len(table.leaf_columns)} 个数字，看到 {len(_fit(row, (len(table.leaf_columns),)))} 个"
+            seen = " ".join(v.text for v in row.values)
             for leaf_id in _leaf_rows(target):
-                for c in columns:
+                for c in table.leaf_columns:
                     work.flag(f"{leaf_id}.{c.key}", why, seen, row.where)
             continue
         if target.node.children:  # （六）其他处理 as one row in a table with three
-            _collapsed(work, target, given, values, row.where)
+            _collapsed(work, target, pairs, row.where)
             continue
-        for col, cell in zip(given, values, strict=True):
-            work.put(f"{target.row_id}.{col.key}", cell)
+        for key, cell in pairs:
+            work.put(f"{target.row_id}.{key}", cell)
+
+
+def _pairs(table: Table, columns: Columns, row: Row) -> list[tuple[str, Cell]] | None:
+    """(column key, value cell) of a row: by the headings above it in a real table, else
+    in the format's column order; None when the count of numbers fits neither."""
+    placed = columns.place(row)
+    if placed is not None:
+        return [(key, row.values[i]) for key, i in placed]
+    leaves = table.leaf_columns
+    required = tuple(c for c in leaves if not c.optional)
+    values = _fit(row, (len(leaves), len(required)))
+    if len(values) == len(leaves):
+        return [(c.key or "", v) for c, v in zip(leaves, values, strict=True)]
+    if len(values) == len(required) and not row.grid:
+        return [(c.key or "", v) for c, v in zip(required, values, strict=True)]
+    return None
 
 
 def _leaf_rows(target: _Target) -> list[str]:
@@ -286,133 +237,44 @@ def _leaf_rows(target: _Target) -> list[str]:
     return [f"{target.row_id}.{c.key}" for c in target.node.children]
 
 
-def _collapsed(
-    work: _Work, target: _Target, given: tuple[Node, ...], values: tuple[Cell, ...], where: Where
-) -> None:
+def _collapsed(work: Work, target: _Target, pairs: list[tuple[str, Cell]], where: Where) -> None:
     """All zero: each sub-row is zero. Otherwise the split is unknown: flagged."""
-    numbers = [parse_number(v.text) for v in values]
-    if all(n == 0 for n in numbers):
+    if all(parse_number(cell.text) == 0 for _, cell in pairs):
         for leaf_id in _leaf_rows(target):
-            for col, cell in zip(given, values, strict=True):
-                work.put(f"{leaf_id}.{col.key}", cell)
+            for key, cell in pairs:
+                work.put(f"{leaf_id}.{key}", cell)
         return
-    seen = f"{target.node.label} " + " ".join(v.text for v in values)
+    seen = f"{target.node.label} " + " ".join(cell.text for _, cell in pairs)
     why = f"报告只有一行“{target.node.label}”，无法分到{len(target.node.children)}个子项"
     for leaf_id in _leaf_rows(target):
-        for col in given:
-            work.flag(f"{leaf_id}.{col.key}", why, seen, where)
+        for key, _ in pairs:
+            work.flag(f"{leaf_id}.{key}", why, seen, where)
 
 
 # ---------------------------------------------------------------------------------------
 # Table 四: column groups over one row of numbers
 
 
-def _groups(work: _Work, table: Table, rows: list[Row]) -> None:
-    ids = []
-    for path in leaf_paths(table.columns):
-        group = next(n for n in reversed(path[:-1]) if n.key)
-        ids.append(f"{table.key}.{group.key}.{path[-1].key}")
-    # header rows may end in empty cells; the numbers stand in rows holding a number
-    values = [v for row in rows if not _all_blank(row) for v in row.values]
+def _groups(work: Work, table: Table, rows: list[Row]) -> None:
+    ids = [f"{table.key}.{leaf_id}" for _, leaf_id in leaf_ids(table)]
+    columns = Columns(table)
+    values: list[Cell] = []
+    for row in rows:
+        if _all_blank(row):  # header rows, some ending in empty cells
+            columns.header(row)
+            continue
+        placed = columns.place(row)
+        if placed is not None:
+            for leaf_id, i in placed:
+                work.put(f"{table.key}.{leaf_id}", row.values[i])
+            continue
+        values.extend(row.values)
+    if not values:
+        return
     if len(values) == len(ids):
         for cid, cell in zip(ids, values, strict=True):
             work.put(cid, cell)
         return
-    where = rows[0].where if rows else Where()
     why = f"表四应有 {len(ids)} 个数字，看到 {len(values)} 个"
     for cid in ids:
-        work.flag(cid, why, " ".join(v.text for v in values), where)
-
-
-# ---------------------------------------------------------------------------------------
-# Blank cells and cells not found
-
-
-def _settle(work: _Work) -> None:
-    """Blanks become 0 where a sum of the table leaves no other value; the optional totals
-    may stay absent (computed); any other blank or missing cell becomes the placeholder."""
-    raw = work.raw
-    changed = True
-    while changed:
-        changed = False
-        for left, right in _equations(work.fmt):
-            if _settle_equation(work, left, right):
-                changed = True
-        for _, total, parts in total_checks(work.fmt):
-            blanks = [c for c in (total, *parts) if raw.get(c) is _BLANK]
-            if not blanks:
-                continue
-            known = [raw.get(c) for c in parts if raw.get(c) is not _BLANK]
-            if not all(isinstance(v, Decimal) for v in known):
-                continue
-            part_sum = sum((v for v in known if isinstance(v, Decimal)), Decimal(0))
-            total_value = raw.get(total)
-            if total in blanks and len(blanks) == 1 and part_sum == 0:
-                raw[total] = Decimal(0)
-            elif total not in blanks and isinstance(total_value, Decimal):
-                if part_sum != total_value:
-                    continue
-                for c in blanks:
-                    raw[c] = Decimal(0)
-            else:
-                continue
-            work.out.settled += len(blanks)
-            changed = True
-    _finish(work)
-
-
-def _equations(fmt: Format) -> list[tuple[list[str], list[str]]]:
-    """The format's equations within one report (V1), one per column of the table."""
-    out = []
-    for rule in fmt.rules:
-        if rule.across_years or rule.relation != "=":
-            continue
-        if any(t.sign < 0 for t in (*rule.left, *rule.right)):
-            continue
-        table = fmt.tables[rule.left[0].path.split(".")[0]]
-        for col in table.leaf_columns if table.layout == "matrix" else ():
-            left = [f"{t.path}.{col.key}" for t in rule.left]
-            right = [f"{t.path}.{col.key}" for t in rule.right]
-            if all(c in fmt.cells for c in left + right):
-                out.append((left, right))
-    return out
-
-
-def _settle_equation(work: _Work, left: list[str], right: list[str]) -> bool:
-    """Blanks on one side of a + b = c + d whose known sums already agree are 0."""
-    raw = work.raw
-    sides = [[raw.get(c) for c in side] for side in (left, right)]
-    if any(v is None or v == PLACEHOLDER for side in sides for v in side):
-        return False
-    blank_sides = [i for i, side in enumerate(sides) if any(v is _BLANK for v in side)]
-    if len(blank_sides) != 1:
-        return False
-    sums = [sum((v for v in side if isinstance(v, Decimal)), Decimal(0)) for side in sides]
-    if sums[0] != sums[1]:
-        return False
-    cells = (left, right)[blank_sides[0]]
-    blanks = [c for c in cells if raw.get(c) is _BLANK]
-    for c in blanks:
-        raw[c] = Decimal(0)
-    work.out.settled += len(blanks)
-    return True
-
-
-def _finish(work: _Work) -> None:
-    raw = work.raw
-    for cid, spec in work.fmt.cells.items():
-        value = raw.get(cid)
-        optional = spec.column[-1].optional or (bool(spec.row) and spec.row[-1].optional)
-        if isinstance(value, Decimal):
-            work.out.cells[cid] = value
-        elif value is _BLANK:
-            if optional and spec.column[-1].optional:
-                continue  # a blank 总计 column: left out of the row, computed
-            where, seen = work.where[cid]
-            work.flag(cid, "空白，表内合计无法确定它是 0", seen, where)
-            work.out.cells[cid] = PLACEHOLDER
-        elif value == PLACEHOLDER:
-            work.out.cells[cid] = PLACEHOLDER
-        elif not optional:
-            work.out.flags.append(Flag(spec.name, "文件中没有找到这一格", "", Where()))
-            work.out.cells[cid] = PLACEHOLDER
+        work.flag(cid, why, " ".join(v.text for v in values), values[0].where)
