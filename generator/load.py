@@ -348,9 +348,9 @@ def _read_tables(shown: str, top: Entries, first: Format) -> tuple[Format, Table
 
 
 def _misfit(problems: list[Problem]) -> int:
-    """How badly the keys fit a format: values that are not numbers (V5, such as the 待填
-    an import leaves) say nothing about which format the file was written in."""
-    return sum(1 for p in problems if p.rule != "V5")
+    """How badly the keys fit a format: values that are not numbers (V5) or not filled in
+    yet (P1, the 待填 an import leaves) say nothing about which format the file is in."""
+    return sum(1 for p in problems if p.rule not in ("V5", "P1"))
 
 
 Tables = tuple[dict[str, Value], dict[str, tuple[int, int]], dict[str, str]]

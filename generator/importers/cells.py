@@ -6,10 +6,10 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ..formats import Format
+from ..yamlsource import PLACEHOLDER  # 待填, the one placeholder every command writes
 from .document import Cell, Where
 from .labels import parse_number
 
-PLACEHOLDER = "待填"
 Value = Decimal | str  # a number, or PLACEHOLDER
 BLANK = object()  # a blank cell, until the sums settle it
 
