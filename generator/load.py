@@ -31,6 +31,7 @@ from .model import (
     Site,
     Value,
 )
+from .placeholders import placeholder_problems
 from .problems import Problem
 from .yamlsource import Reader, parse_yaml, position, read_text, suggest
 
@@ -325,6 +326,7 @@ def read_report(r: Reader, root: Node, folder_year: str, agency: str) -> Report 
         )
     if "processing_fees" in top:
         report.processing_fees = _read_fees(r, top["processing_fees"][1])
+    r.problems.extend(placeholder_problems(r.path, r.placeholders, {}))
     return report
 
 
@@ -340,9 +342,15 @@ def _read_tables(shown: str, top: Entries, first: Format) -> tuple[Format, Table
         for other in all_formats().values():
             if other is not first:
                 tables, problems = _read_tables_as(shown, top, other)
-                if len(problems) < len(best[2]):
+                if _misfit(problems) < _misfit(best[2]):
                     best = (other, tables, problems)
     return best
+
+
+def _misfit(problems: list[Problem]) -> int:
+    """How badly the keys fit a format: values that are not numbers (V5) or not filled in
+    yet (P1, the 待填 an import leaves) say nothing about which format the file is in."""
+    return sum(1 for p in problems if p.rule not in ("V5", "P1"))
 
 
 Tables = tuple[dict[str, Value], dict[str, tuple[int, int]], dict[str, str]]
@@ -355,7 +363,8 @@ def _read_tables_as(shown: str, top: Entries, fmt: Format) -> tuple[Tables, list
     for key, table in fmt.tables.items():
         if key in top:
             _read_table(r, top[key][1], table, fmt, out)
-    return out, r.problems
+    titles = {key: f"表{table.number}" for key, table in fmt.tables.items()}
+    return out, r.problems + placeholder_problems(shown, r.placeholders, titles)
 
 
 def _read_table(r: Reader, node: Node, table: Table, fmt: Format, out: Tables) -> None:

@@ -18,8 +18,8 @@ import docx
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 
-from .columns import GridColumns
 from .document import Block, Cell, Document, Paragraph, SourceError, TableGrid, Where
+from .slivers import GridColumns
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc, and encrypted .docx
 _CHINA = timezone(timedelta(hours=8))  # a date in core properties is UTC; reports use Beijing time
@@ -52,14 +52,14 @@ def read(path: Path, shown: str) -> Document:
         )
     try:
         word = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise SourceError(
-            f"{shown}: 无法读取这个 Word 文件，文件已损坏或不是 .docx 格式（{type(e).__name__}）。"
+            f"{shown}: 无法读取这个 Word 文件，文件已损坏或不是 .docx 格式。"
             "请用 Word 或 WPS 打开后另存为 .docx 再导入"
         ) from None
-    except Exception as e:  # lxml raises its own errors on broken XML inside the package
+    except Exception:  # lxml raises its own errors on broken XML inside the package
         raise SourceError(
-            f"{shown}: 无法读取这个 Word 文件，其中的内容已损坏（{type(e).__name__}）。"
+            f"{shown}: 无法读取这个 Word 文件，其中的内容已损坏。"
             "请用 Word 或 WPS 打开后另存为 .docx 再导入"
         ) from None
     document = Document(path=shown, kind="docx")

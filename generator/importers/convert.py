@@ -1,0 +1,185 @@
+"""One report file → the files of one report folder (text only; nothing is written here).
+
+Agency, year and format are read from the document (title, preface, table shape) unless
+given; the tables go through the one mapper, the narrative sections through the
+narrative joiner; report.yaml is written by ``reportyaml.dump_report``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..formats import Format, all_formats, format_for_year
+from ..model import NARRATIVE_FILES
+from ..reportyaml import dump_report
+from .document import Document, SourceError
+from .labels import core, squeeze
+from .mapper import Flag, map_tables
+from .narrative import running_lines, to_markdown
+from .rows import rows_of
+from .sections import Cut, cut, read_front, signature_date
+
+
+@dataclass(frozen=True)
+class Options:
+    agency: str | None = None  # slug
+    name: str | None = None  # 全称
+    year: int | None = None
+
+
+@dataclass
+class Converted:
+    source: str
+    name: str
+    slug: str
+    slug_made: bool  # made from the name (printed, so the user can rename it)
+    year: int
+    format: Format
+    files: dict[str, str] = field(default_factory=dict)  # report folder file → text
+    agency_yaml: str = ""
+    flags: list[Flag] = field(default_factory=list)
+    unplaced: list[Flag] = field(default_factory=list)
+    settled: int = 0
+    pages: int = 0
+
+
+def convert(doc: Document, options: Options) -> Converted:
+    pieces = cut(doc)
+    front = read_front(pieces.front, doc)
+    year = options.year or front.year
+    if year is None:
+        raise SourceError(f"{doc.path}: 读不出年报的年度；请用 --year 指定")
+    expected = format_for_year(year)
+    if expected is None:
+        raise SourceError(
+            f"{doc.path}: 不支持 {year} 年度的年报：只支持 2019 年及以后的两种国家格式"
+        )
+    fmt = detect_format(pieces, expected)
+    name = options.name or front.agency
+    if not name:
+        raise SourceError(f"{doc.path}: 读不出发布机关的名称；请用 --name 指定全称")
+    slug = options.agency or slug_for(name)
+    mapped = map_tables(fmt, pieces)
+
+    drop = running_lines(doc.blocks)
+    closing = pieces.sections.get(fmt.sections[-1].number)
+    closing_blocks = closing.blocks if closing is not None else []
+    signed, signature_lines = signature_date(closing_blocks)
+    published = doc.published or signed
+    narratives = {"preface": to_markdown(list(front.body), drop)}
+    for section in fmt.sections:
+        if section.narrative is None:
+            continue
+        region = pieces.sections.get(section.number)
+        blocks = list(region.blocks) if region is not None else []
+        if section is fmt.sections[-1] and signature_lines:
+            blocks = _without_last_paragraphs(blocks, signature_lines)
+        narratives[section.narrative] = to_markdown(blocks, drop)
+
+    top = {"year": str(year)}
+    if fmt is not expected:
+        top["format"] = f'"{fmt.id}"'
+    if published is not None:
+        top["published"] = published.isoformat()
+    comments = {}
+    for flag in mapped.flags:
+        cid = next((c for c, spec in fmt.cells.items() if spec.name == flag.cell), None)
+        if cid is not None:
+            comments[cid] = "待填：" + flag.comment()
+    header = [
+        f"{name}{year}年政府信息公开工作年度报告：由 nianbao import 导入，表格数字照录已公开的报告"
+    ]
+    header.append(f"来源：{doc.path}")
+    files = {
+        "report.yaml": dump_report(
+            fmt, mapped.cells, comments, top=top, header=header, units=mapped.units
+        )
+    }
+    for key, text in narratives.items():
+        if text or key != "preface":
+            files[NARRATIVE_FILES[key]] = text or ""
+    return Converted(
+        source=doc.path,
+        name=name,
+        slug=slug,
+        slug_made=options.agency is None,
+        year=year,
+        format=fmt,
+        files=files,
+        agency_yaml=agency_yaml(name),
+        flags=mapped.flags,
+        unplaced=mapped.unplaced,
+        settled=mapped.settled,
+        pages=doc.pages,
+    )
+
+
+def _without_last_paragraphs(blocks: list, count: int) -> list:
+    out = list(blocks)
+    removed = 0
+    for i in range(len(out) - 1, -1, -1):
+        if removed == count:
+            break
+        if hasattr(out[i], "text") and out[i].text.strip():
+            del out[i]
+            removed += 1
+    return out
+
+
+def detect_format(pieces: Cut, expected: Format) -> Format:
+    """The format whose table 二 columns the report prints (the formats differ most there);
+    the year's own format when the table says nothing either way."""
+    region = next(
+        (
+            pieces.sections[s.number]
+            for s in expected.sections
+            if s.table == "active" and s.number in pieces.sections
+        ),
+        None,
+    )
+    if region is None:
+        return expected
+    text = core(" ".join(r.label for r in rows_of(region.blocks)))
+    scores = []
+    for fmt in all_formats().values():
+        labels = {core(c.label) for b in fmt.tables["active"].blocks for c in b.columns} | {
+            core(b.caption) for b in fmt.tables["active"].blocks
+        }
+        unique = labels - {
+            core(c.label)
+            for other in all_formats().values()
+            if other is not fmt
+            for b in other.tables["active"].blocks
+            for c in b.columns
+        }
+        scores.append((sum(1 for lb in unique if lb and lb in text), fmt))
+    best = max(score for score, _ in scores)
+    if best == 0:
+        return expected
+    winners = [f for score, f in scores if score == best]
+    return expected if expected in winners else winners[0]
+
+
+def slug_for(name: str) -> str:
+    """An ASCII folder name from the agency name: 淮安市人民政府 → huai-an-shi-ren-min-zheng-fu."""
+    from pypinyin import lazy_pinyin  # only the import command needs it
+
+    words = [re.sub(r"[^a-z0-9]", "", w.lower()) for w in lazy_pinyin(squeeze(name))]
+    slug = "-".join(w for w in words if w)
+    return slug or "agency"
+
+
+def agency_kind(name: str) -> str:
+    if re.search(r"(乡|镇)人民政府$|街道办事处$|街道$", name):
+        return "township"
+    if name.endswith("人民政府"):
+        return "government"
+    return "department"
+
+
+def agency_yaml(name: str) -> str:
+    return (
+        f"name: {name}\n"
+        f"kind: {agency_kind(name)}  # 由导入推断（government / department / township），请核对\n"
+    )
