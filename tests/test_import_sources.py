@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -117,3 +118,20 @@ def test_encrypted_docx_is_refused(tmp_path: Path) -> None:
         "请在 Word 中取消密码（文件 → 信息 → 保护文档），或另存为 .docx 后再导入\n"
     )
     assert not (tmp_path / "content").exists()
+
+
+def test_word_date_line_wins_over_the_saved_date(tmp_path: Path) -> None:
+    """A Word file's saved date is a hint; the 落款 date in the text is the publication date."""
+    sys.path.insert(0, str(IMPORT))
+    import layout
+    import make_fixtures
+
+    report = layout.load_expected(EXPECTED / "huaian", "2024")
+    other = report.narratives["other"].rstrip()
+    report.narratives["other"] = f"{other}\n\n淮安市人民政府办公室\n\n2025年1月24日\n"
+    make_fixtures.write_docx(tmp_path / "signed.docx", [report])
+    run = nianbao("import", tmp_path / "signed.docx", "--content", tmp_path / "c", "--agency", "x")
+    assert run.code == 0, run.out
+    got = load(tmp_path / "c" / "x", 2024)
+    assert got.published == date(2025, 1, 24)  # not 2025-01-20, the saved date
+    assert paragraphs(got.narratives["other"]) == paragraphs(other)  # the 落款 is not narrative

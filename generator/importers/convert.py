@@ -66,7 +66,10 @@ def convert(doc: Document, options: Options) -> Converted:
     closing = pieces.sections.get(fmt.sections[-1].number)
     closing_blocks = closing.blocks if closing is not None else []
     signed, signature_lines = signature_date(closing_blocks)
-    published = doc.published or signed
+    # A portal's publication-date metadata is the date itself; a Word file's saved date is
+    # only a hint, so the 落款 date in its text wins there.
+    word = doc.kind in ("docx", "doc")
+    published = (signed or doc.published) if word else (doc.published or signed)
     narratives = {"preface": to_markdown(list(front.body), drop)}
     for section in fmt.sections:
         if section.narrative is None:
