@@ -292,3 +292,25 @@ def test_sliver_grid_columns_are_not_columns() -> None:
 def test_empty_html() -> None:
     with pytest.raises(SourceError, match=r"^e\.html: 文件是空的，没有可导入的内容$"):
         html.read_bytes(b"  \n", "e.html")
+
+
+def test_word_list_number_formats() -> None:
+    from nianbao.importers.wordnumbers import _format, chinese
+
+    assert [chinese(n) for n in (1, 6, 10, 11, 20, 23, 99)] == [
+        "一",
+        "六",
+        "十",
+        "十一",
+        "二十",
+        "二十三",
+        "九十九",
+    ]
+    assert _format(3, "decimalEnclosedCircle") == "③"
+    assert _format(12, "decimalFullWidth") == "１２"
+    assert (_format(4, "upperRoman"), _format(9, "lowerRoman"), _format(38, "upperRoman")) == (
+        "IV",
+        "ix",
+        "XXXVIII",
+    )
+    assert (_format(2, "ideographTraditional"), _format(2, "lowerLetter")) == ("乙", "b")

@@ -161,3 +161,66 @@ def test_word_and_html_paragraphs_are_never_glued(tmp_path: Path, kind: str) -> 
     yaml_text = (tmp_path / "c/x/2019/report.yaml").read_text("utf-8")
     dated = re.findall(r"^published: (.*)$", yaml_text, re.MULTILINE)
     assert dated == ([] if kind == "docx" else ["2020-01-21"]), run.out
+
+
+LIST_XML = (
+    '<w:abstractNum xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:abstractNumId="90">'
+    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:suff w:val="nothing"/><w:lvlText w:val="%1、"/></w:lvl>'
+    '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:suff w:val="nothing"/><w:lvlText w:val="（%2）"/></w:lvl>'
+    "</w:abstractNum>"
+)  # fmt: skip
+
+
+def numbered_docx(path: Path) -> None:
+    """The huaian report with Word's automatic numbering on its headings: “一、” and “（一）”
+    are drawn by Word from numbering.xml, not stored in the text."""
+    sys.path.insert(0, str(IMPORT))
+    import docx
+    import layout
+    import make_fixtures
+    from docx.oxml import OxmlElement, parse_xml
+    from docx.oxml.ns import qn
+
+    make_fixtures.write_docx(path, [layout.load_expected(EXPECTED / "huaian", "2024")])
+    word = docx.Document(str(path))
+    numbering = word.part.numbering_part.element
+    first_num = numbering.find(qn("w:num"))
+    abstract = parse_xml(LIST_XML)
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    num = parse_xml(
+        '<w:num xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:numId="90">'
+        '<w:abstractNumId w:val="90"/></w:num>'
+    )
+    numbering.append(num)
+    for paragraph in word.paragraphs:
+        m = re.match(r"^(?:[一二三四五六]、|（[一二三四五六]）)", paragraph.text)
+        if not m or paragraph.style.name not in ("Heading 1", "Heading 2"):
+            continue
+        level = 0 if paragraph.style.name == "Heading 1" else 1
+        for run in paragraph.runs:
+            run.text = run.text.replace(m.group(0), "", 1)
+        num_pr = OxmlElement("w:numPr")
+        for tag, value in (("w:ilvl", str(level)), ("w:numId", "90")):
+            child = OxmlElement(tag)
+            child.set(qn("w:val"), value)
+            num_pr.append(child)
+        paragraph._p.get_or_add_pPr().append(num_pr)
+    word.save(str(path))
+
+
+def test_word_automatic_heading_numbers(tmp_path: Path) -> None:
+    source = tmp_path / "numbered.docx"
+    numbered_docx(source)
+    import docx
+
+    stored = [p.text for p in docx.Document(str(source)).paragraphs]
+    assert "总体情况" in stored and "一、总体情况" not in stored  # only Word draws the number
+    run = nianbao("import", source, "--content", tmp_path / "c", "--agency", "x")
+    assert run.code == 0, run.out
+    got, want = load(tmp_path / "c" / "x", 2024), load(EXPECTED / "huaian", 2024)
+    assert got.cells == want.cells
+    for part in ("preface", "overview", "problems", "other"):
+        assert paragraphs(got.narratives[part]) == paragraphs(want.narratives[part]), part

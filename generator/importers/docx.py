@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 
 from .document import Block, Cell, Document, Paragraph, SourceError, TableGrid, Where
 from .slivers import GridColumns
+from .wordnumbers import Numbering
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc, and encrypted .docx
 _CHINA = timezone(timedelta(hours=8))  # a date in core properties is UTC; reports use Beijing time
@@ -81,20 +82,21 @@ def _head(path: Path, shown: str) -> bytes:
 def _blocks(word: Any) -> Iterator[Block]:
     body = word.element.body
     styles = _heading_levels(word)
+    numbering = Numbering(word)
     at = _Position(pages_known=_has_page_break(body))
     for element in _body_elements(body):
         if element.tag == _W_P:
             at.paragraph += 1
             before, after = _breaks_around_text(element)
             at.breaks += before
-            text = _paragraph_text(element)
+            text = numbering.label(element) + _paragraph_text(element)
             if text.strip():
                 where = Where(page=at.page, paragraph=at.paragraph)
                 yield Paragraph(text=text, where=where, level=_level(element, styles))
             at.breaks += after  # the paragraph starts on the page before
         else:
             at.table += 1
-            yield _table(element, at)
+            yield _table(element, at, numbering)
 
 
 class _Position:
@@ -220,7 +222,7 @@ def _outline_level(element: Any) -> int:
     return value + 1 if 0 <= value < 9 else 0
 
 
-def _table(tbl: Any, at: _Position) -> TableGrid:
+def _table(tbl: Any, at: _Position, numbering: Numbering) -> TableGrid:
     """The table's cells, each merged cell once at its top-left with its spans."""
     first_page = at.page
     rows = [tr for tr in tbl.iterchildren(_W_TR)]
@@ -260,7 +262,8 @@ def _table(tbl: Any, at: _Position) -> TableGrid:
             at_column = starts.column(column) + 1
             where = Where(page=at.page, table=at.table, row=r + 1, column=at_column)
             colspan = starts.span(column, span)
-            cells.append(Cell(_cell_text(tc), where, rowspan=rowspan, colspan=colspan))
+            text = _cell_text(tc, numbering)
+            cells.append(Cell(text, where, rowspan=rowspan, colspan=colspan))
         out_rows.append(tuple(cells))
     return TableGrid(rows=tuple(out_rows), where=Where(page=first_page, table=at.table))
 
@@ -287,9 +290,9 @@ def _grid_before(tr: Any) -> int:
     return _int(before.get(qn("w:val")), 0) if before is not None else 0
 
 
-def _cell_text(tc: Any) -> str:
+def _cell_text(tc: Any, numbering: Numbering) -> str:
     """A cell's paragraphs joined by line breaks (a nested table's text included)."""
-    lines = [_paragraph_text(p) for p in tc.iter(_W_P)]
+    lines = [numbering.label(p) + _paragraph_text(p) for p in tc.iter(_W_P)]
     return "\n".join(lines)
 
 
