@@ -167,6 +167,9 @@ def test_portal_page_chrome_removed_and_metadata_kept() -> None:
         "ICP",
         "浏览次数",
         "无障碍",
+        "上一篇",
+        "下一篇",
+        "返回顶部",
     )
     assert [t for t in texts if any(c in t for c in chrome)] == []
     report = word_html.portal_quirks(
@@ -314,3 +317,36 @@ def test_word_list_number_formats() -> None:
         "XXXVIII",
     )
     assert (_format(2, "ideographTraditional"), _format(2, "lowerLetter")) == ("乙", "b")
+
+
+def test_docx_contents_and_layout_tables(tmp_path: Path) -> None:
+    """A generated table of contents is skipped; a table that only frames the page is
+    opened, and the data table inside it read as a table."""
+    import docx as python_docx
+    from docx.oxml import parse_xml
+
+    word = python_docx.Document()
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    contents = parse_xml(
+        f'<w:sdt {w}><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/>'
+        "</w:docPartObj></w:sdtPr><w:sdtContent><w:p><w:r><w:t>一、总体情况……1</w:t></w:r></w:p>"
+        "</w:sdtContent></w:sdt>"
+    )
+    word.element.body.insert(0, contents)
+    frame = word.add_table(rows=1, cols=1)
+    cell = frame.cell(0, 0)
+    cell.paragraphs[0].text = "一、总体情况"
+    inner = cell.add_table(rows=2, cols=2)
+    for (r, c), text in {
+        (0, 0): "规章",
+        (0, 1): "1",
+        (1, 0): "行政规范性文件",
+        (1, 1): "8",
+    }.items():
+        inner.cell(r, c).text = text
+    cell.add_paragraph("二、主动公开政府信息情况")
+    word.save(str(tmp_path / "framed.docx"))
+    document = read_document(tmp_path / "framed.docx", "framed.docx")
+    assert [p.text for p in paragraphs(document)] == ["一、总体情况", "二、主动公开政府信息情况"]
+    (table,) = tables(document)
+    assert [[c.text for c in row] for row in table.rows] == [["规章", "1"], ["行政规范性文件", "8"]]

@@ -84,9 +84,12 @@ def _blocks(word: Any) -> Iterator[Block]:
     styles = _heading_levels(word)
     numbering = Numbering(word)
     at = _Position(pages_known=_has_page_break(body))
+    contents = _contents_styles(word)
     for element in _body_elements(body):
         if element.tag == _W_P:
             at.paragraph += 1
+            if _style_of(element) in contents:
+                continue  # a table of contents lists the headings a second time
             before, after = _breaks_around_text(element)
             at.breaks += before
             text = numbering.label(element) + _paragraph_text(element)
@@ -115,14 +118,44 @@ class _Position:
 
 
 def _body_elements(parent: Any) -> Iterator[Any]:
-    """Paragraphs and tables in reading order, looking inside content controls."""
+    """Paragraphs and tables in reading order, looking inside content controls and into
+    the cells of a table that only lays out the page (one holding another table)."""
     for child in parent.iterchildren():
-        if child.tag in (_W_P, _W_TBL):
+        if child.tag == _W_P:
             yield child
+        elif child.tag == _W_TBL:
+            if child.find(f".//{_W_TBL}") is None:
+                yield child
+            else:
+                for tr in child.iterchildren(_W_TR):
+                    for tc in _row_cells(tr):
+                        yield from _body_elements(tc)
         elif child.tag == _W_SDT:
+            if _is_contents_control(child):
+                continue
             content = child.find(qn("w:sdtContent"))
             if content is not None:
                 yield from _body_elements(content)
+
+
+def _is_contents_control(sdt: Any) -> bool:
+    """Word's generated table of contents (docPartGallery “Table of Contents”)."""
+    gallery = sdt.find(f"{qn('w:sdtPr')}/{qn('w:docPartObj')}/{qn('w:docPartGallery')}")
+    return gallery is not None and "contents" in (gallery.get(qn("w:val")) or "").lower()
+
+
+def _contents_styles(word: Any) -> set[str]:
+    """Style ids of table-of-contents entries (TOC 1, 目录 1)."""
+    return {
+        style.style_id
+        for style in word.styles
+        if re.match(r"^(?:toc|目录)\s*\d", (style.name or "").strip(), re.IGNORECASE)
+    }
+
+
+def _style_of(p: Any) -> str | None:
+    style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return None if style is None else style.get(qn("w:val"))
 
 
 def _paragraph_text(p: Any) -> str:
