@@ -350,3 +350,12 @@ def test_docx_contents_and_layout_tables(tmp_path: Path) -> None:
     assert [p.text for p in paragraphs(document)] == ["一、总体情况", "二、主动公开政府信息情况"]
     (table,) = tables(document)
     assert [[c.text for c in row] for row in table.rows] == [["规章", "1"], ["行政规范性文件", "8"]]
+
+
+def test_html_layout_table_without_nested_tables() -> None:
+    """Old portals lay out the page with a table: its cells are page text, not data."""
+    text = "2023年，本局认真贯彻《条例》。" * 30
+    page = f"<table><tr><td>政务公开</td><td><p>一、总体情况</p><p>{text}</p></td></tr></table>"
+    document = html.read_bytes(page.encode(), "p.html")
+    assert tables(document) == []
+    assert [p.text for p in paragraphs(document)] == ["政务公开", "一、总体情况", text]

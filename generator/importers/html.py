@@ -45,6 +45,7 @@ _BLOCK_TAGS = {
 }  # fmt: skip
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|mso-hide\s*:\s*all|visibility\s*:\s*hidden", re.I)
 _SPACE_RUN = re.compile(r"[ \t\r\n\f\v\xa0\u3000]*[\r\n][ \t\r\n\f\v\xa0\u3000]*|[ \t\f\v]+")
+_LONGEST_CELL = 400  # characters, whitespace included
 _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 
 
@@ -228,10 +229,12 @@ def collapse(text: str) -> str:
 
 
 def _is_data_table(table: Any) -> bool:
-    """A table of data, not one that lays out the page: no table inside, more than one cell."""
+    """A table of data, not one that lays out the page: no table inside, more than one
+    cell, and no cell holding page text (a report table's longest label is ~50 characters)."""
     if table.find(".//table") is not None:
         return False
-    return len(table.xpath(".//td | .//th")) > 1
+    cells = table.xpath(".//td | .//th")
+    return len(cells) > 1 and all(len(c.text_content()) <= _LONGEST_CELL for c in cells)
 
 
 def _rows(table: Any) -> list[Any]:
