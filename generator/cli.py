@@ -125,8 +125,19 @@ def build_summary(result: Result, out: str) -> str:
 def _import(content: Path, args: argparse.Namespace) -> int:
     from .importers.command import import_reports  # pdfplumber loads only for import
     from .importers.convert import Options
+    from .load import RESERVED, SLUG, YEAR_FOLDER
 
-    options = Options(agency=args.agency, name=args.name, year=args.year)
+    slug = args.agency
+    if slug is not None and (
+        not SLUG.fullmatch(slug) or YEAR_FOLDER.fullmatch(slug) or slug in RESERVED
+    ):
+        print(
+            f"nianbao: 错误: --agency “{slug}”不能作机构目录名：只能用小写字母 a-z、数字和连字符“-”，"
+            "不能是年份，如 shanggao-kjj",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    options = Options(agency=slug, name=args.name, year=args.year)
     bar = Bar(label="个文件")
     try:
         failed = import_reports(

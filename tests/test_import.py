@@ -262,3 +262,11 @@ def test_columns_are_placed_by_their_headings(tmp_path: Path) -> None:
     assert cells["requests.received.natural_person"] == 9
     assert cells["requests.received.total"] == 10
     assert cells["requests.results.disclosed.natural_person"] == 5
+
+
+def test_agency_slug_cannot_leave_the_content_folder(tmp_path: Path) -> None:
+    source = REAL / "09-2023-hongze-quzhengfu.txt"
+    run = nianbao("import", source, "--content", tmp_path / "c", "--agency", "../outside")
+    assert run.code == 2
+    assert run.err.startswith("nianbao: 错误: --agency “../outside”不能作机构目录名")
+    assert not (tmp_path / "c").exists() and not (tmp_path / "outside").exists()

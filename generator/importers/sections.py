@@ -23,6 +23,12 @@ PAGE_NUMBER = re.compile(
 )
 _DATE = re.compile(r"(\d{4})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})\s*日?")
 _TITLE_YEAR = re.compile(r"(\d{4})\s*年\s*度?")
+_TITLE = re.compile(r"年度报告|年报|\d{4}年.*报告")
+
+
+def _name_line(text: str) -> bool:
+    flat = squeeze(text)
+    return 0 < len(flat) <= 30 and not re.search(r"[。，,：:>＞|/（）()]", flat)
 
 
 @dataclass
@@ -137,10 +143,15 @@ def read_front(front: Region, doc: Document) -> Front:
     ]
     title_lines: list[str] = []
     body = paragraphs
-    for i, p in enumerate(paragraphs[:6]):
-        if "报告" in p.text and len(squeeze(p.text)) <= 60:
-            title_lines = [q.text for q in paragraphs[: i + 1]]
-            body = paragraphs[i + 1 :]
+    for i, p in enumerate(paragraphs[:20]):
+        flat = squeeze(p.text)
+        if len(flat) <= 60 and "。" not in flat and _TITLE.search(flat):
+            # the agency often stands on its own line(s) above: short, no punctuation
+            first = i
+            while first > 0 and i - first < 2 and _name_line(paragraphs[first - 1].text):
+                first -= 1
+            title_lines = [q.text for q in paragraphs[first : i + 1]]
+            body = paragraphs[i + 1 :]  # what stands before the title is page chrome
             break
     title = squeeze("".join(title_lines)) or squeeze(doc.title or "")
     year = None
