@@ -13,12 +13,20 @@ from dataclasses import dataclass, field
 from ..formats import Format, all_formats, format_for_year
 from ..model import NARRATIVE_FILES
 from ..reportyaml import dump_report
-from .document import Document, SourceError
-from .labels import core, squeeze
+from .document import Block, Document, Paragraph, SourceError
+from .labels import core, nfkc, squeeze
 from .mapper import Flag, map_tables
 from .narrative import running_lines, to_markdown
 from .rows import rows_of
-from .sections import Cut, cut, read_front, signature_date
+from .sections import (
+    Cut,
+    cut,
+    is_chrome,
+    is_page_number,
+    page_date,
+    read_front,
+    signature_date,
+)
 
 
 @dataclass(frozen=True)
@@ -64,9 +72,11 @@ def convert(doc: Document, options: Options) -> Converted:
 
     drop = running_lines(doc.blocks)
     closing = pieces.sections.get(fmt.sections[-1].number)
-    closing_blocks = closing.blocks if closing is not None else []
+    closing_blocks = [
+        b for b in (closing.blocks if closing is not None else []) if not _furniture(b, drop)
+    ]
     signed, signature_lines = signature_date(closing_blocks)
-    published = doc.published or signed
+    published = doc.published or page_date(pieces.front.blocks) or signed
     narratives = {"preface": to_markdown(list(front.body), drop)}
     for section in fmt.sections:
         if section.narrative is None:
@@ -74,7 +84,7 @@ def convert(doc: Document, options: Options) -> Converted:
         region = pieces.sections.get(section.number)
         blocks = list(region.blocks) if region is not None else []
         if section is fmt.sections[-1] and signature_lines:
-            blocks = _without_last_paragraphs(blocks, signature_lines)
+            blocks = _without_last_paragraphs(blocks, signature_lines, drop)
         narratives[section.narrative] = to_markdown(blocks, drop)
 
     top = {"year": str(year)}
@@ -115,14 +125,23 @@ def convert(doc: Document, options: Options) -> Converted:
     )
 
 
-def _without_last_paragraphs(blocks: list, count: int) -> list:
+def _furniture(block: Block, drop: set[str]) -> bool:
+    """Page numbers, running footers and portal furniture after the 落款."""
+    if not isinstance(block, Paragraph):
+        return False
+    key = re.sub(r"\d+", "#", nfkc(block.text).strip())
+    return (
+        not block.text.strip() or is_page_number(block.text) or key in drop or is_chrome(block.text)
+    )
+
+
+def _without_last_paragraphs(blocks: list[Block], count: int, drop: set[str]) -> list[Block]:
+    """The blocks without the 落款: its ``count`` closing lines, and what follows them."""
     out = list(blocks)
     removed = 0
-    for i in range(len(out) - 1, -1, -1):
-        if removed == count:
-            break
-        if hasattr(out[i], "text") and out[i].text.strip():
-            del out[i]
+    while out and removed < count:
+        last = out.pop()
+        if not _furniture(last, drop):
             removed += 1
     return out
 

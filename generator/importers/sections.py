@@ -61,6 +61,18 @@ def official_sections() -> tuple[Section, ...]:
     return next(iter(all_formats().values())).sections
 
 
+# Portal page furniture that sits around a report's text on a web page or its printout.
+_CHROME = re.compile(
+    r"^\s*[【\[]?(附件下载|相关附件|附件：|分享到|打印本页|打印|关闭窗口|关闭|保存本页|扫一扫|"
+    r"字号|当前位置|您当前的位置|首页\s*[>＞»]|发布时间|发布日期|浏览次数|访问量|信息来源|来源：)"
+)
+
+
+def is_chrome(text: str) -> bool:
+    """A line of portal page furniture (分享到, 打印本页, 附件下载 …), not report text."""
+    return bool(_CHROME.match(nfkc(text))) and len(text.strip()) <= 60
+
+
 def is_page_number(text: str) -> bool:
     return bool(PAGE_NUMBER.match(nfkc(text))) and any(ch.isdigit() for ch in text)
 
@@ -139,7 +151,9 @@ class Front:
 def read_front(front: Region, doc: Document) -> Front:
     """The title lines (up to the one naming the 年度报告) and the paragraphs after them."""
     paragraphs = [
-        b for b in front.blocks if isinstance(b, Paragraph) and not is_page_number(b.text)
+        b
+        for b in front.blocks
+        if isinstance(b, Paragraph) and not is_page_number(b.text) and not is_chrome(b.text)
     ]
     title_lines: list[str] = []
     body = paragraphs
@@ -185,6 +199,19 @@ def _full_name(name: str, text: str) -> str:
             if len(candidate) > len(best):
                 best = candidate
     return best
+
+
+def page_date(blocks: list[Block]) -> date | None:
+    """A web page's own publication date line (发布日期：2024-01-31) above the report."""
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            m = re.search(r"发布(?:日期|时间)\s*[:：]\s*" + _DATE.pattern, nfkc(b.text))
+            if m:
+                try:
+                    return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                except ValueError:
+                    return None
+    return None
 
 
 def signature_date(blocks: list[Block]) -> tuple[date | None, int]:
