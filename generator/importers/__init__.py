@@ -32,7 +32,9 @@ def _is_html(head: bytes) -> bool:
 KINDS: tuple[tuple[str, str, tuple[str, ...], Callable[[bytes], bool]], ...] = (
     ("pdf", "pdf", (".pdf",), lambda h: h.lstrip()[:5] == b"%PDF-"),
     ("docx", "docx", (".docx",), _is_zip),
-    ("doc", "doc", (".doc", ".wps"), lambda h: h.startswith(b"\xd0\xcf\x11\xe0")),
+    # OLE2 is the container of every old Office format (.xls, .ppt) and of encrypted .docx:
+    # its bytes do not tell a Word file, the extension does.
+    ("doc", "doc", (".doc", ".wps"), lambda h: False),
     ("html", "html", (".html", ".htm", ".shtml", ".xhtml"), _is_html),
     ("text", "text", (".txt", ".md", ".markdown", ".text"), lambda h: False),
 )

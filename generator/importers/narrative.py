@@ -70,6 +70,9 @@ def to_markdown(blocks: list[Block], drop: set[str] | None = None) -> str:
 def _join(lines: list[Paragraph]) -> list[str]:
     widths = sorted(width(p.text.strip()) for p in lines if not p.level and p.text.strip())
     full = widths[int(len(widths) * 0.8)] if widths else 0.0
+    # A section's own sub-headings are ## whatever level the source gives them (Word's
+    # 标题 2 under 标题 1 sections, HTML <h3> under <h2>); deeper ones nest below.
+    top = min((p.level for p in lines if p.level), default=1)
     paragraphs: list[str] = []
     current = ""
     for i, p in enumerate(lines):
@@ -82,7 +85,7 @@ def _join(lines: list[Paragraph]) -> list[str]:
         if p.level:  # a heading the source marks as one (Word style, <h3>): a sub-heading
             if current:
                 paragraphs.append(current)
-            paragraphs.append(("###" if p.level >= 4 else "##") + " " + text.rstrip("。"))
+            paragraphs.append("#" * min(p.level - top + 2, 6) + " " + text.rstrip("。"))
             current = ""
             continue
         starts = p.text.startswith(INDENT) or p.text.startswith("  ")
