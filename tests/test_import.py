@@ -293,3 +293,12 @@ def test_portal_page_with_blank_zeros_and_page_furniture(tmp_path: Path) -> None
         "## （一）主动公开情况\n\n主动公开政府信息 1136 条。\n"
     )
     assert got.narratives["other"] == "全年收取政府信息公开信息处理费 0 元。\n"
+
+
+def test_year_in_chinese_numerals(tmp_path: Path) -> None:
+    text = (REAL / "09-2023-hongze-quzhengfu.txt").read_text("utf-8")
+    source = tmp_path / "report.txt"
+    source.write_text(text.replace("2023 年政府信息公开", "二〇二三年政府信息公开"), "utf-8")
+    run = nianbao("import", source, "--content", tmp_path / "content", "--agency", "hongze")
+    assert run.code == 0
+    assert "淮安市洪泽区人民政府 2023 年度" in run.lines[0]

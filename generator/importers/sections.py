@@ -23,7 +23,7 @@ PAGE_NUMBER = re.compile(
 )
 _DATE = re.compile(r"(\d{4})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})\s*日?")
 _TITLE_YEAR = re.compile(r"(\d{4})\s*年\s*度?")
-_TITLE = re.compile(r"年度报告|年报|\d{4}年.*报告")
+_TITLE = re.compile(r"年度报告|年报|(\d|[〇○零一二三四五六七八九]){4}年.*报告")
 
 
 def _name_line(text: str) -> bool:
@@ -168,6 +168,12 @@ def read_front(front: Region, doc: Document) -> Front:
             body = paragraphs[i + 1 :]  # what stands before the title is page chrome
             break
     title = squeeze("".join(title_lines)) or squeeze(doc.title or "")
+    # 二〇二三年度 → 2023年度
+    title = re.sub(
+        r"[〇○零一二三四五六七八九]{4}(?=年)",
+        lambda m: "".join(_CN_DIGITS[c] for c in m.group(0)),
+        title,
+    )
     year = None
     m = _TITLE_YEAR.search(title)
     if m:
