@@ -302,3 +302,14 @@ def test_year_in_chinese_numerals(tmp_path: Path) -> None:
     run = nianbao("import", source, "--content", tmp_path / "content", "--agency", "hongze")
     assert run.code == 0
     assert "淮安市洪泽区人民政府 2023 年度" in run.lines[0]
+
+
+def test_a_folder_that_cannot_be_written(tmp_path: Path) -> None:
+    blocker = tmp_path / "content"
+    blocker.write_text("not a folder", "utf-8")
+    source = REAL / "09-2023-hongze-quzhengfu.txt"
+    run = nianbao("import", source, "--content", blocker, "--agency", "hongze")
+    assert run.code == 1
+    assert run.out.startswith(f"{source.as_posix()}: 无法写入 {blocker.as_posix()}/hongze/2023/（")
+    assert run.out.endswith("），未导入\n")
+    assert blocker.read_text("utf-8") == "not a folder"
