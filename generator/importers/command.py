@@ -58,6 +58,8 @@ def convert_one(job: Job) -> Converted | str:
         return convert(read_document(job.path, job.shown), job.options)
     except SourceError as e:
         return str(e)
+    except Exception as e:  # a file this importer has not met: one message, no traceback
+        return f"{job.shown}: 无法导入（程序内部错误 {type(e).__name__}: {e}）；请把这个文件报告给 nianbao 的维护者"
 
 
 def run_all(
