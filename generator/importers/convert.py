@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..formats import Format, all_formats, format_for_year
 from ..model import NARRATIVE_FILES
@@ -92,15 +93,11 @@ def convert(doc: Document, options: Options) -> Converted:
         top["format"] = f'"{fmt.id}"'
     if published is not None:
         top["published"] = published.isoformat()
-    comments = {}
-    for flag in mapped.flags:
-        cid = next((c for c, spec in fmt.cells.items() if spec.name == flag.cell), None)
-        if cid is not None:
-            comments[cid] = "待填：" + flag.comment()
+    comments = {flag.cid: "待填：" + flag.comment() for flag in mapped.flags if flag.cid}
     header = [
         f"{name}{year}年政府信息公开工作年度报告：由 nianbao import 导入，表格数字照录已公开的报告"
     ]
-    header.append(f"来源：{doc.path}")
+    header.append(f"来源：{Path(doc.path).name}")  # the name alone: same bytes from any folder
     files = {
         "report.yaml": dump_report(
             fmt, mapped.cells, comments, top=top, header=header, units=mapped.units
