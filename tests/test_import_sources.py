@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -117,3 +118,46 @@ def test_encrypted_docx_is_refused(tmp_path: Path) -> None:
         "请在 Word 中取消密码（文件 → 信息 → 保护文档），或另存为 .docx 后再导入\n"
     )
     assert not (tmp_path / "content").exists()
+
+
+def test_word_date_line_wins_over_the_saved_date(tmp_path: Path) -> None:
+    """A Word file's saved date is a hint; the 落款 date in the text is the publication date."""
+    sys.path.insert(0, str(IMPORT))
+    import layout
+    import make_fixtures
+
+    report = layout.load_expected(EXPECTED / "huaian", "2024")
+    other = report.narratives["other"].rstrip()
+    report.narratives["other"] = f"{other}\n\n淮安市人民政府办公室\n\n2025年1月24日\n"
+    make_fixtures.write_docx(tmp_path / "signed.docx", [report])
+    run = nianbao("import", tmp_path / "signed.docx", "--content", tmp_path / "c", "--agency", "x")
+    assert run.code == 0, run.out
+    got = load(tmp_path / "c" / "x", 2024)
+    assert got.published == date(2025, 1, 24)  # not 2025-01-20, the saved date
+    assert paragraphs(got.narratives["other"]) == paragraphs(other)  # the 落款 is not narrative
+
+
+@pytest.mark.parametrize("kind", ["docx", "html"])
+def test_word_and_html_paragraphs_are_never_glued(tmp_path: Path, kind: str) -> None:
+    """A paragraph without a closing 。 stays a paragraph: Word and HTML mark paragraphs,
+    only PDF lines are joined. A Word file saved years after the report gives no date."""
+    sys.path.insert(0, str(IMPORT))
+    import layout
+    import make_fixtures
+    import word_html
+
+    report = layout.load_expected(EXPECTED / "shiyan-sjj", "2019")
+    report.narratives["problems"] = (
+        "一是公开内容的解读还不够深入\n\n二是平台建设有待加强\n\n三是队伍建设仍需加强"
+    )
+    source = tmp_path / f"r.{kind}"
+    if kind == "docx":
+        make_fixtures.write_docx(source, [report])  # saved 2025-01-20: not 2020
+    else:
+        source.write_bytes(word_html.portal_page(report))
+    run = nianbao("import", source, "--content", tmp_path / "c", "--agency", "x")
+    got = (tmp_path / "c/x/2019/problems.md").read_text("utf-8")
+    assert got == "一是公开内容的解读还不够深入\n\n二是平台建设有待加强\n\n三是队伍建设仍需加强\n"
+    yaml_text = (tmp_path / "c/x/2019/report.yaml").read_text("utf-8")
+    dated = re.findall(r"^published: (.*)$", yaml_text, re.MULTILINE)
+    assert dated == ([] if kind == "docx" else ["2020-01-21"]), run.out

@@ -77,8 +77,18 @@ def convert(doc: Document, options: Options) -> Converted:
         b for b in (closing.blocks if closing is not None else []) if not _furniture(b, drop)
     ]
     signed, signature_lines = signature_date(closing_blocks)
-    published = doc.published or page_date(pieces.front.blocks) or signed
-    narratives = {"preface": to_markdown(list(front.body), drop)}
+    # A portal's publication-date metadata is the date itself; a Word file's saved date is
+    # only a hint: the 落款 date in its text wins, and a file saved in another year than the
+    # one after the report's (a later edit, an old template) says nothing.
+    word = doc.kind in ("docx", "doc")
+    saved = (
+        doc.published if not word or (doc.published and doc.published.year == year + 1) else None
+    )
+    page = page_date(pieces.front.blocks)  # a web page's 发布日期 line above the report
+    published = (signed or saved) if word else (doc.published or page or signed)
+    # Word and HTML give whole paragraphs; only PDF and text lines need joining back.
+    whole = doc.kind in ("docx", "doc", "html")
+    narratives = {"preface": to_markdown(list(front.body), drop, whole)}
     for section in fmt.sections:
         if section.narrative is None:
             continue
@@ -86,7 +96,7 @@ def convert(doc: Document, options: Options) -> Converted:
         blocks = list(region.blocks) if region is not None else []
         if section is fmt.sections[-1] and signature_lines:
             blocks = _without_last_paragraphs(blocks, signature_lines, drop)
-        narratives[section.narrative] = to_markdown(blocks, drop)
+        narratives[section.narrative] = to_markdown(blocks, drop, whole)
 
     top = {"year": str(year)}
     if fmt is not expected:

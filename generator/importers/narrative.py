@@ -48,8 +48,13 @@ def running_lines(blocks: list[Block]) -> set[str]:
     return out
 
 
-def to_markdown(blocks: list[Block], drop: set[str] | None = None) -> str:
-    """The section's paragraphs as Markdown; tables inside a narrative are left out."""
+def to_markdown(
+    blocks: list[Block], drop: set[str] | None = None, whole_paragraphs: bool = False
+) -> str:
+    """The section's paragraphs as Markdown; tables inside a narrative are left out.
+
+    whole_paragraphs: each block is a paragraph already (Word, HTML), not a wrapped line.
+    """
     drop = drop or set()
     lines = []
     for b in blocks:
@@ -60,14 +65,14 @@ def to_markdown(blocks: list[Block], drop: set[str] | None = None) -> str:
         if is_chrome(b.text):
             continue
         lines.append(b)  # a blank line (text, Markdown) ends a paragraph
-    paragraphs = _join(lines)
+    paragraphs = _join(lines, whole_paragraphs)
     out: list[str] = []
     for text in paragraphs:
         out.extend(_subheading(text))
     return "\n\n".join(out) + "\n" if out else ""
 
 
-def _join(lines: list[Paragraph]) -> list[str]:
+def _join(lines: list[Paragraph], whole_paragraphs: bool = False) -> list[str]:
     widths = sorted(width(p.text.strip()) for p in lines if not p.level and p.text.strip())
     full = widths[int(len(widths) * 0.8)] if widths else 0.0
     # A section's own sub-headings are ## whatever level the source gives them (Word's
@@ -94,7 +99,7 @@ def _join(lines: list[Paragraph]) -> list[str]:
             current = ""
         current = _glue(current, text)
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if _ends(p.text, nxt, full):
+        if whole_paragraphs or _ends(p.text, nxt, full):
             paragraphs.append(current)
             current = ""
     if current:
