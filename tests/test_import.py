@@ -262,3 +262,54 @@ def test_columns_are_placed_by_their_headings(tmp_path: Path) -> None:
     assert cells["requests.received.natural_person"] == 9
     assert cells["requests.received.total"] == 10
     assert cells["requests.results.disclosed.natural_person"] == 5
+
+
+def test_agency_slug_cannot_leave_the_content_folder(tmp_path: Path) -> None:
+    source = REAL / "09-2023-hongze-quzhengfu.txt"
+    run = nianbao("import", source, "--content", tmp_path / "c", "--agency", "../outside")
+    assert run.code == 2
+    assert run.err.startswith("nianbao: 错误: --agency “../outside”不能作机构目录名")
+    assert not (tmp_path / "c").exists() and not (tmp_path / "outside").exists()
+
+
+def test_portal_page_with_blank_zeros_and_page_furniture(tmp_path: Path) -> None:
+    """A portal page saved as Markdown: breadcrumb and 发布日期 above the title, sub-headings
+    marked as headings, zeros left blank, 4,119, and 附件下载/打印 after the 落款."""
+    content = tmp_path / "content"
+    run = nianbao("import", IMPORT / "portal-page.md", "--content", content, "--agency", "hongze")
+    assert run.code == 0, run.out
+    assert run.lines[1] == "  空白格 125 个由表内合计确定为 0"
+    assert [line.split(": ")[-1] for line in run.lines[2:]] == [
+        "表四 行政复议 / 总计 应为 11（结果维持 10 + 结果纠正 1 + 其他结果 0 + 尚未审结 0），实为 0 [V4]",
+        "表四 行政诉讼 · 复议后起诉 / 总计 应为 5（结果维持 5 + 结果纠正 0 + 其他结果 0 + 尚未审结 0），实为 0 [V4]",
+    ]
+    got = _report(content, "hongze", 2023)
+    expected = _report(EXPECTED, "hongze", 2023)
+    for cid in expected.format.cells:
+        assert got.cells.get(cid) == expected.cells.get(cid), cid
+    assert got.published is not None and got.published.isoformat() == "2024-01-31"
+    assert got.narratives["preface"] == "本报告由淮安市洪泽区人民政府办公室编制。\n"
+    assert got.narratives["overview"].endswith(
+        "## （一）主动公开情况\n\n主动公开政府信息 1136 条。\n"
+    )
+    assert got.narratives["other"] == "全年收取政府信息公开信息处理费 0 元。\n"
+
+
+def test_year_in_chinese_numerals(tmp_path: Path) -> None:
+    text = (REAL / "09-2023-hongze-quzhengfu.txt").read_text("utf-8")
+    source = tmp_path / "report.txt"
+    source.write_text(text.replace("2023 年政府信息公开", "二〇二三年政府信息公开"), "utf-8")
+    run = nianbao("import", source, "--content", tmp_path / "content", "--agency", "hongze")
+    assert run.code == 0
+    assert "淮安市洪泽区人民政府 2023 年度" in run.lines[0]
+
+
+def test_a_folder_that_cannot_be_written(tmp_path: Path) -> None:
+    blocker = tmp_path / "content"
+    blocker.write_text("not a folder", "utf-8")
+    source = REAL / "09-2023-hongze-quzhengfu.txt"
+    run = nianbao("import", source, "--content", blocker, "--agency", "hongze")
+    assert run.code == 1
+    assert run.out.startswith(f"{source.as_posix()}: 无法写入 {blocker.as_posix()}/hongze/2023/（")
+    assert run.out.endswith("），未导入\n")
+    assert blocker.read_text("utf-8") == "not a folder"

@@ -23,6 +23,7 @@ class Flag:
     why: str
     seen: str
     where: Where
+    cid: str = ""  # the cell id in the format, when the flag is about one cell
 
     def describe(self) -> str:
         seen = f"，看到“{self.seen}”" if self.seen else ""
@@ -72,4 +73,4 @@ class Work:
 
     def flag(self, cid: str, why: str, seen: str, where: Where) -> None:
         self.raw[cid] = PLACEHOLDER
-        self.out.flags.append(Flag(self.fmt.cells[cid].name, why, seen, where))
+        self.out.flags.append(Flag(self.fmt.cells[cid].name, why, seen, where, cid))

@@ -58,6 +58,8 @@ def convert_one(job: Job) -> Converted | str:
         return convert(read_document(job.path, job.shown), job.options)
     except SourceError as e:
         return str(e)
+    except Exception as e:  # a file this importer has not met: one message, no traceback
+        return f"{job.shown}: 无法导入（程序内部错误 {type(e).__name__}: {e}）；请把这个文件报告给 nianbao 的维护者"
 
 
 def run_all(
@@ -126,20 +128,23 @@ def _write(c: Converted, content: Path, force: bool, dry_run: bool, out: TextIO)
     shown_target = f"{content.as_posix().rstrip('/')}/{c.slug}/{c.year}"
     if target.exists() and not force:
         return f"{c.source}: {shown_target}/ 已存在，未覆盖（确要覆盖请加 --force）"
+    if not dry_run:
+        try:
+            _commit(c, agency_dir, target)
+        except OSError as e:
+            return f"{c.source}: 无法写入 {shown_target}/（{e.strerror}），未导入"
     made = "（由名称生成，可用 --agency 指定）" if c.slug_made else ""
     verb = "将写入" if dry_run else "已导入"
     print(
         f"{c.source} → {shown_target}/ {verb}：{c.name} {c.year} 年度，{c.format.name}；机构目录 {c.slug}{made}",
         file=out,
     )
-    names = sorted(c.files)
-    if not (agency_dir / "agency.yaml").exists():
-        names = ["../agency.yaml", *names]
     if dry_run:
+        names = sorted(c.files)
+        if not (agency_dir / "agency.yaml").exists():
+            names = ["../agency.yaml", *names]
         for name in names:
             print(f"  {name}", file=out)
-    else:
-        _commit(c, agency_dir, target)
     _summary(c, out)
     if not dry_run:
         for problem in _validate(agency_dir, content, c):
@@ -148,7 +153,9 @@ def _write(c: Converted, content: Path, force: bool, dry_run: bool, out: TextIO)
 
 
 def _commit(c: Converted, agency_dir: Path, target: Path) -> None:
-    """The year folder is made beside its place and renamed into it: all or nothing."""
+    """The year folder is made beside its place and renamed into it: all or nothing (an
+    agency folder made for it goes again if it fails)."""
+    created = not agency_dir.exists()
     agency_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".import-{c.year}-", dir=agency_dir))
     try:
@@ -164,6 +171,10 @@ def _commit(c: Converted, agency_dir: Path, target: Path) -> None:
         agency_yaml = agency_dir / "agency.yaml"
         if not agency_yaml.exists():
             agency_yaml.write_text(c.agency_yaml, encoding="utf-8")
+    except OSError:
+        if created:
+            shutil.rmtree(agency_dir, ignore_errors=True)
+        raise
     finally:
         if staging.exists():
             shutil.rmtree(staging)

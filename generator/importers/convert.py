@@ -9,16 +9,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..formats import Format, all_formats, format_for_year
 from ..model import NARRATIVE_FILES
 from ..reportyaml import dump_report
-from .document import Document, SourceError
-from .labels import core, squeeze
+from .document import Block, Document, Paragraph, SourceError
+from .labels import core, nfkc, squeeze
 from .mapper import Flag, map_tables
 from .narrative import running_lines, to_markdown
 from .rows import rows_of
-from .sections import Cut, cut, read_front, signature_date
+from .sections import (
+    Cut,
+    cut,
+    is_chrome,
+    is_page_number,
+    page_date,
+    read_front,
+    signature_date,
+)
 
 
 @dataclass(frozen=True)
@@ -64,7 +73,9 @@ def convert(doc: Document, options: Options) -> Converted:
 
     drop = running_lines(doc.blocks)
     closing = pieces.sections.get(fmt.sections[-1].number)
-    closing_blocks = closing.blocks if closing is not None else []
+    closing_blocks = [
+        b for b in (closing.blocks if closing is not None else []) if not _furniture(b, drop)
+    ]
     signed, signature_lines = signature_date(closing_blocks)
     # A portal's publication-date metadata is the date itself; a Word file's saved date is
     # only a hint: the 落款 date in its text wins, and a file saved in another year than the
@@ -73,7 +84,8 @@ def convert(doc: Document, options: Options) -> Converted:
     saved = (
         doc.published if not word or (doc.published and doc.published.year == year + 1) else None
     )
-    published = (signed or saved) if word else (doc.published or signed)
+    page = page_date(pieces.front.blocks)  # a web page's 发布日期 line above the report
+    published = (signed or saved) if word else (doc.published or page or signed)
     # Word and HTML give whole paragraphs; only PDF and text lines need joining back.
     whole = doc.kind in ("docx", "doc", "html")
     narratives = {"preface": to_markdown(list(front.body), drop, whole)}
@@ -83,7 +95,7 @@ def convert(doc: Document, options: Options) -> Converted:
         region = pieces.sections.get(section.number)
         blocks = list(region.blocks) if region is not None else []
         if section is fmt.sections[-1] and signature_lines:
-            blocks = _without_last_paragraphs(blocks, signature_lines)
+            blocks = _without_last_paragraphs(blocks, signature_lines, drop)
         narratives[section.narrative] = to_markdown(blocks, drop, whole)
 
     top = {"year": str(year)}
@@ -91,15 +103,11 @@ def convert(doc: Document, options: Options) -> Converted:
         top["format"] = f'"{fmt.id}"'
     if published is not None:
         top["published"] = published.isoformat()
-    comments = {}
-    for flag in mapped.flags:
-        cid = next((c for c, spec in fmt.cells.items() if spec.name == flag.cell), None)
-        if cid is not None:
-            comments[cid] = "待填：" + flag.comment()
+    comments = {flag.cid: "待填：" + flag.comment() for flag in mapped.flags if flag.cid}
     header = [
         f"{name}{year}年政府信息公开工作年度报告：由 nianbao import 导入，表格数字照录已公开的报告"
     ]
-    header.append(f"来源：{doc.path}")
+    header.append(f"来源：{Path(doc.path).name}")  # the name alone: same bytes from any folder
     files = {
         "report.yaml": dump_report(
             fmt, mapped.cells, comments, top=top, header=header, units=mapped.units
@@ -124,14 +132,23 @@ def convert(doc: Document, options: Options) -> Converted:
     )
 
 
-def _without_last_paragraphs(blocks: list, count: int) -> list:
+def _furniture(block: Block, drop: set[str]) -> bool:
+    """Page numbers, running footers and portal furniture after the 落款."""
+    if not isinstance(block, Paragraph):
+        return False
+    key = re.sub(r"\d+", "#", nfkc(block.text).strip())
+    return (
+        not block.text.strip() or is_page_number(block.text) or key in drop or is_chrome(block.text)
+    )
+
+
+def _without_last_paragraphs(blocks: list[Block], count: int, drop: set[str]) -> list[Block]:
+    """The blocks without the 落款: its ``count`` closing lines, and what follows them."""
     out = list(blocks)
     removed = 0
-    for i in range(len(out) - 1, -1, -1):
-        if removed == count:
-            break
-        if hasattr(out[i], "text") and out[i].text.strip():
-            del out[i]
+    while out and removed < count:
+        last = out.pop()
+        if not _furniture(last, drop):
             removed += 1
     return out
 

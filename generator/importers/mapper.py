@@ -99,6 +99,12 @@ def _fit(row: Row, wanted: tuple[int, ...]) -> tuple[Cell, ...]:
     return values
 
 
+def _names_columns(row: Row, table: Table) -> bool:
+    """A real table's row holding column headings (自然人, 其他 …) as cells of their own."""
+    names = {core(label) for c in table.leaf_columns for label in labels_of(c)}
+    return row.grid and any(core(span.text) in names for span in row.spans)
+
+
 def _all_blank(row: Row) -> bool:
     return not any(v.text.strip() for v in row.values)
 
@@ -187,6 +193,10 @@ def _matrix(work: Work, table: Table, rows: list[Row]) -> None:
     for row in rows:
         if not row.values:
             columns.header(row)
+            pending.append(row.label)
+            continue
+        if _all_blank(row) and _names_columns(row, table):
+            columns.header(row)  # 商业企业 … 其他 over empty cells: headings, not a row
             pending.append(row.label)
             continue
         text = " ".join([*pending, row.label])

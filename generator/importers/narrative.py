@@ -15,7 +15,7 @@ from collections import Counter
 
 from .document import Block, Paragraph
 from .labels import nfkc
-from .sections import is_page_number
+from .sections import is_chrome, is_page_number
 
 INDENT = "\u3000\u3000"  # what a reader puts before a line it sees indented
 _END = "。！？；：.!?;:…”’）)"
@@ -62,6 +62,8 @@ def to_markdown(
             continue
         if is_page_number(b.text) or re.sub(r"\d+", "#", nfkc(b.text).strip()) in drop:
             continue
+        if is_chrome(b.text):
+            continue
         lines.append(b)  # a blank line (text, Markdown) ends a paragraph
     paragraphs = _join(lines, whole_paragraphs)
     out: list[str] = []
@@ -85,10 +87,10 @@ def _join(lines: list[Paragraph], whole_paragraphs: bool = False) -> list[str]:
                 paragraphs.append(current)
             current = ""
             continue
-        if p.level:  # a heading the source marks as one
+        if p.level:  # a heading the source marks as one (Word style, <h3>): a sub-heading
             if current:
                 paragraphs.append(current)
-            paragraphs.append("#" * min(p.level - top + 2, 6) + " " + text)
+            paragraphs.append("#" * min(p.level - top + 2, 6) + " " + text.rstrip("。"))
             current = ""
             continue
         starts = p.text.startswith(INDENT) or p.text.startswith("  ")

@@ -11,6 +11,8 @@ password and a damaged file are refused with a message; no OCR.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,9 @@ def read(path: Path, shown: str) -> Document:
     import pdfplumber  # the PDF stack loads only when a PDF is imported
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
+    # pdfminer logs every oddity of a damaged file; the one message below says it all
+    logging.getLogger("pdfminer").setLevel(logging.CRITICAL)
+
     try:
         pdf = pdfplumber.open(path)
     except PDFPasswordIncorrect:
@@ -32,19 +37,21 @@ def read(path: Path, shown: str) -> Document:
         if "password" in repr(e).lower() or "encrypt" in repr(e).lower():
             raise SourceError(_password(shown)) from None
         raise SourceError(f"{shown}: PDF 文件已损坏，无法读取（{type(e).__name__}）") from None
-    with pdf:
+    try:
         doc = Document(path=shown, kind="pdf", pages=len(pdf.pages))
-        try:
-            tables = 0
-            has_text = False
-            for number, page in enumerate(pdf.pages, start=1):
-                blocks, tables, text = _page(page, number, tables)
-                has_text = has_text or text
-                doc.blocks.extend(blocks)
-        except Exception as e:
-            if "password" in repr(e).lower():
-                raise SourceError(_password(shown)) from None
-            raise SourceError(f"{shown}: PDF 文件已损坏，无法读取（{type(e).__name__}）") from None
+        tables = 0
+        has_text = False
+        for number, page in enumerate(pdf.pages, start=1):
+            blocks, tables, text = _page(page, number, tables)
+            has_text = has_text or text
+            doc.blocks.extend(blocks)
+    except Exception as e:
+        if "password" in repr(e).lower():
+            raise SourceError(_password(shown)) from None
+        raise SourceError(f"{shown}: PDF 文件已损坏，无法读取（{type(e).__name__}）") from None
+    finally:
+        with contextlib.suppress(Exception):  # closing reads the page list again
+            pdf.close()
     if not has_text:
         raise SourceError(
             f"{shown}: 这个 PDF 没有文字层（可能是扫描件），无法导入；"

@@ -23,6 +23,12 @@ PAGE_NUMBER = re.compile(
 )
 _DATE = re.compile(r"(\d{4})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})\s*日?")
 _TITLE_YEAR = re.compile(r"(\d{4})\s*年\s*度?")
+_TITLE = re.compile(r"年度报告|年报|(\d|[〇○零一二三四五六七八九]){4}年.*报告")
+
+
+def _name_line(text: str) -> bool:
+    flat = squeeze(text)
+    return 0 < len(flat) <= 30 and not re.search(r"[。，,：:>＞|/（）()]", flat)
 
 
 @dataclass
@@ -53,6 +59,18 @@ def section_headings() -> dict[str, list[str]]:
 
 def official_sections() -> tuple[Section, ...]:
     return next(iter(all_formats().values())).sections
+
+
+# Portal page furniture that sits around a report's text on a web page or its printout.
+_CHROME = re.compile(
+    r"^\s*[【\[]?(附件下载|相关附件|附件：|分享到|打印本页|打印|关闭窗口|关闭|保存本页|扫一扫|"
+    r"字号|当前位置|您当前的位置|首页\s*[>＞»]|发布时间|发布日期|浏览次数|访问量|信息来源|来源：)"
+)
+
+
+def is_chrome(text: str) -> bool:
+    """A line of portal page furniture (分享到, 打印本页, 附件下载 …), not report text."""
+    return bool(_CHROME.match(nfkc(text))) and len(text.strip()) <= 60
 
 
 def is_page_number(text: str) -> bool:
@@ -133,16 +151,29 @@ class Front:
 def read_front(front: Region, doc: Document) -> Front:
     """The title lines (up to the one naming the 年度报告) and the paragraphs after them."""
     paragraphs = [
-        b for b in front.blocks if isinstance(b, Paragraph) and not is_page_number(b.text)
+        b
+        for b in front.blocks
+        if isinstance(b, Paragraph) and not is_page_number(b.text) and not is_chrome(b.text)
     ]
     title_lines: list[str] = []
     body = paragraphs
-    for i, p in enumerate(paragraphs[:6]):
-        if "报告" in p.text and len(squeeze(p.text)) <= 60:
-            title_lines = [q.text for q in paragraphs[: i + 1]]
-            body = paragraphs[i + 1 :]
+    for i, p in enumerate(paragraphs[:20]):
+        flat = squeeze(p.text)
+        if len(flat) <= 60 and "。" not in flat and _TITLE.search(flat):
+            # the agency often stands on its own line(s) above: short, no punctuation
+            first = i
+            while first > 0 and i - first < 2 and _name_line(paragraphs[first - 1].text):
+                first -= 1
+            title_lines = [q.text for q in paragraphs[first : i + 1]]
+            body = paragraphs[i + 1 :]  # what stands before the title is page chrome
             break
     title = squeeze("".join(title_lines)) or squeeze(doc.title or "")
+    # 二〇二三年度 → 2023年度
+    title = re.sub(
+        r"[〇○零一二三四五六七八九]{4}(?=年)",
+        lambda m: "".join(_CN_DIGITS[c] for c in m.group(0)),
+        title,
+    )
     year = None
     m = _TITLE_YEAR.search(title)
     if m:
@@ -174,6 +205,19 @@ def _full_name(name: str, text: str) -> str:
             if len(candidate) > len(best):
                 best = candidate
     return best
+
+
+def page_date(blocks: list[Block]) -> date | None:
+    """A web page's own publication date line (发布日期：2024-01-31) above the report."""
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            m = re.search(r"发布(?:日期|时间)\s*[:：]\s*" + _DATE.pattern, nfkc(b.text))
+            if m:
+                try:
+                    return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                except ValueError:
+                    return None
+    return None
 
 
 def signature_date(blocks: list[Block]) -> tuple[date | None, int]:

@@ -106,5 +106,5 @@ def _finish(work: Work) -> None:
         elif value == PLACEHOLDER:
             work.out.cells[cid] = PLACEHOLDER
         elif not optional:
-            work.out.flags.append(Flag(spec.name, "文件中没有找到这一格", "", Where()))
+            work.out.flags.append(Flag(spec.name, "文件中没有找到这一格", "", Where(), cid))
             work.out.cells[cid] = PLACEHOLDER
