@@ -359,3 +359,18 @@ def test_html_layout_table_without_nested_tables() -> None:
     document = html.read_bytes(page.encode(), "p.html")
     assert tables(document) == []
     assert [p.text for p in paragraphs(document)] == ["政务公开", "一、总体情况", text]
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        '<meta name="firstpublishedtime" content="2023-01-18-10:20:00">',
+        '<meta name="PubDate" content="2023-01-18 10:20">',
+        '<meta property="article:published_time" content="2023-01-18T10:20:00+08:00">',
+    ],
+)
+def test_publication_date_metadata(meta: str) -> None:
+    page = f"<html><head>{meta}<title>某某2022年年度报告_某某人民政府</title></head><body><p>正文。</p></body></html>"
+    document = html.read_bytes(page.encode(), "p.html")
+    assert document.published == date(2023, 1, 18)
+    assert document.title == "某某2022年年度报告_某某人民政府"  # <title> when no ArticleTitle
