@@ -22,7 +22,18 @@ from lxml import etree
 from . import chrome
 from .document import Block, Cell, Document, Paragraph, SourceError, TableGrid, Where
 
-_GB = {"gbk", "gb2312", "gb_2312-80", "gb_2312", "x-gbk", "cp936", "ms936", "euc-cn", "csgb2312"}
+_GB = {
+    "gbk",
+    "gb2312",
+    "gb_2312-80",
+    "gb_2312",
+    "x-gbk",
+    "cp936",
+    "ms936",
+    "windows-936",
+    "euc-cn",
+    "csgb2312",
+}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _BOMS = (
