@@ -41,6 +41,7 @@ _TEXT_TAGS = {
 # fallback copy of a drawing, text boxes, field instructions) or not text at all.
 _SKIP = {
     qn("w:del"),
+    qn("w:moveFrom"),
     qn("w:pPr"),
     qn("w:rPr"),
     qn("w:txbxContent"),
