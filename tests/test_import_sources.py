@@ -224,3 +224,36 @@ def test_word_automatic_heading_numbers(tmp_path: Path) -> None:
     assert got.cells == want.cells
     for part in ("preface", "overview", "problems", "other"):
         assert paragraphs(got.narratives[part]) == paragraphs(want.narratives[part]), part
+
+
+def test_word_table_three_split_into_two_tables(tmp_path: Path) -> None:
+    """Table 三 cut into two Word tables inside the （三） group, a page number between
+    them, the second without headings: every cell still lands in its place."""
+    sys.path.insert(0, str(IMPORT))
+    import copy
+
+    import docx
+    import layout
+    import make_fixtures
+    from docx.oxml.ns import qn
+
+    source = tmp_path / "split.docx"
+    make_fixtures.write_docx(source, [layout.load_expected(EXPECTED / "huaian", "2024")])
+    word = docx.Document(str(source))
+    first = word.tables[1]._tbl
+    second = copy.deepcopy(first)
+    for tr in second.findall(qn("w:tr"))[:12]:
+        second.remove(tr)
+    for tr in first.findall(qn("w:tr"))[12:]:
+        first.remove(tr)
+    for tc in second.find(qn("w:tr")).findall(qn("w:tc")):  # Word restarts a merge cut in two
+        merge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+        if merge is not None and merge.get(qn("w:val")) in (None, "continue"):
+            merge.set(qn("w:val"), "restart")
+    page_number = word.add_paragraph("- 3 -")._p
+    first.addnext(page_number)
+    page_number.addnext(second)
+    word.save(str(source))
+    run = nianbao("import", source, "--content", tmp_path / "c", "--agency", "x")
+    assert run.code == 0, run.out
+    assert load(tmp_path / "c" / "x", 2024).cells == load(EXPECTED / "huaian", 2024).cells
