@@ -96,7 +96,7 @@ def decode(data: bytes) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, errors="replace")
-    declared = _declared(data[:8192])
+    declared = _declared(data[:32768])  # portal pages may put long scripts before <meta>
     if declared:
         try:
             return data.decode(declared)
