@@ -399,3 +399,16 @@ def test_docx_word_2003_horizontal_merge(tmp_path: Path) -> None:
         [("第二十条第（五）项", 3, 1)],
         [("行政许可", 1, 1), ("447228", 1, 2), ("0", 1, 3)],
     ]
+
+
+def test_html_line_break_inside_spans_ends_the_line() -> None:
+    page = (
+        "<p><span>淮安市人民政府办公室<br>2025年1月20日</span></p><p>甲<span>乙<br/>丙</span>丁</p>"
+    )
+    document = html.read_bytes(page.encode(), "p.html")
+    assert [p.text for p in paragraphs(document)] == [
+        "淮安市人民政府办公室",
+        "2025年1月20日",
+        "甲乙",
+        "丙丁",
+    ]
