@@ -257,3 +257,25 @@ def test_word_table_three_split_into_two_tables(tmp_path: Path) -> None:
     run = nianbao("import", source, "--content", tmp_path / "c", "--agency", "x")
     assert run.code == 0, run.out
     assert load(tmp_path / "c" / "x", 2024).cells == load(EXPECTED / "huaian", 2024).cells
+
+
+def test_word_signature_in_one_paragraph_with_a_line_break(tmp_path: Path) -> None:
+    """落款 and date typed as one Word paragraph with a manual line break (Shift+Enter)."""
+    sys.path.insert(0, str(IMPORT))
+    import docx
+    import layout
+    import make_fixtures
+
+    source = tmp_path / "br.docx"
+    make_fixtures.write_docx(source, [layout.load_expected(EXPECTED / "huaian", "2024")])
+    word = docx.Document(str(source))
+    signature = word.add_paragraph()
+    signature.add_run("淮安市人民政府办公室").add_break()
+    signature.add_run("2025年1月24日")
+    word.save(str(source))
+    run = nianbao("import", source, "--content", tmp_path / "c", "--agency", "x")
+    assert run.code == 0, run.out
+    got = load(tmp_path / "c" / "x", 2024)
+    assert got.published == date(2025, 1, 24)
+    want = load(EXPECTED / "huaian", 2024)
+    assert paragraphs(got.narratives["other"]) == paragraphs(want.narratives["other"])

@@ -100,9 +100,10 @@ def _blocks(word: Any) -> Iterator[Block]:
             before, after = _breaks_around_text(element)
             at.breaks += before
             text = numbering.label(element) + _paragraph_text(element)
-            if text.strip():
-                where = Where(page=at.page, paragraph=at.paragraph)
-                yield Paragraph(text=text, where=where, level=_level(element, styles))
+            where = Where(page=at.page, paragraph=at.paragraph)
+            for line in text.split("\n"):  # a manual line break (落款 lines) ends a line
+                if line.strip():
+                    yield Paragraph(text=line, where=where, level=_level(element, styles))
             at.breaks += after  # the paragraph starts on the page before
         else:
             at.table += 1
