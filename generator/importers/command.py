@@ -98,7 +98,8 @@ def import_reports(
         print("nianbao import: 没有找到可导入的年报文件（" + "、".join(EXTENSIONS) + "）", file=out)
         return 1
     work = [Job(path, shown, options) for path, shown in files]
-    results = run_all(work, jobs or os.cpu_count() or 1, progress)
+    cores = os.cpu_count() or 1
+    results = run_all(work, min(jobs or cores, cores), progress)  # as build: at most the cores
     failed = 0
     taken: dict[tuple[str, int], str] = {}
     for result in results:
