@@ -6,7 +6,6 @@ from (tests/fixtures/import/layout.py): each cell's text, position and spans.
 
 from __future__ import annotations
 
-import shutil
 import sys
 from datetime import date
 from pathlib import Path
@@ -227,9 +226,6 @@ def test_utf8_bom_and_cells_with_breaks() -> None:
     ]
 
 
-@pytest.mark.skipif(
-    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
-)
 def test_doc_through_libreoffice_reads_like_the_docx() -> None:
     document = read_document(IMPORT / "huaian-2024.doc", "huaian-2024.doc")
     original = read_document(IMPORT / "huaian-2024-merged.docx", "x.docx")
