@@ -35,7 +35,7 @@ from .model import (
 )
 from .placeholders import narrative_placeholders, placeholder_problems
 from .problems import Problem
-from .yamlsource import Reader, parse_yaml, position, quoted, read_text, suggest
+from .yamlsource import PLACEHOLDER, Reader, parse_yaml, position, quoted, read_text, suggest
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 YEAR_FOLDER = re.compile(r"[0-9]{4}")  # ASCII only: \d takes ２０２１ too
@@ -414,9 +414,15 @@ def _read_tables(shown: str, top: Entries, first: Format) -> tuple[Format, Table
         for other in all_formats().values():
             if other is not first:
                 tables, problems = _read_tables_as(shown, top, other)
-                if len(problems) < len(best[2]):
+                if _misfit(problems) < _misfit(best[2]):
                     best = (other, tables, problems)
     return best
+
+
+def _misfit(problems: list[Problem]) -> int:
+    """How badly the keys fit a format: values that are not numbers (V5) or not filled in
+    yet (P1, the 待填 an import leaves) say nothing about which format the file is in."""
+    return sum(1 for p in problems if p.rule not in ("V5", "P1"))
 
 
 Tables = tuple[dict[str, Value], dict[str, tuple[int, int]], dict[str, str]]
@@ -466,8 +472,12 @@ def _read_table(r: Reader, node: Node, table: Table, fmt: Format, out: Tables) -
                 if rm and ck in rm:
                     put(f"{rid}.{ck}", rm[ck][1], vtype)
             if rm and block.unit_field and block.unit_field in rm:
-                unit = r.text(rm[block.unit_field][1], f"{row.label}的金额单位 ", rid)
-                if unit is not None and unit not in block.units:
+                unit_node = rm[block.unit_field][1]
+                unit = r.text(unit_node, f"{row.label}的金额单位 ", rid)
+                if unit == PLACEHOLDER:  # not chosen yet: 未填写 (P1) like the cells
+                    what = f"表{table.number} {block.caption} {row.label} / 金额单位 "
+                    r.placeholders.append((f"{rid}.{block.unit_field}", *position(unit_node), what))
+                elif unit is not None and unit not in block.units:
                     units_text = " 或 ".join(block.units)
                     r.error(
                         rm[block.unit_field][1],

@@ -1,55 +1,38 @@
-"""Writing report.yaml: one emitter for every tool that writes a report (`new`, `import`).
+"""report.yaml written the way a person writes it: the format's layout, official labels
+as aligned comments (see content/*/2021/report.yaml and docs/content-model.md).
 
-The file is laid out as a clerk would write it by hand and as docs/content-model.md shows
-it: every key of the format, the official label in a comment on each line, rows of table
-三 and 四 as one list each. A cell without a value is written as the placeholder `待填`,
-which keeps the YAML valid and which `check` reports as 未填写 (P1). Everything is read
-from the format description; nothing here names a row.
+Everything is derived from the format description, so the importer (and ``nianbao new``)
+write every format the same way. Cells missing from ``cells`` are left out (optional
+totals); ``comments`` adds a note to a cell's line (what the import saw, where).
+
+The first line of a written file names its JSON Schema (``schema_comment``), so an editor
+with the YAML language server completes keys and marks mistakes while typing.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import os
 import unicodedata
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
-from .formats import Block, Format, Node, Table, leaf_paths
-from .model import Value
-from .yamlsource import PLACEHOLDER
+from .formats import Format, Node, Table, leaf_paths
 
+Value = int | Decimal | str
+_LABEL_NAMES = {"requests": "表三", "appeals": "表四"}
+
+# processing_fees (信息处理费, stated in section 六): key and label, in report.yaml's order
 FEE_KEYS = (
     ("notices", "发出收费通知的件数"),
     ("noticed_amount", "收费通知总金额（元）"),
     ("collected", "实际收取总金额（元）"),
 )
-COMMENT_COLUMN = 36  # where the label comments start, as in docs/content-model.md
 
 
-@dataclass
-class Draft:
-    """What to write: the values known so far; every other input cell becomes `待填`."""
-
-    format: Format
-    year: int
-    cells: Mapping[str, Value]
-    notes: Mapping[str, str] = field(default_factory=dict)  # cell id → said beside it
-    header: Sequence[str] = ()  # comment lines at the top of the file
-    schema: str | None = None  # where the editor finds the JSON Schema (a relative path)
-    published: dt.date | None = None
-    carry_over_note: str | None = None
-    units: Mapping[str, str] = field(default_factory=dict)  # as Report.units
-    fees: Mapping[str, Value] | None = None  # processing_fees; None leaves the keys out
-    write_fees: bool = True  # processing_fees keys written (as `待填` where not in fees)
-
-
-def schema_comment(schema: str) -> str:
-    """The first line of a written file: the YAML language server reads its schema here."""
-    return f"# yaml-language-server: $schema={schema}"
+def schema_file_name(format_id: str) -> str:
+    """The file `nianbao init` writes each format's JSON Schema to, under schemas/."""
+    return f"report-{format_id}.schema.json"
 
 
 def schema_path(report_file: Path, schemas: Path, format_id: str) -> str:
@@ -58,148 +41,173 @@ def schema_path(report_file: Path, schemas: Path, format_id: str) -> str:
     return Path(os.path.relpath(target, report_file.parent)).as_posix()
 
 
-def schema_file_name(format_id: str) -> str:
-    return f"report-{format_id}.schema.json"
+def schema_comment(schema: str) -> str:
+    """The header line (``header`` adds the "# ") the YAML language server reads."""
+    return f"yaml-language-server: $schema={schema}"
 
 
-def report_yaml(draft: Draft) -> str:
-    """The text of report.yaml for ``draft``."""
-    out = _Lines()
-    if draft.schema:
-        out.comment(schema_comment(draft.schema))
-    for line in draft.header:
-        out.comment(f"# {line}" if line else "#")
-    out.add(f"year: {draft.year}", "报告年度，与所在文件夹一致")
-    if draft.published is not None:
-        out.add(f"published: {draft.published.isoformat()}", "发布日期")
-    else:
-        out.add(f"# published: {draft.year + 1}-01-20", "发布日期：发布时填写（用于检查发布期限）")
-    if draft.carry_over_note:
-        out.add(f"carry_over_note: {_quote(draft.carry_over_note)}", "上年结转不一致的原因")
-    fmt = draft.format
-    for key, table in fmt.tables.items():
-        out.blank()
-        section = next((s.heading for s in fmt.sections if s.table == key), "")
-        out.add(f"{key}:", section)
-        if table.layout == "blocks":
-            _blocks(out, table, draft)
-        elif table.layout == "matrix":
-            cols = "、".join(c.label for c in table.leaf_columns)
-            out.comment(f"  # 每行依次为：{cols}；总计可不写，由程序计算")
-            _matrix_rows(out, table, table.rows, key, draft, 1)
-        else:
-            _groups(out, table, draft)
-    if draft.write_fees or draft.fees:
-        out.blank()
-        out.add("processing_fees:", "信息处理费（显示在“六、其他需要报告的事项”中）")
-        fees = draft.fees or {}
-        for key, label in FEE_KEYS:
-            out.add(f"  {key}: {_value(fees.get(key))}", label)
-    return out.text()
-
-
-def _blocks(out: _Lines, table: Table, draft: Draft) -> None:
-    for block in table.blocks:
-        for row in block.rows:
-            rid = f"{table.key}.{row.key}"
-            label = f"{block.caption} {row.label}"
-            if block.scalar:
-                note = _join(f"{label} · {block.columns[0].label}", draft.notes.get(rid))
-                out.add(f"  {row.key}: {_value(draft.cells.get(rid))}", note)
-                continue
-            out.add(f"  {row.key}:", label)
-            _block_columns(out, block, rid, draft)
-
-
-def _block_columns(out: _Lines, block: Block, rid: str, draft: Draft) -> None:
-    for col in block.columns:
-        cid = f"{rid}.{col.key}"
-        out.add(
-            f"    {col.key}: {_value(draft.cells.get(cid))}", _join(col.label, draft.notes.get(cid))
-        )
-    if block.unit_field and block.unit_column:
-        unit = draft.units.get(f"{rid}.{block.unit_column}") or block.units[-1]
-        out.add(f"    {block.unit_field}: {unit}", "金额单位：" + " 或 ".join(block.units))
-
-
-def _matrix_rows(
-    out: _Lines, table: Table, rows: tuple[Node, ...], prefix: str, draft: Draft, depth: int
-) -> None:
-    indent = "  " * depth
-    leaf_cols = table.leaf_columns
-    width = max(len(r.key or "") for r in rows) + 1
-    for row in rows:
-        rid = f"{prefix}.{row.key}"
-        if row.children:
-            out.add(f"{indent}{row.key}:", row.label)
-            _matrix_rows(out, table, row.children, rid, draft, depth + 1)
-            continue
-        row_cells = [f"{rid}.{c.key}" for c in leaf_cols] if not row.children else []
-        if row.optional and not any(c in draft.cells for c in row_cells):
-            continue  # （七）总计: computed when left out
-        cols = [c for c in leaf_cols if not c.optional or f"{rid}.{c.key}" in draft.cells]
-        values = ", ".join(_value(draft.cells.get(f"{rid}.{c.key}")) for c in cols)
-        notes = [draft.notes[c] for c in row_cells if c in draft.notes]
-        key = f"{row.key}:".ljust(width + 1)
-        out.add(f"{indent}{key}[{values}]", _join(row.label, *notes))
-
-
-def _groups(out: _Lines, table: Table, draft: Draft) -> None:
-    groups: list[tuple[Node, tuple[Node, ...]]] = []
-    for path in leaf_paths(table.columns):
-        group = next(n for n in reversed(path[:-1]) if n.key)
-        if not groups or groups[-1][0] is not group:
-            groups.append((group, path[:-1]))
-    cols = "、".join(leaf.label for leaf in groups[0][0].children)
-    out.comment(f"  # 每行依次为：{cols}")
-    width = max(len(g.key or "") for g, _ in groups) + 1
-    for group, heads in groups:
-        gid = f"{table.key}.{group.key}"
-        cells = [f"{gid}.{leaf.key}" for leaf in group.children]
-        values = ", ".join(_value(draft.cells.get(c)) for c in cells)
-        notes = [draft.notes[c] for c in cells if c in draft.notes]
-        label = " · ".join(h.label for h in heads)
-        out.add(f"  {f'{group.key}:'.ljust(width + 1)}[{values}]", _join(label, *notes))
-
-
-def _value(value: Value | None) -> str:
+def _scalar(value: Value | None) -> str:
     if value is None:
-        return PLACEHOLDER
+        return "待填"
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
     return str(value)
 
 
-def _quote(text: str) -> str:
-    """A text value as a YAML double-quoted scalar (JSON's string syntax is valid YAML)."""
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _join(*parts: str | None) -> str:
-    return "；".join(p for p in parts if p)
-
-
 def _width(text: str) -> int:
-    """Columns on screen: a Chinese character takes two, so comments line up in editors."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    """Columns a line takes in a monospaced editor (a Chinese character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 class _Lines:
+    """Lines of (code, comment); comments are aligned per table when written out."""
+
     def __init__(self) -> None:
-        self._lines: list[str] = []
+        self.groups: list[list[tuple[str, str]]] = []
+
+    def start(self) -> None:
+        self.groups.append([])
 
     def add(self, code: str, comment: str = "") -> None:
-        if not comment:
-            self._lines.append(code)
-            return
-        pad = max(COMMENT_COLUMN - _width(code), 2)
-        self._lines.append(f"{code}{' ' * pad}# {comment.replace(chr(10), ' ')}")
-
-    def comment(self, line: str) -> None:
-        self._lines.append(line)
-
-    def blank(self) -> None:
-        self._lines.append("")
+        self.groups[-1].append((code, comment))
 
     def text(self) -> str:
-        return "\n".join(self._lines) + "\n"
+        out: list[str] = []
+        for group in self.groups:
+            column = max((_width(code) for code, c in group if c), default=0) + 2
+            for code, comment in group:
+                if comment:
+                    pad = " " * max(column - _width(code), 1)
+                    out.append(f"{code}{pad}# {comment}")
+                else:
+                    out.append(code)
+            out.append("")
+        return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _note(comment: str, notes: list[str]) -> str:
+    return " — ".join([comment, *notes]) if notes else comment
+
+
+def dump_report(
+    fmt: Format,
+    cells: Mapping[str, Value],
+    comments: Mapping[str, str] | None = None,
+    *,
+    top: Mapping[str, str] | None = None,
+    header: list[str] | None = None,
+    units: Mapping[str, str] | None = None,
+    fees: Mapping[str, Value] | None = None,
+) -> str:
+    """The text of report.yaml. ``top`` holds the first keys in order (year, format,
+    published …), ``header`` the comment lines above them, ``units`` the unit of each
+    row with a unit field (2019 采购总金额), ``fees`` the processing_fees values (left out
+    when None; a key missing from it is written as 待填)."""
+    comments = comments or {}
+    units = units or {}
+    lines = _Lines()
+    lines.start()
+    for h in header or []:
+        lines.add(f"# {h}")
+    for key, value in (top or {}).items():
+        lines.add(f"{key}: {value}")
+    by_number = {s.table: s.heading for s in fmt.sections if s.table}
+    for table in fmt.tables.values():
+        lines.start()
+        lines.add(f"{table.key}:", by_number[table.key])
+        if table.layout == "blocks":
+            _blocks(lines, table, cells, comments, units)
+        elif table.layout == "matrix":
+            _matrix(lines, table, cells, comments)
+        else:
+            _groups(lines, table, cells, comments)
+    if fees is not None:
+        lines.start()
+        lines.add("processing_fees:", "信息处理费（列在“六、其他需要报告的事项”中）")
+        for key, label in FEE_KEYS:
+            lines.add(f"  {key}: {_scalar(fees.get(key))}", label)
+    return lines.text()
+
+
+def _blocks(
+    lines: _Lines,
+    table: Table,
+    cells: Mapping[str, Value],
+    comments: Mapping[str, str],
+    units: Mapping[str, str],
+) -> None:
+    for block in table.blocks:
+        for row in block.rows:
+            rid = f"{table.key}.{row.key}"
+            if block.scalar:
+                note = [comments[rid]] if rid in comments else []
+                lines.add(
+                    f"  {row.key}: {_scalar(cells.get(rid))}",
+                    _note(f"{row.label} · {block.columns[0].label}", note),
+                )
+                continue
+            lines.add(f"  {row.key}:", row.label)
+            for col in block.columns:
+                cid = f"{rid}.{col.key}"
+                note = [comments[cid]] if cid in comments else []
+                lines.add(f"    {col.key}: {_scalar(cells.get(cid))}", _note(col.label, note))
+            if block.unit_field:
+                lines.add(
+                    f"    {block.unit_field}: {units.get(rid, '待填')}",
+                    "金额单位：" + " 或 ".join(block.units),
+                )
+
+
+def _matrix(
+    lines: _Lines, table: Table, cells: Mapping[str, Value], comments: Mapping[str, str]
+) -> None:
+    columns = table.leaf_columns
+    lines.add("  # 列：" + ", ".join(c.label for c in columns))
+
+    def level(nodes: tuple[Node, ...], prefix: str, depth: int) -> None:
+        indent = "  " * depth
+        width = max(len(n.key or "") for n in nodes) + 2
+        for n in nodes:
+            rid = f"{prefix}.{n.key}"
+            if n.children:
+                lines.add(f"{indent}{n.key}:", n.label)
+                level(n.children, rid, depth + 1)
+                continue
+            ids = [f"{rid}.{c.key}" for c in columns]
+            if all(cid not in cells for cid in ids):
+                continue  # an optional row left out
+            given = [cid for cid in ids if cid in cells]
+            items = ", ".join(_scalar(cells[cid]) for cid in given)
+            key = f"{n.key}:".ljust(width)
+            notes = [comments[cid] for cid in given if cid in comments]
+            lines.add(f"{indent}{key}[{items}]", _note(n.label, _unique(notes)))
+
+    level(table.rows, table.key, 1)
+
+
+def _groups(
+    lines: _Lines, table: Table, cells: Mapping[str, Value], comments: Mapping[str, str]
+) -> None:
+    paths = leaf_paths(table.columns)
+    lines.add(
+        "  # 列："
+        + ", ".join(
+            n.label
+            for n in paths[0][-1:] + tuple(p[-1] for p in paths[1:] if p[:-1] == paths[0][:-1])
+        )
+    )
+    groups: dict[str, list[tuple[Node, ...]]] = {}
+    for path in paths:
+        group = next(n for n in reversed(path[:-1]) if n.key)
+        groups.setdefault(group.key or "", []).append(path)
+    width = max(len(k) for k in groups) + 2
+    for key, members in groups.items():
+        ids = [f"{table.key}.{key}.{p[-1].key}" for p in members]
+        items = ", ".join(_scalar(cells.get(cid)) for cid in ids)
+        name = " · ".join(n.label for n in members[0][:-1])
+        notes = [comments[cid] for cid in ids if cid in comments]
+        lines.add(f"  {(key + ':').ljust(width)}[{items}]", _note(name, _unique(notes)))
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))

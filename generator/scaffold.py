@@ -19,8 +19,9 @@ from .load import SLUG, YEAR_FOLDER, load_agency, load_report
 from .markdown import strip_comments
 from .model import AGENCY_KINDS, NARRATIVE_FILES, Report, Value
 from .problems import Problem
-from .reportyaml import Draft, report_yaml, schema_file_name, schema_path
+from .reportyaml import dump_report, schema_comment, schema_file_name, schema_path
 from .schema import write_schemas
+from .yamlsource import PLACEHOLDER
 
 
 class Refused(Exception):
@@ -58,26 +59,37 @@ def new_report(content: Path, agency: str, year: int) -> Written:
         written.files.extend(write_schemas(schemas))
     report_file = target / "report.yaml"
     header = [
+        schema_comment(schema_path(report_file, schemas, fmt.id)),
         f"{_agency_name(folder)} {year} 年政府信息公开工作年度报告：表二、表三、表四的数据",
         f"格式：{fmt.title}",
         "把每个“待填”改为实际数字，没有的填 0；nianbao check 会按表列出尚未填写的单元格。",
+        "表三每行可写 6 个数（总计由程序计算）或 7 个数（最后一个是总计，会核对）。",
+        f"published: {year + 1}-01-20  # 发布日期：发布时去掉开头的“#”并填写（用于检查发布期限）",
     ]
-    draft = Draft(
-        fmt,
-        year,
-        cells,
-        notes,
-        header,
-        schema=schema_path(report_file, schemas, fmt.id),
+    text = dump_report(
+        fmt, to_fill(fmt, cells), notes, top={"year": str(year)}, header=header, fees={}
     )
     target.mkdir(parents=True, exist_ok=True)
-    files = {"report.yaml": report_yaml(draft), **narratives(fmt, year, previous)}
+    files = {"report.yaml": text, **narratives(fmt, year, previous)}
     for name, text in files.items():
         path = target / name
         with path.open("x", encoding="utf-8", newline="\n") as f:  # "x": never overwrite
             f.write(text)
         written.files.append(path)
     return written
+
+
+def to_fill(fmt: Format, known: dict[str, Value]) -> dict[str, Value | str]:
+    """Every cell report.yaml must hold: the known value, else the placeholder 待填.
+    Optional totals (the 总计 column, the （七）总计 row) are left out unless known."""
+    cells: dict[str, Value | str] = {}
+    for cid, spec in fmt.cells.items():
+        optional = spec.column[-1].optional or any(n.optional for n in spec.row)
+        if cid in known:
+            cells[cid] = known[cid]
+        elif not optional:
+            cells[cid] = PLACEHOLDER
+    return cells
 
 
 def _previous(folder: Path, year: int, agency: str) -> Report | None:

@@ -33,6 +33,7 @@ class Node:
     children: tuple[Node, ...] = ()
     total: str | None = None  # rule id when this leaf is the sum of its siblings
     optional: bool = False  # a total that may be left out (then computed)
+    aliases: tuple[str, ...] = ()  # variants published reports print (read by importers)
 
     @property
     def leaves(self) -> tuple[Node, ...]:
@@ -151,6 +152,7 @@ class Section:
     heading: str
     narrative: str | None = None
     table: str | None = None
+    aliases: tuple[str, ...] = ()  # headings published reports use instead (importers)
     outline: tuple[str, ...] = ()  # the sub-topics the format names (2021's 一: five)
 
 
@@ -186,6 +188,7 @@ def _node(d: dict[str, Any]) -> Node:
         children=tuple(_node(c) for c in d.get("children", ())),
         total=d.get("total"),
         optional=bool(d.get("optional", False)),
+        aliases=tuple(d.get("aliases", ())),
     )
 
 
@@ -288,6 +291,11 @@ def _cells(tables: dict[str, Table]) -> dict[str, CellSpec]:
     return cells
 
 
+def _section(d: dict[str, Any]) -> Section:
+    tuples = {k: tuple(d.get(k, ())) for k in ("aliases", "outline")}
+    return Section(**{**d, **tuples})
+
+
 def leaf_paths(nodes: tuple[Node, ...]) -> list[tuple[Node, ...]]:
     """Each leaf with its ancestors, outermost first, in table order."""
     out: list[tuple[Node, ...]] = []
@@ -297,10 +305,6 @@ def leaf_paths(nodes: tuple[Node, ...]) -> list[tuple[Node, ...]]:
         else:
             out.append((n,))
     return out
-
-
-def _section(d: dict[str, Any]) -> Section:
-    return Section(**{**d, "outline": tuple(d.get("outline", ()))})
 
 
 def _format(d: dict[str, Any]) -> Format:
