@@ -39,6 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="有警告也以失败退出")
     p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式")
 
+    p = sub.add_parser("export", help="校验并只导出数据文件（CSV、JSON、Excel），不生成网页")
+    common(p)
+    p.add_argument("--out", default="export", metavar="DIR", help="输出目录（默认 export/）")
+
     for name, helptext in (("build", "校验并生成网站到 site/"), ("serve", "本地预览，保存即刷新")):
         p = sub.add_parser(name, help=helptext)
         common(p)
@@ -60,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     if args.command == "check":
         return _check(content, args.content, args.strict, args.format, args.jobs)
-    clash = _out_clash(Path(args.out), content, Path(args.templates))
+    clash = _out_clash(Path(args.out), content, Path(getattr(args, "templates", "templates")))
     if clash:
         print(
             f"nianbao: 错误: 输出目录 {args.out} {clash}；请用 --out 另选一个目录", file=sys.stderr
@@ -68,6 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     if args.command == "build":
         return _build(content, args)
+    if args.command == "export":
+        return _export(content, args)
     from .serve import serve  # livereload and watchdog load only for serve
 
     templates = Path(args.templates)
@@ -99,6 +105,20 @@ def _build(content: Path, args: argparse.Namespace) -> int:
         print("有错误，未生成网站（原有网站保持不变）。")
         return EXIT_PROBLEMS
     print(build_summary(result, args.out))
+    return EXIT_OK
+
+
+def _export(content: Path, args: argparse.Namespace) -> int:
+    from .exports.command import export
+
+    result = export(content, Path(args.out), args.content)
+    for p in result.problems:
+        print(p.format())
+    if not result.written:
+        print(summary_line(result.problems, result.reports))
+        print("有错误，未导出数据。")
+        return EXIT_PROBLEMS
+    print(f"已导出 {result.files} 个数据文件（{result.reports} 份年报）→ {args.out.rstrip('/')}/")
     return EXIT_OK
 
 
