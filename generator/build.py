@@ -31,8 +31,9 @@ from .manifest import read as read_manifest
 from .manifest import write as write_manifest
 from .model import Agency, Site
 from .problems import Problem, sort_problems
-from .region import data_page, trend, year_page
+from .region import data_page, search_page, trend, year_page
 from .render import Output, Renderer, agency_path, report_path, sitemap, year_path
+from .search import SEARCH_PAGE
 from .sources import AgencyFolder, Scan, digest, files_digest, rescan, scan
 from .validate import validate_agency
 from .write import Writer, discard, staging_for, swap_in
@@ -442,6 +443,9 @@ def _site_pages(
     pages.append(
         (FEED_PATH, digest(key, "feed", digest_text(agencies)), lambda: feed(site, agencies))
     )
+    if site.search:  # the index itself is made by `nianbao build` (search.py), not here
+        page = lambda: renderer.page(search_page(site), "search.html")  # noqa: E731
+        pages.append((SEARCH_PAGE, digest(key, "search"), page))
     pages.append(("404.html", digest(key, "404"), lambda: renderer.not_found(site)))
     for asset in renderer.assets():
         pages.append((asset.path, digest(key, asset.path), _given(asset)))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -105,6 +106,25 @@ def _build(content: Path, args: argparse.Namespace) -> int:
         print("有错误，未生成网站（原有网站保持不变）。")
         return EXIT_PROBLEMS
     print(build_summary(result, args.out))
+    return _index(content, Path(args.out), result.rendered)
+
+
+def _index(content: Path, out: Path, rendered: int) -> int:
+    """The search index, when site.yaml asks for it: after the pages, and only by `build`
+    (a save in `serve` stays fast)."""
+    from .search import INDEX_FOLDER, SearchUnavailable, index_site, wants_search
+
+    if not wants_search(content) or (rendered == 0 and (out / INDEX_FOLDER).is_dir()):
+        return EXIT_OK
+    start = time.perf_counter()
+    try:
+        index_site(out)
+    except SearchUnavailable as e:
+        print(f"nianbao: 错误: {e}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(
+        f"已建立搜索索引，用时 {time.perf_counter() - start:.2f} 秒 → {out.as_posix().rstrip('/')}/{INDEX_FOLDER}/"
+    )
     return EXIT_OK
 
 

@@ -1,7 +1,8 @@
 """The Atom feed (``feed.xml``): the latest reports by published date, so readers and
 portals learn of a new report without visiting the site.
 
-Entry ids are ``urn:uuid`` names derived from the region and the report, so they stay the
+The file is pure ASCII (Chinese as character references), so it reads right however a
+portal's web server labels it. Entry ids are ``urn:uuid`` names derived from the region and the report, so they stay the
 same when the site moves. Links are relative to the feed (RFC 4287 resolves them against
 its address) unless ``url`` gives the site's full address.
 """
@@ -74,4 +75,6 @@ def feed(site: Site, agencies: list[Agency]) -> Output:
             "  </entry>",
         ]
     lines.append("</feed>")
-    return Output(FEED_PATH, ("\n".join(lines) + "\n").encode())
+    # ASCII with character references: portals serve .xml as text/xml without a charset,
+    # which feed readers take for US-ASCII (RFC 3023); these bytes read the same either way.
+    return Output(FEED_PATH, ("\n".join(lines) + "\n").encode("ascii", "xmlcharrefreplace"))

@@ -197,4 +197,8 @@ def data_page(site: Site, agencies: list[Agency]) -> DataPage:
     )
 
 
+def search_page(site: Site) -> Page:
+    return Page(site, "search/index.html", "搜索年报", breadcrumbs=[("搜索", "")])
+
+
 __all__ = ["DataPage", "Trend", "YearPage", "data_page", "percent_text", "trend", "year_page"]
