@@ -21,7 +21,7 @@ def test_builds_every_page_type(tmp_path: Path) -> None:
     out = tmp_path / "site"
     run = nianbao("build", "--content", PORTAL, "--out", out)
     assert run.code == 0, run.out
-    assert run.lines[-1].startswith("已生成 53 个文件（5 份年报），用时 ")
+    assert run.lines[-1].startswith("已生成 54 个文件（5 份年报），用时 ")
     assert sorted(tree(out)) == [
         ".nianbao-manifest.jsonl",  # what the next build needs to redo only what changed
         "2019/index.html",
@@ -29,6 +29,7 @@ def test_builds_every_page_type(tmp_path: Path) -> None:
         "2021/index.html",
         "2022/index.html",
         "404.html",
+        "assets/search.js",  # used by search/index.html only (site.yaml search: true)
         "assets/style.css",
         "data/2019/cells.csv",  # the region's data files, one set per year
         "data/2019/cells.json",
