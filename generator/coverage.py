@@ -10,8 +10,9 @@ as each report.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
-from .exports.layout import cell_fields, parse_value
+from .exports.layout import cell_fields
 from .model import Agency, Filed
 
 OTHER_GROUP = "其他机构"  # the home page's heading for agencies without a group
@@ -58,6 +59,7 @@ class Totals:
     format: str | None = None
     reports: int = 0
     cells: dict[str, int] = field(default_factory=dict)
+    only: frozenset[str] | None = None  # sum just these cells (the home page's indicators)
 
     def add(self, record: Filed) -> None:
         if self.format is None:
@@ -65,11 +67,21 @@ class Totals:
         elif self.format != record.format:
             return  # V7 makes every report of a year use one format
         self.reports += 1
-        for f, text in zip(cell_fields(record.format), record.texts(), strict=True):
-            if f.table in SUMMED_TABLES and f.type == "count":
-                v = parse_value(text)
-                if isinstance(v, int):
-                    self.cells[f.id] = self.cells.get(f.id, 0) + v
+        texts = record.texts()
+        cells = self.cells
+        for i, cid in _summed(record.format, self.only):
+            if texts[i]:
+                cells[cid] = cells.get(cid, 0) + int(texts[i])
+
+
+@cache
+def _summed(format_id: str, only: frozenset[str] | None) -> tuple[tuple[int, str], ...]:
+    """(position in a light record, cell id) of the count cells of tables 三 and 四."""
+    return tuple(
+        (i, f.id)
+        for i, f in enumerate(cell_fields(format_id))
+        if f.table in SUMMED_TABLES and f.type == "count" and (only is None or f.id in only)
+    )
 
 
 @dataclass
@@ -92,12 +104,14 @@ class Coverage:
         return f"应公开年报的 {self.expected} 个机关中，已公开 {len(self.published)} 个"
 
 
-def coverage(year: int, agencies: list[Agency], region: str) -> Coverage:
-    """``agencies`` in display order (Agency.sort_key)."""
+def coverage(
+    year: int, agencies: list[Agency], region: str, only: frozenset[str] | None = None
+) -> Coverage:
+    """``agencies`` in display order (Agency.sort_key); ``only`` limits the sums."""
     latest = max((y for a in agencies for y in a.filed), default=year)
     latest = max(latest, year)
     published, missing = [], []
-    region_totals = Totals(f"{region}合计")
+    region_totals = Totals(f"{region}合计", only=only)
     groups: dict[str, Totals] = {}
     for a in agencies:
         record = a.filed.get(year)
@@ -105,7 +119,7 @@ def coverage(year: int, agencies: list[Agency], region: str) -> Coverage:
             published.append(a)
             region_totals.add(record)
             name = a.group or OTHER_GROUP
-            groups.setdefault(name, Totals(name)).add(record)
+            groups.setdefault(name, Totals(name, only=only)).add(record)
         elif expected(a, year, latest):
             missing.append(a)
     return Coverage(year, published, missing, region_totals, list(groups.values()))

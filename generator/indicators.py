@@ -90,3 +90,11 @@ class Measured:
 
 def measure(fmt: Format, cells: Mapping[str, Value]) -> list[Measured]:
     return [Measured(i, ratio(fmt, i, cells)) for i in fmt.indicators]
+
+
+@cache
+def cells_needed(fmt: Format) -> frozenset[str]:
+    """Every printed cell the format's indicators read."""
+    return frozenset(
+        c for i in fmt.indicators for t in (*i.numerator, *i.denominator) for c in _parts(fmt.id, t)
+    )

@@ -12,7 +12,7 @@ from .exports.layout import cells_of
 from .exports.year_files import REPORT_FIELDS, TIDY_FIELDS, year_data_paths
 from .figures import Chart, bar_chart, summary_labels, summary_values
 from .formats import Format, Indicator, all_formats
-from .indicators import Measured, formula, measure, percent_text
+from .indicators import Measured, cells_needed, formula, measure, percent_text
 from .model import Agency, Site, Summary
 from .render import Page, year_path
 from .tables import display
@@ -82,7 +82,8 @@ def year_page(site: Site, year: int, agencies: list[Agency]) -> YearPage:
     page.groups = [TotalRow(g.name, g.reports, _totals_values(fmt, g)) for g in cov.groups]
     page.indicators = list(fmt.indicators)
     page.formulas = [formula(fmt, i) for i in fmt.indicators]
-    measured = [(a, measure(fmt, cells_of(a.filed[year]))) for a in cov.published]
+    needed = cells_needed(fmt)
+    measured = [(a, measure(fmt, cells_of(a.filed[year], needed))) for a in cov.published]
     page.ranking = _rank(measured)
     page.region_measured = measure(fmt, cov.region.cells)
     return page
@@ -125,8 +126,9 @@ def trend(site: Site, agencies: list[Agency]) -> Trend | None:
     rows = []
     indicators: list[Indicator] = []
     formulas: list[str] = []
+    needed = frozenset(c for f in all_formats().values() for c in cells_needed(f))
     for year in sorted(region_years(agencies)):
-        cov = coverage(year, agencies, site.region)
+        cov = coverage(year, agencies, site.region, needed)
         if cov.region.format is None:
             continue
         fmt = all_formats()[cov.region.format]

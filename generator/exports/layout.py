@@ -92,14 +92,23 @@ def unit_of(field: CellField, units: dict[str, str]) -> str:
     return units.get(field.id, "")
 
 
-def cells_of(record: Filed) -> dict[str, Value]:
-    """The cells of a light record as numbers, by cell id (absent cells left out)."""
+def cells_of(record: Filed, only: frozenset[str] | None = None) -> dict[str, Value]:
+    """The cells of a light record as numbers, by cell id (absent cells left out);
+    ``only`` reads just those cells."""
     out: dict[str, Value] = {}
-    for f, text in zip(cell_fields(record.format), record.texts(), strict=True):
-        v = parse_value(text)
+    texts = record.texts()
+    for i, cid in _positions(record.format, only):
+        v = parse_value(texts[i])
         if v is not None:
-            out[f.id] = v
+            out[cid] = v
     return out
+
+
+@cache
+def _positions(format_id: str, only: frozenset[str] | None) -> tuple[tuple[int, str], ...]:
+    return tuple(
+        (i, f.id) for i, f in enumerate(cell_fields(format_id)) if only is None or f.id in only
+    )
 
 
 def format_of(record: Filed) -> Format:

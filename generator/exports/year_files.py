@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from ..formats import all_formats
-from ..indicators import percent_text, ratio
+from ..indicators import cells_needed, percent_text, ratio
 from ..model import Agency, Filed
 from .layout import cell_fields, cells_of, parse_value
 from .report_files import BOM
@@ -136,7 +136,7 @@ def summary_csv(year: int, rows: Members, agencies_format: str | None) -> bytes:
     for agency, record in rows:
         fmt = all_formats()[record.format]
         summary = agency.summaries.get(year)
-        cells = cells_of(record)
+        cells = cells_of(record, cells_needed(fmt))
         writer.writerow(
             [
                 agency.slug,
