@@ -432,7 +432,7 @@ def _site_pages(
     for year in years:
         pages.append((year_path(year), year_digests[year], _year(renderer, site, year, agencies)))
         pages.extend(year_files(year, agencies, year_digests[year]))
-    data_digest = digest(key, "data", repr(years), home)
+    data_digest = digest(key, "data", repr(years), index)  # lists years, links a report
     pages.append(
         (
             "data/index.html",
