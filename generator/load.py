@@ -39,7 +39,7 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 YEAR_FOLDER = re.compile(r"\d{4}")
 RESERVED = {"assets"}  # site folders that are not agencies
 
-SITE_KEYS = ["title", "region", "base_url", "url", "license", "search", "footer"]
+SITE_KEYS = ["title", "region", "base_url", "url", "license", "search", "footer", "word"]
 FOOTER_KEYS = ["organizer", "site_code", "icp", "police"]
 AGENCY_KEYS = ["name", "short_name", "kind", "group", "order", "since", "until", "contact"]
 CONTACT_KEYS = ["address", "phone", "email", "postcode", "hours"]
@@ -95,14 +95,8 @@ def load_site_yaml(content: Path, shown_root: str, problems: list[Problem]) -> S
             url += "/"
         footer = _texts(r, m, "footer", "页脚 footer ", FOOTER_KEYS)
         license = _text(r, m, "license", "数据许可 license ", required=False)
-        search = False
-        if "search" in m:
-            node = m["search"][1]
-            value = getattr(node, "value", None)
-            if getattr(node, "style", None) == "" and value in ("true", "false"):
-                search = value == "true"
-            else:
-                r.error(node, f"search 应为 true 或 false，实为“{value}”", key="search")
+        search = r.flag(m["search"][1], "search ", "search") if "search" in m else False
+        word = r.flag(m["word"][1], "word ", "word") if "word" in m else False
         if title is not None and region is not None:
             site = Site(
                 title=title,
@@ -112,6 +106,7 @@ def load_site_yaml(content: Path, shown_root: str, problems: list[Problem]) -> S
                 footer=footer,
                 license=license,
                 search=search,
+                word=word,
             )
     problems.extend(r.problems)
     return site

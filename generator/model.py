@@ -145,4 +145,5 @@ class Site:
     footer: dict[str, str] = field(default_factory=dict)
     license: str | None = None  # the data files' licence line, shown on /data/
     search: bool = False  # build a Pagefind search index and page
+    word: bool = False  # a Word document beside each report page (site.yaml ``word: true``)
     agencies: dict[str, Agency] = field(default_factory=dict)
