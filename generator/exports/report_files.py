@@ -70,7 +70,10 @@ def report_json(agency: Agency, report: Report) -> bytes:
             for f in cell_fields(fmt.id)
         ],
     }
-    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode()
+    # one cell a line: readable, and a third the size of an indented document
+    cells = ",\n".join(json.dumps(c, ensure_ascii=False) for c in doc.pop("cells"))
+    head = json.dumps(doc, ensure_ascii=False)[:-1]
+    return f'{head}, "cells": [\n{cells}\n]}}\n'.encode()
 
 
 def table_csv(report: Report, table: str) -> bytes:
