@@ -6,7 +6,6 @@ from (tests/fixtures/import/layout.py): each cell's text, position and spans.
 
 from __future__ import annotations
 
-import shutil
 import sys
 from datetime import date
 from pathlib import Path
@@ -227,9 +226,6 @@ def test_utf8_bom_and_cells_with_breaks() -> None:
     ]
 
 
-@pytest.mark.skipif(
-    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
-)
 def test_doc_through_libreoffice_reads_like_the_docx() -> None:
     document = read_document(IMPORT / "huaian-2024.doc", "huaian-2024.doc")
     original = read_document(IMPORT / "huaian-2024-merged.docx", "x.docx")
@@ -374,3 +370,41 @@ def test_publication_date_metadata(meta: str) -> None:
     document = html.read_bytes(page.encode(), "p.html")
     assert document.published == date(2023, 1, 18)
     assert document.title == "某某2022年年度报告_某某人民政府"  # <title> when no ArticleTitle
+
+
+def test_docx_word_2003_horizontal_merge(tmp_path: Path) -> None:
+    """Old Word writes a horizontal merge as hMerge restart/continue cells, not gridSpan."""
+    import docx as python_docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    word = python_docx.Document()
+    table = word.add_table(rows=2, cols=3)
+    for i, text in enumerate(["第二十条第（五）项", "", ""]):
+        cell = table.cell(0, i)
+        cell.text = text
+        merge = OxmlElement("w:hMerge")
+        if i == 0:
+            merge.set(qn("w:val"), "restart")
+        cell._tc.get_or_add_tcPr().append(merge)
+    for i, text in enumerate(["行政许可", "447228", "0"]):
+        table.cell(1, i).text = text
+    word.save(str(tmp_path / "h.docx"))
+    (grid,) = tables(read_document(tmp_path / "h.docx", "h.docx"))
+    assert [[(c.text, c.colspan, c.where.column) for c in row] for row in grid.rows] == [
+        [("第二十条第（五）项", 3, 1)],
+        [("行政许可", 1, 1), ("447228", 1, 2), ("0", 1, 3)],
+    ]
+
+
+def test_html_line_break_inside_spans_ends_the_line() -> None:
+    page = (
+        "<p><span>淮安市人民政府办公室<br>2025年1月20日</span></p><p>甲<span>乙<br/>丙</span>丁</p>"
+    )
+    document = html.read_bytes(page.encode(), "p.html")
+    assert [p.text for p in paragraphs(document)] == [
+        "淮安市人民政府办公室",
+        "2025年1月20日",
+        "甲乙",
+        "丙丁",
+    ]

@@ -9,7 +9,6 @@ and the four narratives paragraph by paragraph.
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 from datetime import date
 from pathlib import Path
@@ -21,7 +20,6 @@ from nianbao.model import Report
 
 IMPORT = FIXTURES / "import"
 EXPECTED = IMPORT / "expected"
-NEEDS_SOFFICE = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
 
 
 def load(folder: Path, year: int) -> Report:
@@ -43,7 +41,7 @@ CASES = [
     ("hongze-2024-word-gbk.htm", "hongze", 2024, None, "淮安市洪泽区人民政府"),
     ("shiyan-sjj-2019-portal.html", "shiyan-sjj", 2019, date(2020, 1, 21), "示例市数据局"),
     ("huaian-2024-split.pdf", "huaian", 2024, None, "淮安市人民政府"),
-    pytest.param("huaian-2024.doc", "huaian", 2024, date(2025, 1, 20), "淮安市人民政府", marks=NEEDS_SOFFICE),
+    pytest.param("huaian-2024.doc", "huaian", 2024, date(2025, 1, 20), "淮安市人民政府"),
 ]  # fmt: skip
 
 
@@ -224,3 +222,58 @@ def test_word_automatic_heading_numbers(tmp_path: Path) -> None:
     assert got.cells == want.cells
     for part in ("preface", "overview", "problems", "other"):
         assert paragraphs(got.narratives[part]) == paragraphs(want.narratives[part]), part
+
+
+def test_word_table_three_split_into_two_tables(tmp_path: Path) -> None:
+    """Table 三 cut into two Word tables inside the （三） group, a page number between
+    them, the second without headings: every cell still lands in its place."""
+    sys.path.insert(0, str(IMPORT))
+    import copy
+
+    import docx
+    import layout
+    import make_fixtures
+    from docx.oxml.ns import qn
+
+    source = tmp_path / "split.docx"
+    make_fixtures.write_docx(source, [layout.load_expected(EXPECTED / "huaian", "2024")])
+    word = docx.Document(str(source))
+    first = word.tables[1]._tbl
+    second = copy.deepcopy(first)
+    for tr in second.findall(qn("w:tr"))[:12]:
+        second.remove(tr)
+    for tr in first.findall(qn("w:tr"))[12:]:
+        first.remove(tr)
+    for tc in second.find(qn("w:tr")).findall(qn("w:tc")):  # Word restarts a merge cut in two
+        merge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+        if merge is not None and merge.get(qn("w:val")) in (None, "continue"):
+            merge.set(qn("w:val"), "restart")
+    page_number = word.add_paragraph("- 3 -")._p
+    first.addnext(page_number)
+    page_number.addnext(second)
+    word.save(str(source))
+    run = nianbao("import", source, "--content", tmp_path / "c", "--agency", "x")
+    assert run.code == 0, run.out
+    assert load(tmp_path / "c" / "x", 2024).cells == load(EXPECTED / "huaian", 2024).cells
+
+
+def test_word_signature_in_one_paragraph_with_a_line_break(tmp_path: Path) -> None:
+    """落款 and date typed as one Word paragraph with a manual line break (Shift+Enter)."""
+    sys.path.insert(0, str(IMPORT))
+    import docx
+    import layout
+    import make_fixtures
+
+    source = tmp_path / "br.docx"
+    make_fixtures.write_docx(source, [layout.load_expected(EXPECTED / "huaian", "2024")])
+    word = docx.Document(str(source))
+    signature = word.add_paragraph()
+    signature.add_run("淮安市人民政府办公室").add_break()
+    signature.add_run("2025年1月24日")
+    word.save(str(source))
+    run = nianbao("import", source, "--content", tmp_path / "c", "--agency", "x")
+    assert run.code == 0, run.out
+    got = load(tmp_path / "c" / "x", 2024)
+    assert got.published == date(2025, 1, 24)
+    want = load(EXPECTED / "huaian", 2024)
+    assert paragraphs(got.narratives["other"]) == paragraphs(want.narratives["other"])

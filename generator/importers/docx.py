@@ -30,11 +30,18 @@ _EARLIEST = date(2008, 5, 1)
 _TEMPLATE_STAMP = datetime(2013, 12, 23, 23, 15, tzinfo=UTC)
 
 _W_P, _W_TBL, _W_SDT, _W_TR, _W_TC = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:tr"), qn("w:tc")
-_TEXT_TAGS = {qn("w:t"): None, qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n"}
+_TEXT_TAGS = {
+    qn("w:t"): None,
+    qn("w:tab"): "\t",
+    qn("w:br"): "\n",
+    qn("w:cr"): "\n",
+    qn("w:noBreakHyphen"): "-",
+}
 # Parts of a paragraph whose text is not shown in reading order (deleted revisions, the
 # fallback copy of a drawing, text boxes, field instructions) or not text at all.
 _SKIP = {
     qn("w:del"),
+    qn("w:moveFrom"),
     qn("w:pPr"),
     qn("w:rPr"),
     qn("w:txbxContent"),
@@ -93,9 +100,10 @@ def _blocks(word: Any) -> Iterator[Block]:
             before, after = _breaks_around_text(element)
             at.breaks += before
             text = numbering.label(element) + _paragraph_text(element)
-            if text.strip():
-                where = Where(page=at.page, paragraph=at.paragraph)
-                yield Paragraph(text=text, where=where, level=_level(element, styles))
+            where = Where(page=at.page, paragraph=at.paragraph)
+            for line in text.split("\n"):  # a manual line break (落款 lines) ends a line
+                if line.strip():
+                    yield Paragraph(text=line, where=where, level=_level(element, styles))
             at.breaks += after  # the paragraph starts on the page before
         else:
             at.table += 1
@@ -274,6 +282,15 @@ def _table(tbl: Any, at: _Position, numbering: Numbering) -> TableGrid:
                 v_merge = props.find(qn("w:vMerge"))
                 if v_merge is not None:
                     merge = v_merge.get(qn("w:val"), "continue")
+                h_merge = props.find(qn("w:hMerge"))  # Word 2003's horizontal merge
+                continued = (
+                    h_merge is not None and h_merge.get(qn("w:val"), "continue") != "restart"
+                )
+                if continued and row_cells:  # covered by the cell before it: widen that one
+                    start, before, state, cell = row_cells[-1]
+                    row_cells[-1] = (start, before + span, state, cell)
+                    column += span
+                    continue
             row_cells.append((column, span, merge, tc))
             column += span
         laid.append(row_cells)

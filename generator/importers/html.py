@@ -22,7 +22,18 @@ from lxml import etree
 from . import chrome
 from .document import Block, Cell, Document, Paragraph, SourceError, TableGrid, Where
 
-_GB = {"gbk", "gb2312", "gb_2312-80", "gb_2312", "x-gbk", "cp936", "ms936", "euc-cn", "csgb2312"}
+_GB = {
+    "gbk",
+    "gb2312",
+    "gb_2312-80",
+    "gb_2312",
+    "x-gbk",
+    "cp936",
+    "ms936",
+    "windows-936",
+    "euc-cn",
+    "csgb2312",
+}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _BOMS = (
@@ -45,6 +56,7 @@ _BLOCK_TAGS = {
 }  # fmt: skip
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|mso-hide\s*:\s*all|visibility\s*:\s*hidden", re.I)
 _SPACE_RUN = re.compile(r"[ \t\r\n\f\v\xa0\u3000]*[\r\n][ \t\r\n\f\v\xa0\u3000]*|[ \t\f\v]+")
+_BREAK = "\u2028"  # a <br> inside inline text: not source whitespace, so collapse keeps it
 _LONGEST_CELL = 400  # characters, whitespace included
 _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 
@@ -85,7 +97,7 @@ def decode(data: bytes) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, errors="replace")
-    declared = _declared(data[:8192])
+    declared = _declared(data[:32768])  # portal pages may put long scripts before <meta>
     if declared:
         try:
             return data.decode(declared)
@@ -153,9 +165,10 @@ class _Walker:
         line_at: list[int | None] = [container.sourceline]
 
         def flush() -> Iterator[Block]:
-            text = collapse("".join(line))
-            if text:
-                yield Paragraph(text=text, where=Where(line=line_at[0]), level=_level(container))
+            for text in collapse("".join(line)).split(_BREAK):  # <br> inside inline elements
+                if text.strip():
+                    where = Where(line=line_at[0])
+                    yield Paragraph(text=text.strip(), where=where, level=_level(container))
             line.clear()
 
         if container.text:
@@ -196,11 +209,11 @@ def _holds_blocks(element: Any) -> bool:
 
 
 def _inline_text(element: Any) -> str:
-    """Text of an inline element; <br> inside it becomes a line break."""
+    """Text of an inline element; a <br> inside it is marked, to end the line there."""
     parts: list[str] = [element.text or ""]
     for child in element:
         if child.tag == "br":
-            parts.append("\n")
+            parts.append(_BREAK)
         elif isinstance(child.tag, str):
             parts.append(_inline_text(child))
         parts.append(child.tail or "")
