@@ -151,6 +151,8 @@ class Section:
     heading: str
     narrative: str | None = None
     table: str | None = None
+    topics: tuple[str, ...] = ()  # what the section must cover (一: 主动公开 …)
+    states: tuple[str, ...] = ()  # what the section must state (六: 信息处理费)
 
 
 @dataclass(frozen=True, eq=False)  # one object per format: compared and hashed by identity
@@ -298,6 +300,17 @@ def leaf_paths(nodes: tuple[Node, ...]) -> list[tuple[Node, ...]]:
     return out
 
 
+def _section(d: dict[str, Any]) -> Section:
+    return Section(
+        number=d["number"],
+        heading=d["heading"],
+        narrative=d.get("narrative"),
+        table=d.get("table"),
+        topics=tuple(d.get("topics", ())),
+        states=tuple(d.get("states", ())),
+    )
+
+
 def _format(d: dict[str, Any]) -> Format:
     tables = {k: _table(k, v) for k, v in d["tables"].items()}
     return Format(
@@ -306,7 +319,7 @@ def _format(d: dict[str, Any]) -> Format:
         issued_by=d["issued_by"],
         first_year=d["first_year"],
         last_year=d.get("last_year"),
-        sections=tuple(Section(**s) for s in d["sections"]),
+        sections=tuple(_section(s) for s in d["sections"]),
         tables=tables,
         rules=_rules(d["rules"]),
         key_figures=tuple(KeyFigure(**k) for k in d["key_figures"]),

@@ -1,0 +1,71 @@
+"""Review findings other than figures: completeness (R3–R5) and copying (R6, R7)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import edit, nianbao
+
+
+def _findings(portal: Path, rule: str) -> list[str]:
+    run = nianbao("check", "--content", portal)
+    return [line.removeprefix(f"{portal}/") for line in run.lines if f"[{rule}]" in line]
+
+
+def test_the_fixture_portal_has_no_review_finding(portal: Path) -> None:
+    run = nianbao("check", "--content", portal, "--strict")
+    assert run.lines == ["检查通过：5 份年报，没有发现问题。"]
+
+
+def test_r3_a_subtopic_of_section_one_left_out(portal: Path) -> None:
+    overview = portal / "demo-bureau/2022/overview.md"
+    edit(overview, "政府信息公开申请均在法定期限内答复。", "工作有序开展。")
+    edit(overview, "申请", "事项")  # no word of 依申请公开 left
+    assert _findings(portal, "R3") == [
+        "demo-bureau/2022/overview.md:1:1: 警告: 一、总体情况没有写到依申请公开方面的情况"
+        "（国办公开办函〔2021〕30号要求总体情况包括主动公开、依申请公开、政府信息管理、"
+        "政府信息公开平台建设、监督保障等方面） [R3]"
+    ]
+
+
+def test_r3_is_not_asked_of_2019_format_reports(portal: Path) -> None:
+    (portal / "demo-bureau/2020/overview.md").write_text("2020年工作有序开展。\n", "utf-8")
+    assert _findings(portal, "R3") == []
+
+
+def test_r4_section_six_silent_on_processing_fees(portal: Path) -> None:
+    (portal / "demo-bureau/2021/other.md").write_text("无。\n", "utf-8")
+    assert _findings(portal, "R4") == [
+        "demo-bureau/2021/other.md:1:1: 警告: 六、其他需要报告的事项没有说明信息处理费的收取情况"
+        "（未收取也应写明） [R4]"
+    ]
+    assert _findings(portal, "R5") == []  # "无" is a fair answer in 六
+
+
+def test_r5_empty_section(portal: Path) -> None:
+    (portal / "demo-bureau/2022/problems.md").write_text("\n", "utf-8")
+    assert _findings(portal, "R5") == [
+        "demo-bureau/2022/problems.md:1:1: 警告: 五、存在的主要问题及改进情况是空的 [R5]"
+    ]
+
+
+def test_r5_nothing_said_in_section_five(portal: Path) -> None:
+    (portal / "demo-bureau/2022/problems.md").write_text("暂无。\n", "utf-8")
+    assert _findings(portal, "R5") == [
+        "demo-bureau/2022/problems.md:1:1: 警告: 五、存在的主要问题及改进情况没有写内容"
+        "（只有“暂无。”） [R5]"
+    ]
+
+
+def test_r5_placeholder_left_in_a_section(portal: Path) -> None:
+    edit(portal / "demo-bureau/2022/problems.md", "二是平台建设有待加强。", "二是待填。")
+    assert _findings(portal, "R5") == [
+        "demo-bureau/2022/problems.md:3:3: 警告: 五、存在的主要问题及改进情况中还有未填写的占位文字"
+        "“待填” [R5]"
+    ]
+
+
+def test_review_findings_fail_check_only_with_strict(portal: Path) -> None:
+    (portal / "demo-bureau/2022/problems.md").write_text("\n", "utf-8")
+    assert nianbao("check", "--content", portal).code == 0
+    assert nianbao("check", "--content", portal, "--strict").code == 1
