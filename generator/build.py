@@ -26,6 +26,7 @@ from .manifest import write as write_manifest
 from .model import Agency, Site
 from .problems import Problem, sort_problems
 from .render import Output, Renderer, agency_path, report_path, sitemap, year_path
+from .review.copying import copies_across_agencies, sketches
 from .sources import AgencyFolder, Scan, digest, files_digest, rescan, scan
 from .validate import validate_agency
 from .write import Writer, discard, staging_for, swap_in
@@ -164,6 +165,7 @@ def _load_and_check(folder: AgencyFolder, shown: str) -> tuple[Agency | None, li
     agency = load_agency(folder.path, display_path(shown, folder.slug), problems)
     if agency is not None:
         agency.summaries = {y: summarize(r) for y, r in sorted(agency.reports.items())}
+        agency.sketches = {y: sketches(r) for y, r in sorted(agency.reports.items())}
         problems.extend(validate_agency(agency))
     return agency, problems
 
@@ -261,9 +263,10 @@ def _cold(
     try:
         done = _map_agencies(list(folders.values()), jobs, progress)
         records = {slug: record for slug, (record, _) in zip(folders, done, strict=True)}
-        problems = [p for r in records.values() for p in r.problems]
-        result = Result(problems, reports=_count(records))
         agencies = _agencies(records)
+        problems = [p for r in records.values() for p in r.problems]
+        problems.extend(copies_across_agencies(agencies))
+        result = Result(problems, reports=_count(records))
         if out is None or staging is None or result.errors:
             if staging is not None:
                 discard(staging)
@@ -353,6 +356,7 @@ def _warm(
             records[slug] = _record(folder, agency, problems, pages)
             changed[slug] = (folder, agency)
     problems = [p for r in records.values() for p in r.problems]
+    problems.extend(copies_across_agencies(_agencies(records)))
     result = Result(problems, reports=_count(records), incremental=True)
     if result.errors:
         return result, None

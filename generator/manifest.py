@@ -74,6 +74,7 @@ def _agency_json(a: Agency | None) -> dict[str, Any] | None:
         "order": a.order,
         "contact": a.contact,
         "summaries": [[s.year, s.format, s.values] for s in a.summaries.values()],
+        "sketches": [[year, s] for year, s in a.sketches.items()],
     }
 
 
@@ -93,6 +94,7 @@ def _agency_from(slug: str, d: dict[str, Any] | None) -> Agency | None:
         order=d["order"],
         contact=d["contact"],
         summaries=summaries,
+        sketches={year: s for year, s in d.get("sketches", [])},
     )
 
 

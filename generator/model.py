@@ -105,6 +105,8 @@ class Agency:
     contact: dict[str, str] = field(default_factory=dict)
     reports: dict[int, Report] = field(default_factory=dict)  # the reports loaded this run
     summaries: dict[int, Summary] = field(default_factory=dict)  # every year's, always
+    # every year's narrative sketches (review.copying), compared across agencies
+    sketches: dict[int, dict[str, str]] = field(default_factory=dict)
 
     @property
     def years(self) -> list[int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import edit, nianbao
+from conftest import REAL, edit, nianbao
 
 
 def _findings(portal: Path, rule: str) -> list[str]:
@@ -69,3 +69,41 @@ def test_review_findings_fail_check_only_with_strict(portal: Path) -> None:
     (portal / "demo-bureau/2022/problems.md").write_text("\n", "utf-8")
     assert nianbao("check", "--content", portal).code == 0
     assert nianbao("check", "--content", portal, "--strict").code == 1
+
+
+HUAIAN_OVERVIEW = REAL / "content/huaian/2024/overview.md"
+
+
+def test_r6_narrative_copied_from_last_year_with_the_figures_changed(portal: Path) -> None:
+    text = HUAIAN_OVERVIEW.read_text("utf-8")
+    (portal / "demo-bureau/2021/overview.md").write_text(text.replace("2024", "2021"), "utf-8")
+    changed = text.replace("2024", "2022").replace("5500", "6100").replace("3119", "201")
+    (portal / "demo-bureau/2022/overview.md").write_text(changed, "utf-8")
+    assert _findings(portal, "R6") == [
+        "demo-bureau/2022/overview.md:1:1: 警告: 一、总体情况与 2021 年度的几乎相同"
+        "（相似度 100%，数字不计）：请确认不是照抄了上一年度的正文 [R6]"
+    ]
+
+
+def test_r6_sections_of_two_real_years_are_not_copies() -> None:
+    run = nianbao("check", "--content", REAL / "content")
+    assert not [line for line in run.lines if "[R6]" in line or "[R7]" in line]
+
+
+def test_r7_narrative_copied_from_another_agency_flags_both(portal: Path, tmp_path: Path) -> None:
+    text = HUAIAN_OVERVIEW.read_text("utf-8").replace("2024", "2022")
+    (portal / "demo-bureau/2022/overview.md").write_text(text, "utf-8")
+    edited = text.replace("我市", "我镇").replace("新闻发布会 12 场", "新闻发布会 2 场")
+    (portal / "town-a/2022/overview.md").write_text(edited, "utf-8")
+    expected = [
+        "demo-bureau/2022/overview.md:1:1: 警告: 一、总体情况与示例市甲镇人民政府（town-a）2022 年度的几乎相同"
+        "（相似度约 97%，数字不计）：请确认不是照抄了其他机关的正文 [R7]",
+        "town-a/2022/overview.md:1:1: 警告: 一、总体情况与示例市数据局（demo-bureau）2022 年度的几乎相同"
+        "（相似度约 97%，数字不计）：请确认不是照抄了其他机关的正文 [R7]",
+    ]
+    assert _findings(portal, "R7") == expected
+    # a warm build finds them from the sketches kept in the manifest
+    out = tmp_path / "site"
+    assert nianbao("build", "--content", portal, "--out", out).code == 0
+    again = nianbao("build", "--content", portal, "--out", out)
+    assert [line.removeprefix(f"{portal}/") for line in again.lines if "[R7]" in line] == expected

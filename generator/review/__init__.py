@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..model import NARRATIVE_FILES, Report
 from ..problems import Problem
 from .completeness import check_completeness
+from .copying import check_previous_year
 from .textfigures import check_narrative, to_problems
 
 CHECKED_NARRATIVES = ("overview", "problems", "other")
@@ -29,6 +30,7 @@ def review_report(report: Report, previous: Report | None) -> list[Problem]:
             continue
         found = check_narrative(report, text, previous)
         problems.extend(to_problems(report, narrative_path(report, name), text, found))
+    problems.extend(check_previous_year(report, previous, report.path.rsplit("/", 1)[0]))
     if report.format.covers(report.year):  # else V7 says the whole report is off-format
         problems.extend(check_completeness(report, narrative_path))
     return problems
