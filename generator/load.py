@@ -17,7 +17,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from yaml.nodes import Node, ScalarNode
+from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from .formats import Format, Table, all_formats, format_for_year, leaf_paths
 from .formats import Node as FormatNode
@@ -27,6 +27,7 @@ from .model import (
     Agency,
     Loc,
     ProcessingFees,
+    Revision,
     Report,
     Site,
     Value,
@@ -51,7 +52,9 @@ REPORT_KEYS = [
     "requests",
     "appeals",
     "processing_fees",
+    "revisions",
 ]
+REVISION_KEYS = ["date", "what", "why"]
 REQUIRED_REPORT_KEYS = ["year", "active", "requests", "appeals"]
 
 
@@ -325,7 +328,32 @@ def read_report(r: Reader, root: Node, folder_year: str, agency: str) -> Report 
         )
     if "processing_fees" in top:
         report.processing_fees = _read_fees(r, top["processing_fees"][1])
+    if "revisions" in top:
+        report.revisions = _read_revisions(r, top["revisions"][1])
     return report
+
+
+def _read_revisions(r: Reader, node: Node) -> tuple[Revision, ...]:
+    """更正说明: a list of {date, what, why}, each part required."""
+    what = "更正说明 revisions "
+    if not isinstance(node, SequenceNode):
+        r.error(
+            node,
+            f"{what}应为列表，每项写 date（日期）、what（更正了什么）、why（原因）",
+            key="revisions",
+        )
+        return ()
+    out = []
+    for item in node.value:
+        m = r.mapping(item, what, REVISION_KEYS, REVISION_KEYS, key="revisions")
+        if m is None or len(m) < len(REVISION_KEYS):
+            continue
+        date = r.date(m["date"][1], what + "日期 date ", "revisions.date")
+        change = r.text(m["what"][1], what + "更正内容 what ", "revisions.what")
+        reason = r.text(m["why"][1], what + "更正原因 why ", "revisions.why")
+        if date is not None and change is not None and reason is not None:
+            out.append(Revision(date, change, reason))
+    return tuple(out)
 
 
 def _v7_message(year: int, expected: Format, found: Format) -> str:

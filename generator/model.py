@@ -50,6 +50,15 @@ class ProcessingFees:
     collected: Decimal
 
 
+@dataclass(frozen=True)
+class Revision:
+    """A correction made after publication: when, what changed, why (更正说明)."""
+
+    date: dt.date
+    what: str
+    why: str
+
+
 @dataclass
 class Report:
     agency: str  # the agency's slug
@@ -62,6 +71,7 @@ class Report:
     published: dt.date | None = None
     carry_over_note: str | None = None
     processing_fees: ProcessingFees | None = None
+    revisions: tuple[Revision, ...] = ()  # oldest first, as written
     narratives: dict[str, str] = field(default_factory=dict)  # overview → Markdown source
     anchor: Loc | None = None  # the top of report.yaml, for problems about the whole report
 
