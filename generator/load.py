@@ -27,8 +27,8 @@ from .model import (
     Agency,
     Loc,
     ProcessingFees,
-    Revision,
     Report,
+    Revision,
     Site,
     Value,
 )
