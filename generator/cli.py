@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import Result, build, check
-from .problems import summary_line, to_json
+from .problems import Problem, summary_line, to_json
 from .progress import Bar
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -47,11 +47,30 @@ def _parser() -> argparse.ArgumentParser:
         if name == "serve":
             p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
             p.add_argument("--host", default="127.0.0.1", help="地址（默认 127.0.0.1）")
+    p = sub.add_parser(
+        "diff",
+        help="比较一份年报的两个版本：逐格列出变化的数字（官方行列名称），正文按行比较",
+        description="nianbao diff OLD NEW：OLD、NEW 为年报文件夹或 report.yaml；"
+        "nianbao diff --git REV：列出自 REV 以来改动的每一份年报；"
+        "nianbao diff --textconv FILE：供 git 的 diff.nianbao.textconv 使用。"
+        "退出码：0 没有变化，1 有变化，2 用法错误或无法读取。",
+    )
+    p.add_argument("old", nargs="?", metavar="OLD", help="旧版本：年报文件夹或 report.yaml")
+    p.add_argument("new", nargs="?", metavar="NEW", help="新版本：年报文件夹或 report.yaml")
+    p.add_argument("--git", metavar="REV", help="与 git 版本 REV 比较 content/ 中改动的全部年报")
+    p.add_argument(
+        "--textconv", metavar="FILE", help="把 report.yaml 转成逐格一行的文本（供 git 使用）"
+    )
+    p.add_argument(
+        "--content", default="content", metavar="DIR", help="内容目录（默认 content/，用于 --git）"
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "diff":
+        return _diff(args)
     content = Path(args.content)
     if not content.is_dir():
         print(
@@ -120,3 +139,37 @@ def _check(content: Path, shown: str, strict: bool, fmt: str, jobs: int | None) 
         print(summary_line(result.problems, result.reports))
     failed = bool(result.errors) or (strict and bool(result.problems))
     return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .review import diff
+
+    if args.textconv:
+        print("\n".join(diff.textconv(Path(args.textconv))))
+        return EXIT_OK
+    if args.git:
+        lines, error = diff.diff_since(args.git, Path(args.content))
+        if error is not None:
+            print(f"nianbao: 错误: git 无法比较 {args.git}：{error}", file=sys.stderr)
+            return EXIT_USAGE
+        print("\n".join(lines) if lines else f"自 {args.git} 以来没有年报改动。")
+        return EXIT_PROBLEMS if lines else EXIT_OK
+    if not args.old or not args.new:
+        print(
+            "nianbao: 错误: 请给出两个版本：nianbao diff OLD NEW（或 --git REV）", file=sys.stderr
+        )
+        return EXIT_USAGE
+    reports = []
+    for given in (args.old, args.new):
+        problems: list[Problem] = []
+        report = diff.load_either(Path(given), problems) if Path(given).exists() else None
+        if report is None:
+            for p in problems:
+                print(p.format(), file=sys.stderr)
+            print(f"nianbao: 错误: 无法读取年报 {given}", file=sys.stderr)
+            return EXIT_USAGE
+        reports.append(report)
+    lines = diff.diff_reports(reports[0], reports[1], args.old.rstrip("/"), args.new.rstrip("/"))
+    if lines:
+        print("\n".join(lines))
+    return EXIT_PROBLEMS if lines else EXIT_OK

@@ -17,7 +17,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from yaml.nodes import Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .formats import Format, Table, all_formats, format_for_year, leaf_paths
 from .formats import Node as FormatNode
@@ -238,6 +238,18 @@ def load_report(folder: Path, shown: str, agency: str, problems: list[Problem]) 
                 continue  # present but unreadable: already reported
             msg = f"缺少{s.heading}的正文文件 {name}"
             problems.append(Problem(display_path(shown, name), 1, 1, "error", msg))
+    return report
+
+
+def load_report_file(path: Path, shown: str, problems: list[Problem]) -> Report | None:
+    """A report.yaml on its own (a git blob, say): its year is the one it states."""
+    r, root = _open_yaml(path, shown, problems)
+    if root is None:
+        return None
+    entries = root.value if isinstance(root, MappingNode) else []
+    year = next((v.value for k, v in entries if getattr(k, "value", None) == "year"), "")
+    report = read_report(r, root, str(year), "")
+    problems.extend(r.problems)
     return report
 
 
