@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import __version__
@@ -46,6 +46,7 @@ class Result:
     written: bool = False
     incremental: bool = False
     seconds: float = 0.0
+    agencies: list[Agency] = field(default_factory=list)  # as loaded (no reports kept)
 
     @property
     def errors(self) -> list[Problem]:
@@ -87,9 +88,11 @@ def build(
     jobs: int | None = None,
     progress: Progress | None = None,
     session: Session | None = None,
+    review: bool = False,
 ) -> Result:
-    """Check, then render and write; nothing is written if there are errors."""
-    return _run(content, shown, templates, out, jobs, progress, session)
+    """Check, then render and write; nothing is written if there are errors. ``review``
+    adds the review page (review/index.html) for the supervising office."""
+    return _run(content, shown, templates, out, jobs, progress, session, review)
 
 
 def _run(
@@ -100,6 +103,7 @@ def _run(
     jobs: int | None,
     progress: Progress | None,
     session: Session | None = None,
+    review: bool = False,
 ) -> Result:
     start = time.perf_counter()
     shown = content.as_posix() if shown is None else shown
@@ -118,9 +122,11 @@ def _run(
     if old is not None and old.key != key:
         old = None
     if old is None or out is None:
-        result, made = _cold(site, found.agencies, shown, key, templates, out, jobs, progress)
+        result, made = _cold(
+            site, found.agencies, shown, key, templates, out, jobs, progress, review
+        )
     else:
-        result, made = _warm(site, found.agencies, shown, key, templates, out, old)
+        result, made = _warm(site, found.agencies, shown, key, templates, out, old, review)
     if session is not None and result.written:
         session.manifest, session.found, session.changed = made, found, set()
     result.problems = sort_problems(problems + result.problems)
@@ -166,6 +172,9 @@ def _load_and_check(folder: AgencyFolder, shown: str) -> tuple[Agency | None, li
     if agency is not None:
         agency.summaries = {y: summarize(r) for y, r in sorted(agency.reports.items())}
         agency.sketches = {y: sketches(r) for y, r in sorted(agency.reports.items())}
+        agency.published = {
+            y: r.published.isoformat() for y, r in sorted(agency.reports.items()) if r.published
+        }
         problems.extend(validate_agency(agency))
     return agency, problems
 
@@ -256,6 +265,7 @@ def _cold(
     out: Path | None,
     jobs: int | None,
     progress: Progress | None,
+    review: bool = False,
 ) -> tuple[Result, Manifest | None]:
     global _JOB
     staging = staging_for(out) if out is not None else None
@@ -266,7 +276,7 @@ def _cold(
         agencies = _agencies(records)
         problems = [p for r in records.values() for p in r.problems]
         problems.extend(copies_across_agencies(agencies))
-        result = Result(problems, reports=_count(records))
+        result = Result(problems, reports=_count(records), agencies=agencies)
         if out is None or staging is None or result.errors:
             if staging is not None:
                 discard(staging)
@@ -274,7 +284,14 @@ def _cold(
         writer = Writer(staging, atomic=False)
         rendered = sum(n for _, n in done)
         site_pages, rendered_site = _site_pages(
-            site, agencies, key, records, {}, renderer_for(templates, key), writer
+            site,
+            agencies,
+            key,
+            records,
+            {},
+            renderer_for(templates, key),
+            writer,
+            (problems, shown) if review else None,
         )
         made = Manifest(key, records, site_pages)
         write_manifest(made, staging)
@@ -340,6 +357,7 @@ def _warm(
     templates: Path | None,
     out: Path,
     old: Manifest,
+    review: bool = False,
 ) -> tuple[Result, Manifest | None]:
     records: dict[str, AgencyRecord] = {}
     changed: dict[str, tuple[AgencyFolder, Agency | None]] = {}
@@ -358,6 +376,7 @@ def _warm(
     problems = [p for r in records.values() for p in r.problems]
     problems.extend(copies_across_agencies(_agencies(records)))
     result = Result(problems, reports=_count(records), incremental=True)
+    result.agencies = _agencies(records)
     if result.errors:
         return result, None
     renderer = renderer_for(templates, key)
@@ -371,7 +390,14 @@ def _warm(
             agency, records[slug].pages, before_pages, site, renderer, writer
         )
     site_pages, rendered_site = _site_pages(
-        site, _agencies(records), key, records, old.pages, renderer, writer
+        site,
+        _agencies(records),
+        key,
+        records,
+        old.pages,
+        renderer,
+        writer,
+        (problems, shown) if review else None,
     )
     now = {p for r in records.values() for p in r.pages} | set(site_pages)
     for gone in sorted(set(old.all_pages()) - now):
@@ -408,8 +434,10 @@ def _site_pages(
     before: dict[str, str],
     renderer: Renderer,
     writer: Writer,
+    review: tuple[list[Problem], str] | None = None,
 ) -> tuple[dict[str, str], int]:
-    """Home, year pages, 404, assets and sitemap: render those whose inputs changed."""
+    """Home, year pages, 404, assets and sitemap (and, asked for, the review page, which
+    the sitemap leaves out): render those whose inputs changed."""
     pages: list[tuple[str, str, Callable[[], Output | None]]] = []
     index = repr([(a.slug, a.name, a.group, a.order, a.years) for a in agencies])
     pages.append(("index.html", digest(key, "home", index), lambda: renderer.home(site, agencies)))
@@ -432,6 +460,8 @@ def _site_pages(
         pages.append(
             ("sitemap.xml", digest(key, "sitemap", "\n".join(paths)), lambda: sitemap(site, paths))
         )
+    if review is not None:
+        pages.append(_review_page(site, agencies, key, renderer, *review))
     fingerprints: dict[str, str] = {}
     rendered = 0
     for path, fingerprint, make in pages:
@@ -442,6 +472,27 @@ def _site_pages(
                 writer.write(output)
                 rendered += 1
     return fingerprints, rendered
+
+
+def _review_page(
+    site: Site,
+    agencies: list[Agency],
+    key: str,
+    renderer: Renderer,
+    problems: list[Problem],
+    shown: str,
+) -> tuple[str, str, Callable[[], Output | None]]:
+    from .review import page
+
+    state = repr([(a.slug, a.name, a.kind, a.published, list(a.summaries)) for a in agencies])
+    fingerprint = digest(key, "review", state, repr(sort_problems(problems)))
+    return (
+        page.PATH,
+        fingerprint,
+        lambda: page.render(
+            renderer, page.review_page(site, agencies, sort_problems(problems), shown)
+        ),
+    )
 
 
 def _year(

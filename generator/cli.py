@@ -44,9 +44,20 @@ def _parser() -> argparse.ArgumentParser:
         common(p)
         p.add_argument("--templates", default="templates", metavar="DIR", help="模板覆盖目录")
         p.add_argument("--out", default="site", metavar="DIR", help="输出目录（默认 site/）")
+        if name == "build":
+            p.add_argument(
+                "--review",
+                action="store_true",
+                help="同时生成供主管部门审查的页面 review/（不公开）",
+            )
         if name == "serve":
             p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
             p.add_argument("--host", default="127.0.0.1", help="地址（默认 127.0.0.1）")
+    p = sub.add_parser(
+        "review", help="审查概况：各机关各年度是否发布、是否按时，错误和警告按规则统计"
+    )
+    common(p)
+
     p = sub.add_parser(
         "diff",
         help="比较一份年报的两个版本：逐格列出变化的数字（官方行列名称），正文按行比较",
@@ -79,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     if args.command == "check":
         return _check(content, args.content, args.strict, args.format, args.jobs)
+    if args.command == "review":
+        return _review(content, args.content, args.jobs)
     clash = _out_clash(Path(args.out), content, Path(args.templates))
     if clash:
         print(
@@ -108,7 +121,15 @@ def _out_clash(out: Path, content: Path, templates: Path) -> str:
 def _build(content: Path, args: argparse.Namespace) -> int:
     bar = Bar()
     try:
-        result = build(content, Path(args.templates), Path(args.out), args.content, args.jobs, bar)
+        result = build(
+            content,
+            Path(args.templates),
+            Path(args.out),
+            args.content,
+            args.jobs,
+            bar,
+            review=args.review,
+        )
     finally:
         bar.close()
     for p in result.problems:
@@ -173,3 +194,18 @@ def _diff(args: argparse.Namespace) -> int:
     if lines:
         print("\n".join(lines))
     return EXIT_PROBLEMS if lines else EXIT_OK
+
+
+def _review(content: Path, shown: str, jobs: int | None) -> int:
+    from .load import load_site_yaml
+    from .review import page
+
+    result = check(content, shown, jobs)
+    site = load_site_yaml(content, shown, [])
+    if site is None:
+        for p in result.problems:
+            print(p.format())
+        return EXIT_PROBLEMS
+    overview = page.review_page(site, result.agencies, result.problems, shown)
+    print("\n".join(page.text(overview)))
+    return EXIT_OK

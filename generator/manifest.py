@@ -75,6 +75,7 @@ def _agency_json(a: Agency | None) -> dict[str, Any] | None:
         "contact": a.contact,
         "summaries": [[s.year, s.format, s.values] for s in a.summaries.values()],
         "sketches": [[year, s] for year, s in a.sketches.items()],
+        "published": [[year, d] for year, d in a.published.items()],
     }
 
 
@@ -95,6 +96,7 @@ def _agency_from(slug: str, d: dict[str, Any] | None) -> Agency | None:
         contact=d["contact"],
         summaries=summaries,
         sketches={year: s for year, s in d.get("sketches", [])},
+        published={year: day for year, day in d.get("published", [])},
     )
 
 

@@ -117,6 +117,7 @@ class Agency:
     summaries: dict[int, Summary] = field(default_factory=dict)  # every year's, always
     # every year's narrative sketches (review.copying), compared across agencies
     sketches: dict[int, dict[str, str]] = field(default_factory=dict)
+    published: dict[int, str] = field(default_factory=dict)  # year → ISO date (review page)
 
     @property
     def years(self) -> list[int]:
