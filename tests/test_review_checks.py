@@ -97,9 +97,9 @@ def test_r7_narrative_copied_from_another_agency_flags_both(portal: Path, tmp_pa
     (portal / "town-a/2022/overview.md").write_text(edited, "utf-8")
     expected = [
         "demo-bureau/2022/overview.md:1:1: 警告: 一、总体情况与示例市甲镇人民政府（town-a）2022 年度的几乎相同"
-        "（相似度约 97%，数字不计）：请确认不是照抄了其他机关的正文 [R7]",
+        "（相似度约 100%，数字不计）：请确认不是照抄了其他机关的正文 [R7]",
         "town-a/2022/overview.md:1:1: 警告: 一、总体情况与示例市数据局（demo-bureau）2022 年度的几乎相同"
-        "（相似度约 97%，数字不计）：请确认不是照抄了其他机关的正文 [R7]",
+        "（相似度约 100%，数字不计）：请确认不是照抄了其他机关的正文 [R7]",
     ]
     assert _findings(portal, "R7") == expected
     # a warm build finds them from the sketches kept in the manifest

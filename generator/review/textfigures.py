@@ -13,15 +13,14 @@ with or without the requests carried over) is no mismatch.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
 from ..model import Report
 from ..problems import Problem
-from .numbers import Figure, figures
-from .vocabulary import Term, terms
+from .numbers import FIGURE, Figure, figures
+from .vocabulary import Term, names_a_quantity, terms
 
 _CLAUSE = re.compile(r"[^，,、；;：:（）()]+")
 _SENTENCE = re.compile(r"[^。！？!?\n]+")
@@ -57,11 +56,16 @@ def check_narrative(report: Report, text: str, previous: Report | None = None) -
     """Every figure of ``text`` that contradicts the tables of ``report``."""
     out: list[Mismatch] = []
     vocabulary = terms(report.format)
+    fmt = report.format
     for line_start, line in _lines(text):
-        if line.lstrip().startswith(("#", "|", ">")):
-            continue  # headings, Markdown tables, quotations
+        if line.lstrip().startswith(("#", "|", ">")) or not names_a_quantity(line, fmt):
+            continue  # headings, Markdown tables, quotations; lines naming no quantity
         for s in _SENTENCE.finditer(line):
-            out.extend(_sentence(report, previous, vocabulary, s.group(0), line_start + s.start()))
+            sentence = s.group(0)
+            if FIGURE.search(sentence):
+                out.extend(
+                    _sentence(report, previous, vocabulary, sentence, line_start + s.start())
+                )
     return out
 
 
@@ -300,13 +304,9 @@ def _excerpt(clause: str) -> str:
 
 def to_problems(report: Report, path: str, text: str, found: list[Mismatch]) -> list[Problem]:
     """Mismatches as warnings located at the figure in the Markdown file."""
-    starts = [0]
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            starts.append(i + 1)
     out = []
     for m in found:
-        line = bisect_right(starts, m.offset)
-        column = m.offset - starts[line - 1] + 1
+        line = text.count("\n", 0, m.offset) + 1
+        column = m.offset - (text.rfind("\n", 0, m.offset) + 1) + 1
         out.append(Problem(path, line, column, "warning", m.message, m.rule))
     return out

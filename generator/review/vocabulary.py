@@ -173,3 +173,30 @@ def _appeal_terms(columns: tuple[Node, ...]) -> list[Term]:
         words = [re.escape(label), *_APPEAL_RESULT_WORDS.get(key, ())]
         out.append(Term(re.compile("|".join(words)), "result", "appeals", key))
     return out
+
+
+# A word every quantity term contains: a sentence with none of them names no quantity, and
+# a few substring tests say so much faster than the terms' patterns.
+_KEYWORDS: tuple[str, ...] = ("申请", "结转", "顺延", "转入", "延续", "延期", "办结", "答复")
+_KEYWORDS += ("办理完毕", "复议", "诉讼", "起诉", "规章", "规范性文件", "决定", "行政许可")
+_KEYWORDS += ("行政处罚", "行政强制", "行政事业性收费", "信息处理费")
+
+
+@cache
+def keywords(fmt: Format) -> tuple[str, ...]:
+    """The words above and the labels of the result rows the format names."""
+    labels = (
+        re.sub(r"\\(.)", r"\1", t.pattern.pattern)
+        for t in terms(fmt)
+        if t.key.startswith("requests.results.")
+    )
+    return tuple(dict.fromkeys((*_KEYWORDS, *labels)))
+
+
+@cache
+def _keyword_pattern(fmt: Format) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(k) for k in keywords(fmt)))
+
+
+def names_a_quantity(text: str, fmt: Format) -> bool:
+    return _keyword_pattern(fmt).search(text) is not None
