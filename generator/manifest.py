@@ -95,7 +95,10 @@ def _agency_from(slug: str, d: dict[str, Any] | None) -> Agency | None:
         order=d["order"],
         contact=d["contact"],
         summaries=summaries,
-        sketches={year: s for year, s in d.get("sketches", [])},
+        sketches={
+            year: {name: tuple(hashes) for name, hashes in s.items()}
+            for year, s in d.get("sketches", [])
+        },
         published={year: day for year, day in d.get("published", [])},
     )
 

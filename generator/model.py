@@ -116,7 +116,7 @@ class Agency:
     reports: dict[int, Report] = field(default_factory=dict)  # the reports loaded this run
     summaries: dict[int, Summary] = field(default_factory=dict)  # every year's, always
     # every year's narrative sketches (review.copying), compared across agencies
-    sketches: dict[int, dict[str, str]] = field(default_factory=dict)
+    sketches: dict[int, dict[str, tuple[int, ...]]] = field(default_factory=dict)
     published: dict[int, str] = field(default_factory=dict)  # year → ISO date (review page)
 
     @property

@@ -23,7 +23,7 @@ from ..problems import Problem
 
 SIMILAR = 0.8  # flagged at or above this Jaccard index
 SKETCH = 32  # clause hashes kept per section for the comparison across agencies
-ANCHORS = 6  # of which the smallest this many are indexed
+ANCHORS = 3  # of which the smallest this many are indexed (a pair at 0.8 shares one but 1%)
 CROWDED = 24  # an anchor shared by more sections than this is boilerplate, not a lead
 MIN_CLAUSES = 8  # shorter sections are formulaic ("本年度未收取信息处理费")
 MIN_CHARS = 200
@@ -72,21 +72,17 @@ def check_previous_year(report: Report, previous: Report | None, path: str) -> l
     return out
 
 
-def sketches(report: Report) -> dict[str, str]:
-    """Section → its bottom-k sketch as hex (what the manifest keeps between builds)."""
+def sketches(report: Report) -> dict[str, tuple[int, ...]]:
+    """Section → its bottom-k sketch (what the manifest keeps between builds)."""
     out = {}
     for name in SECTIONS:
         hashes = clause_hashes(report.narratives.get(name, ""))
         if hashes:
-            out[name] = "".join(f"{h:08x}" for h in sorted(hashes)[:SKETCH])
+            out[name] = tuple(sorted(hashes)[:SKETCH])
     return out
 
 
-def _unpack(sketch: str) -> list[int]:
-    return [int(sketch[i : i + 8], 16) for i in range(0, len(sketch), 8)]
-
-
-def estimate(a: list[int], b: list[int]) -> float:
+def estimate(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     """Jaccard index from two bottom-k sketches (exact when both hold whole sections)."""
     k = min(len(a), len(b))
     union = sorted(set(a) | set(b))[:k]
@@ -96,26 +92,27 @@ def estimate(a: list[int], b: list[int]) -> float:
 
 def copies_across_agencies(agencies: Iterable[Agency]) -> list[Problem]:
     """R7: a section nearly the same as another agency's of the same year, both flagged."""
-    index: dict[tuple[int, str, int], list[str]] = defaultdict(list)
+    # (year, section) → anchor → agencies; serve runs this on every save, so it is lean
+    index: dict[tuple[int, str], dict[int, list[str]]] = defaultdict(dict)
     by_slug = {}
     for agency in agencies:
         by_slug[agency.slug] = agency
         for year, sections in agency.sketches.items():
             for name, sketch in sections.items():
-                for anchor in _unpack(sketch[: ANCHORS * 8]):
-                    index[(year, name, anchor)].append(agency.slug)
+                postings = index[(year, name)]
+                for anchor in sketch[:ANCHORS]:
+                    postings.setdefault(anchor, []).append(agency.slug)
     pairs: set[tuple[int, str, str, str]] = set()
-    for (year, name, _), slugs in index.items():
-        if 1 < len(slugs) <= CROWDED:
-            for i, a in enumerate(slugs):
-                for b in slugs[i + 1 :]:
-                    pairs.add((year, name, *sorted((a, b))))  # type: ignore[arg-type]
+    for (year, name), postings in index.items():
+        for slugs in postings.values():
+            if 1 < len(slugs) <= CROWDED:
+                for i, a in enumerate(slugs):
+                    for b in slugs[i + 1 :]:
+                        pairs.add((year, name, *sorted((a, b))))  # type: ignore[arg-type]
     out = []
     for year, name, a, b in sorted(pairs):
         first, second = by_slug[a], by_slug[b]
-        similarity = estimate(
-            _unpack(first.sketches[year][name]), _unpack(second.sketches[year][name])
-        )
+        similarity = estimate(first.sketches[year][name], second.sketches[year][name])
         if similarity < SIMILAR:
             continue
         for this, other in ((first, second), (second, first)):
