@@ -10,6 +10,7 @@ inputs changed, and replaces those files in place.
 
 from __future__ import annotations
 
+import importlib.metadata
 import multiprocessing
 import os
 import time
@@ -25,7 +26,16 @@ from .manifest import read as read_manifest
 from .manifest import write as write_manifest
 from .model import Agency, Site
 from .problems import Problem, sort_problems
-from .render import Output, Renderer, agency_path, report_path, sitemap, year_path
+from .render import (
+    Download,
+    Output,
+    Renderer,
+    agency_path,
+    docx_path,
+    report_path,
+    sitemap,
+    year_path,
+)
 from .review.copying import copies_across_agencies, sketches
 from .sources import AgencyFolder, Scan, digest, files_digest, rescan, scan
 from .validate import validate_agency
@@ -114,7 +124,7 @@ def _run(
         for folder in found.agencies.values():  # still report every agency's problems
             problems.extend(_load_and_check(folder, shown)[1])
         return Result(sort_problems(problems), seconds=time.perf_counter() - start)
-    key = build_key(found.site_digest, templates, shown)
+    key = build_key(found.site_digest, templates, shown, site.word)
     if session is not None and session.manifest is not None:
         old: Manifest | None = session.manifest
     else:
@@ -152,14 +162,16 @@ def _look(content: Path, session: Session | None, jobs: int) -> Scan:
     return rescan(session.found, content, slugs)
 
 
-def build_key(site_digest: str, templates: Path | None, shown: str) -> str:
+def build_key(site_digest: str, templates: Path | None, shown: str, word: bool = False) -> str:
     """Everything every page depends on: the generator itself (code, theme, formats), the
-    site's own templates, site.yaml, and how paths are shown in problems."""
+    site's own templates, site.yaml, and how paths are shown in problems; with Word
+    documents, the version of python-docx that writes them."""
     own = files_digest(
         p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".yaml", ".html", ".css")
     )
     theirs = files_digest(templates.rglob("*")) if templates and templates.is_dir() else "none"
-    return digest(__version__, own, theirs, site_digest, shown)
+    writer = importlib.metadata.version("python-docx") if word else ""
+    return digest(__version__, own, theirs, site_digest, shown, writer)
 
 
 # ---------------------------------------------------------------------------------------
@@ -179,8 +191,11 @@ def _load_and_check(folder: AgencyFolder, shown: str) -> tuple[Agency | None, li
     return agency, problems
 
 
-def agency_fingerprints(agency: Agency, folder: AgencyFolder, key: str) -> dict[str, str]:
-    """For each page of the agency, a digest of everything it is rendered from."""
+def agency_fingerprints(
+    agency: Agency, folder: AgencyFolder, key: str, word: bool = False
+) -> dict[str, str]:
+    """For each page (and Word document) of the agency, a digest of everything it is
+    rendered from. A Word document shares its report page's: the page states its size."""
     pages = {}
     for year in agency.years:
         previous = agency.summaries.get(year - 1)
@@ -191,6 +206,8 @@ def agency_fingerprints(agency: Agency, folder: AgencyFolder, key: str) -> dict[
             repr(previous),
             str(year + 1 in agency.summaries),
         )
+        if word:
+            pages[docx_path(agency.slug, year)] = pages[report_path(agency.slug, year)]
     pages[agency_path(agency.slug)] = digest(
         key, folder.meta, repr(list(agency.summaries.values()))
     )
@@ -209,9 +226,19 @@ def _render_agency(
     count = 0
     for year in agency.years:
         path = report_path(agency.slug, year)
-        if before.get(path) != pages[path]:
-            writer.write(renderer.report(site, agency, agency.reports[year]))
+        word = docx_path(agency.slug, year) if site.word else None
+        if before.get(path) == pages[path] and (word is None or before.get(word) == pages[word]):
+            continue
+        download = None
+        if word is not None:
+            from .wordexport import report_docx  # python-docx loads only for sites using it
+
+            data = report_docx(agency, agency.reports[year])
+            writer.write(Output(word, data))
+            download = Download(word.rsplit("/", 1)[1], len(data))
             count += 1
+        writer.write(renderer.report(site, agency, agency.reports[year], download))
+        count += 1
     path = agency_path(agency.slug)
     if before.get(path) != pages[path]:
         writer.write(renderer.agency(site, agency))
@@ -240,7 +267,7 @@ def _cold_agency(folder: AgencyFolder) -> tuple[AgencyRecord, int]:
     job = _JOB
     assert job is not None
     agency, problems = _load_and_check(folder, job.shown)
-    pages = agency_fingerprints(agency, folder, job.key) if agency else {}
+    pages = agency_fingerprints(agency, folder, job.key, job.site.word) if agency else {}
     errors = any(p.severity == "error" for p in problems)
     rendered = 0
     if agency is not None and job.render_into is not None and not errors:
@@ -370,13 +397,13 @@ def _warm(
             records[slug] = before
         else:
             agency, problems = _load_and_check(folder, shown)
-            pages = agency_fingerprints(agency, folder, key) if agency else {}
+            pages = agency_fingerprints(agency, folder, key, site.word) if agency else {}
             records[slug] = _record(folder, agency, problems, pages)
             changed[slug] = (folder, agency)
+    agencies = _agencies(records)
     problems = [p for r in records.values() for p in r.problems]
-    problems.extend(copies_across_agencies(_agencies(records)))
-    result = Result(problems, reports=_count(records), incremental=True)
-    result.agencies = _agencies(records)
+    problems.extend(copies_across_agencies(agencies))
+    result = Result(problems, reports=_count(records), incremental=True, agencies=agencies)
     if result.errors:
         return result, None
     renderer = renderer_for(templates, key)
@@ -391,7 +418,7 @@ def _warm(
         )
     site_pages, rendered_site = _site_pages(
         site,
-        _agencies(records),
+        agencies,
         key,
         records,
         old.pages,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import Result, build, check
-from .problems import Problem, summary_line, to_json
+from .problems import Problem, count, summary_line, to_json
 from .progress import Bar
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -75,6 +75,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--content", default="content", metavar="DIR", help="内容目录（默认 content/，用于 --git）"
     )
+
+    p = sub.add_parser("docx", help="生成一份年报的 Word 文档（公文格式，供内部审签）")
+    p.add_argument("agency", metavar="AGENCY", help="机构文件夹名，如 shanggao-kjj")
+    p.add_argument("year", type=int, metavar="YEAR", help="报告年度，如 2024")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="输出文件（默认当前目录下的 <机构>-<年度>.docx）"
+    )
+    p.add_argument("--force", action="store_true", help="覆盖已有的文件")
+    p.add_argument("--content", default="content", metavar="DIR", help="内容目录（默认 content/）")
     return parser
 
 
@@ -92,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check(content, args.content, args.strict, args.format, args.jobs)
     if args.command == "review":
         return _review(content, args.content, args.jobs)
+    if args.command == "docx":
+        return _docx(content, args)
     clash = _out_clash(Path(args.out), content, Path(args.templates))
     if clash:
         print(
@@ -148,6 +159,25 @@ def build_summary(result: Result, out: str) -> str:
     if result.incremental:
         what += f"，更新 {result.rendered} 个"
     return f"已生成 {what}，用时 {result.seconds:.2f} 秒 → {out.rstrip('/')}/"
+
+
+def _docx(content: Path, args: argparse.Namespace) -> int:
+    from .wordexport.command import export_docx
+
+    output = Path(args.output) if args.output else None
+    result = export_docx(content, args.content, args.agency, args.year, output, args.force)
+    for p in result.problems:
+        print(p.format())
+    if result.errors:
+        errors, warnings = count(result.problems)
+        print(f"共 {errors} 个错误，{warnings} 个警告。有错误，未生成 Word 文档。")
+        return EXIT_PROBLEMS
+    if result.refused:
+        print(f"nianbao: 错误: {result.refused}", file=sys.stderr)
+        return EXIT_USAGE
+    size = -(-result.size // 1024)
+    print(f"已生成 Word 文档 → {result.written}（{size} KB）")
+    return EXIT_OK
 
 
 def _check(content: Path, shown: str, strict: bool, fmt: str, jobs: int | None) -> int:

@@ -40,7 +40,7 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 YEAR_FOLDER = re.compile(r"\d{4}")
 RESERVED = {"assets"}  # site folders that are not agencies
 
-SITE_KEYS = ["title", "region", "base_url", "url", "footer"]
+SITE_KEYS = ["title", "region", "base_url", "url", "footer", "word"]
 FOOTER_KEYS = ["organizer", "site_code", "icp", "police"]
 AGENCY_KEYS = ["name", "short_name", "kind", "group", "order", "contact"]
 CONTACT_KEYS = ["address", "phone", "email", "postcode", "hours"]
@@ -97,8 +97,11 @@ def load_site_yaml(content: Path, shown_root: str, problems: list[Problem]) -> S
         if url is not None and not url.endswith("/"):
             url += "/"
         footer = _texts(r, m, "footer", "页脚 footer ", FOOTER_KEYS)
+        word = r.flag(m["word"][1], "word ", "word") if "word" in m else False
         if title is not None and region is not None:
-            site = Site(title=title, region=region, base_url=base_url, url=url, footer=footer)
+            site = Site(
+                title=title, region=region, base_url=base_url, url=url, footer=footer, word=word
+            )
     problems.extend(r.problems)
     return site
 

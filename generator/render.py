@@ -66,6 +66,19 @@ class Page:
         return self.site.url + self.path.removesuffix("index.html")
 
 
+@dataclass(frozen=True)
+class Download:
+    """A file offered beside a page: its name (a link relative to the page) and size."""
+
+    name: str
+    size: int
+
+    @property
+    def size_text(self) -> str:
+        """As a link says it: 43 KB (rounded up: never smaller than the file)."""
+        return f"{-(-self.size // 1024)} KB"
+
+
 @dataclass
 class ReportPage(Page):
     report: Report | None = None
@@ -76,6 +89,7 @@ class ReportPage(Page):
     previous: Summary | None = None
     next: Summary | None = None
     previous_format: Format | None = None
+    download: Download | None = None  # the Word document (site.yaml ``word: true``)
 
 
 @dataclass
@@ -146,6 +160,11 @@ def report_path(slug: str, year: int) -> str:
     return f"{slug}/{year}/index.html"
 
 
+def docx_path(slug: str, year: int) -> str:
+    """The report's Word document, beside its page."""
+    return f"{slug}/{year}/{slug}-{year}.docx"
+
+
 def agency_path(slug: str) -> str:
     return f"{slug}/index.html"
 
@@ -167,8 +186,12 @@ class Renderer:
         html = self.env.get_template(template).render(page=page, site=page.site)
         return Output(page.path, html.encode("utf-8"))
 
-    def report(self, site: Site, agency: Agency, report: Report) -> Output:
-        return self._render(report_page(site, agency, report, self.tables), "report.html")
+    def report(
+        self, site: Site, agency: Agency, report: Report, download: Download | None = None
+    ) -> Output:
+        page = report_page(site, agency, report, self.tables)
+        page.download = download
+        return self._render(page, "report.html")
 
     def agency(self, site: Site, agency: Agency) -> Output:
         return self._render(agency_page(site, agency), "agency.html")

@@ -408,6 +408,16 @@ class Reader:
             return None
         return value
 
+    def flag(self, node: Node, what: str, key: str) -> bool:
+        """``true`` or ``false`` and nothing else: YAML 1.1's yes, on, y are not guessed at."""
+        s = self._scalar(node, what, key)
+        if s is None:
+            return False
+        if s.style == "" and s.value in ("true", "false"):
+            return s.value == "true"
+        self.error(s, f"{what}应为 true 或 false，实为{node_type_name(s)}", key=key)
+        return False
+
     def year(self, node: Node, what: str, key: str) -> int | None:
         s = self._scalar(node, what, key)
         if s is None:
