@@ -2,7 +2,8 @@
 checkout without them, run alternately on the same synthetic portal.
 
     git archive main | tar -x -C /tmp/nianbao-main      # the baseline's source
-    python benchmarks/review.py --baseline /tmp/nianbao-main --reports 10000 --repeat 3
+    git archive HEAD | tar -x -C /tmp/nianbao-review    # this branch, frozen while it runs
+    python benchmarks/review.py --baseline /tmp/nianbao-main --ours /tmp/nianbao-review
 
 The machine may be shared: the two are measured turn about (baseline, branch, baseline, …)
 so both see the same load, and the medians are compared. Prints figures; asserts nothing
@@ -65,6 +66,9 @@ def cold_build(pythonpath: Path, portal: Path, out: Path) -> tuple[float, float]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", type=Path, required=True, help="checkout without review")
+    parser.add_argument(
+        "--ours", type=Path, default=ROOT, help="checkout with review (default: here)"
+    )
     parser.add_argument("--reports", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
@@ -73,7 +77,7 @@ def main() -> None:
         portal = tmp / "content"
         count = generate(portal, max(1, args.reports // YEARS), YEARS)
         base_path = _package_dir(args.baseline.resolve(), tmp)
-        ours_path = _package_dir(ROOT, tmp)
+        ours_path = _package_dir(args.ours.resolve(), tmp)
         base, ours = [], []
         for _ in range(args.repeat):
             base.append(cold_build(base_path, portal, tmp / "site-base"))
