@@ -107,3 +107,18 @@ def test_r7_narrative_copied_from_another_agency_flags_both(portal: Path, tmp_pa
     assert nianbao("build", "--content", portal, "--out", out).code == 0
     again = nianbao("build", "--content", portal, "--out", out)
     assert [line.removeprefix(f"{portal}/") for line in again.lines if "[R7]" in line] == expected
+
+
+def test_r4_r5_no_false_alarm_on_common_wording(portal: Path) -> None:
+    (portal / "demo-bureau/2021/other.md").write_text(
+        "本年度未收取任何费用。详见 http://www.xx.gov.cn/xxgk/ 。\n", "utf-8"
+    )
+    assert _findings(portal, "R4") == _findings(portal, "R5") == []
+
+
+def test_r5_template_mark_xx(portal: Path) -> None:
+    edit(portal / "demo-bureau/2022/problems.md", "二是平台建设有待加强。", "二是XX平台有待加强。")
+    assert _findings(portal, "R5") == [
+        "demo-bureau/2022/problems.md:3:3: 警告: 五、存在的主要问题及改进情况中还有未填写的占位文字"
+        "“XX” [R5]"
+    ]

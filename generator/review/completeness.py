@@ -21,10 +21,13 @@ _WORDS = {
     "政府信息管理": ("信息管理", "审查", "审核", "保密"),
     "政府信息公开平台建设": ("平台", "网站", "政务新媒体", "公开栏", "公报"),
     "监督保障": ("监督", "保障", "考核", "培训", "评议", "问责"),
-    "信息处理费": ("处理费", "收费", "收取费用"),
+    "信息处理费": ("处理费", "收费", "费用"),  # "未收取任何费用" states it too
 }
 # What is left in a section that nobody wrote: the shared placeholder, template marks.
-_PLACEHOLDER = re.compile(r"待填|[XxＸ]{2,}|×{2,}|此处填写|（填写[^）]*）")
+# XX in capitals only, and not inside a word: www.xx.gov.cn is an address, not a blank.
+_PLACEHOLDER = re.compile(
+    r"待填|(?<![A-Za-z.])[XＸ]{2,}(?![A-Za-z.])|×{2,}|此处填写|（填写[^）]*）"
+)
 # 一 and 五 ask for substance; in 六 "无" is a fair answer.
 _NOTHING = re.compile(r"^(?:无|暂无|略|无。|暂无。|略。|……|\.\.\.)$")
 _MARKUP = re.compile(r"[#>*_`|\-\s]+")
