@@ -95,3 +95,17 @@ def test_without_last_year_a_change_is_not_checked() -> None:
 )
 def test_chinese_numerals(text: str, value: int) -> None:
     assert chinese_number(text) == value
+
+
+def test_r2_share_and_change_through_check(portal: Path) -> None:
+    overview = portal / "demo-bureau/2022/overview.md"
+    with overview.open("a", encoding="utf-8") as f:
+        f.write("\n全年共收到政府信息公开申请 9 件，其中予以公开 5 件，占 50%。\n")
+        f.write("\n全年予以公开 5 件，同比增长 50%。\n")
+    run = nianbao("check", "--content", portal)
+    assert [line.removeprefix(f"{portal}/") for line in run.lines if "[R2]" in line] == [
+        "demo-bureau/2022/overview.md:15:32: 警告: 正文“占 50%”写的是 50%，而按表格"
+        "表三 三、（一）予以公开 / 总计 5 ÷ 表三 一、本年新收政府信息公开申请数量 / 总计 9 为 56% [R2]",
+        "demo-bureau/2022/overview.md:17:17: 警告: 正文“同比增长 50%”写的是与上年相比增 50%，而"
+        "表三 三、（一）予以公开 / 总计由 2021 年的 9 变为 5，变化 -44.4% [R2]",
+    ]

@@ -82,6 +82,7 @@ def _sentence(
     context: Term | None = None
     base: Target | None = None  # the sentence's first total, what 占 …% is a share of
     last: Target | None = None  # the last figure's target
+    named: set[str] = set()  # the quantities the sentence has named so far
     if _year_mentioned(text, report.year):
         return
     for c in _CLAUSE.finditer(text):
@@ -99,9 +100,12 @@ def _sentence(
             continue
         if quantities:
             context = quantities[0]
+            named.add(context.key)
         where = at + c.start()
         if _CHANGE.search(clause):
-            if previous is not None and context is not None and figs:
+            # "同比增长" after two quantities could be either's change: left alone
+            clear = bool(quantities) or len(named) == 1
+            if previous is not None and context is not None and figs and clear:
                 yield from _change(
                     report, previous, _target(context, narrowing), figs, clause, where
                 )
