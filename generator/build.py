@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.metadata
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from . import __version__
 from .figures import summarize
-from .load import display_path, load_agency, load_site_yaml
+from .load import display_path, hidden_agency_folders, load_agency, load_site_yaml
 from .manifest import AgencyRecord, Manifest
 from .manifest import read as read_manifest
 from .manifest import write as write_manifest
@@ -30,10 +31,12 @@ from .render import (
     Download,
     Output,
     Renderer,
+    TemplateFault,
     agency_path,
     docx_path,
     report_path,
     sitemap,
+    template_problems,
     year_path,
 )
 from .review.copying import copies_across_agencies, sketches
@@ -119,11 +122,20 @@ def _run(
     shown = content.as_posix() if shown is None else shown
     problems: list[Problem] = []
     site = load_site_yaml(content, shown, problems)
+    problems.extend(hidden_agency_folders(content, shown))
     found = _look(content, session, jobs or os.cpu_count() or 1)
     if site is None:
+        reports = 0
         for folder in found.agencies.values():  # still report every agency's problems
-            problems.extend(_load_and_check(folder, shown)[1])
-        return Result(sort_problems(problems), seconds=time.perf_counter() - start)
+            agency, agency_problems = _load_and_check(folder, shown)
+            problems.extend(agency_problems)
+            reports += len(agency.summaries) if agency is not None else 0
+        return Result(sort_problems(problems), reports, seconds=time.perf_counter() - start)
+    if out is not None:
+        broken = template_problems(templates)
+        if broken:  # check the content all the same, and write nothing
+            problems.extend(broken)
+            out = None
     key = build_key(found.site_digest, templates, shown, site.word)
     if session is not None and session.manifest is not None:
         old: Manifest | None = session.manifest
@@ -131,12 +143,17 @@ def _run(
         old = read_manifest(out) if out is not None and out.is_dir() else None
     if old is not None and old.key != key:
         old = None
-    if old is None or out is None:
-        result, made = _cold(
-            site, found.agencies, shown, key, templates, out, jobs, progress, review
-        )
-    else:
-        result, made = _warm(site, found.agencies, shown, key, templates, out, old, review)
+    try:
+        if old is None or out is None:
+            result, made = _cold(
+                site, found.agencies, shown, key, templates, out, jobs, progress, review
+            )
+        else:
+            result, made = _warm(site, found.agencies, shown, key, templates, out, old, review)
+    except TemplateFault as fault:  # a template failed on a page: nothing new is swapped in
+        # check everything as `check` would, so every problem and the count are listed
+        result, made = _cold(site, found.agencies, shown, key, None, None, jobs, None)
+        result.problems.append(fault.problem)
     if session is not None and result.written:
         session.manifest, session.found, session.changed = made, found, set()
     result.problems = sort_problems(problems + result.problems)
@@ -355,7 +372,7 @@ def _map_agencies(
     chunks = [folders[i : i + size] for i in range(0, total, size)]
     context = multiprocessing.get_context("fork")
     results: dict[int, list[tuple[AgencyRecord, int]]] = {}
-    with context.Pool(jobs) as pool:
+    with context.Pool(jobs, initializer=_leave_ctrl_c_to_parent) as pool:
         finished = 0
         for index, chunk_result in pool.imap_unordered(_indexed_chunk, enumerate(chunks)):
             results[index] = chunk_result
@@ -363,6 +380,12 @@ def _map_agencies(
             if progress:
                 progress(finished, total)
     return [item for i in range(len(chunks)) for item in results[i]]
+
+
+def _leave_ctrl_c_to_parent() -> None:
+    """Ctrl-C reaches every process of the terminal's group: the workers ignore it, so the
+    parent alone stops the pool and says 已中断, without a traceback from each worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _indexed_chunk(

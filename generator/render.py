@@ -26,7 +26,9 @@ from .figures import (
 from .formats import Format, all_formats
 from .markdown import render_markdown
 from .model import AGENCY_KINDS, Agency, Report, Site, Summary
+from .problems import Problem
 from .tables import Grid, display, grids
+from .templatefaults import TemplateFault, find_template_problems, located
 
 # The package is a plain folder (Jinja's loader reads real files): no importlib.resources,
 # which costs a warm build more time to import than it saves.
@@ -152,6 +154,14 @@ def environment(templates: Path | None) -> jinja2.Environment:
     return env
 
 
+def template_problems(templates: Path | None) -> list[Problem]:
+    """Every template of the site's own that cannot be read as UTF-8 or compiled, located
+    (``templates/_footer.html:3``): found before any page is rendered."""
+    if templates is None or not templates.is_dir():
+        return []
+    return find_template_problems(environment(templates), templates)
+
+
 def report_title(agency: Agency, year: int) -> str:
     return f"{agency.name}{year}年政府信息公开工作年度报告"
 
@@ -180,10 +190,16 @@ class Renderer:
     def __init__(self, templates: Path | None) -> None:
         self.templates = templates
         self.env = environment(templates)
-        self.tables = TableRenderer(self.env)
+        try:
+            self.tables = TableRenderer(self.env)
+        except (jinja2.TemplateError, UnicodeDecodeError, RecursionError) as e:
+            raise TemplateFault(located(e, templates, THEME)) from None
 
     def _render(self, page: Page, template: str) -> Output:
-        html = self.env.get_template(template).render(page=page, site=page.site)
+        try:
+            html = self.env.get_template(template).render(page=page, site=page.site)
+        except (jinja2.TemplateError, UnicodeDecodeError, RecursionError) as e:
+            raise TemplateFault(located(e, self.templates, THEME)) from None
         return Output(page.path, html.encode("utf-8"))
 
     def report(
@@ -278,7 +294,7 @@ def report_page(site: Site, agency: Agency, report: Report, tables: TableRendere
         report=report,
         agency=agency,
         tables=tables.render(report),
-        narratives={k: render_markdown(v) for k, v in sorted(report.narratives.items())},
+        narratives={k: render_markdown(v, k) for k, v in sorted(report.narratives.items())},
         changes=compare(summarize(report), previous) if previous else [],
         previous=previous,
         next=agency.summaries.get(report.year + 1),
