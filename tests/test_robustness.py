@@ -153,7 +153,7 @@ def test_jobs_beyond_the_cores_are_clamped(
 ) -> None:
     seen: list[object] = []
 
-    def spy(*args: object) -> None:
+    def spy(*args: object, **kwargs: object) -> None:
         seen.append(args[2] if command == "check" else args[4])  # the jobs argument
         raise KeyboardInterrupt  # stop there: only the arguments matter
 
