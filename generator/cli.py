@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -43,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     common(p)
     p.add_argument("--strict", action="store_true", help="有警告也以失败退出")
     p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式")
+
+    p = sub.add_parser("export", help="校验并只导出数据文件（CSV、JSON、Excel），不生成网页")
+    common(p)
+    p.add_argument("--out", default="export", metavar="DIR", help="输出目录（默认 export/）")
 
     for name, helptext in (("build", "校验并生成网站到 site/"), ("serve", "本地预览，保存即刷新")):
         p = sub.add_parser(name, help=helptext)
@@ -84,6 +89,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--content", default="content", metavar="DIR", help="内容目录（默认 content/，用于 --git）"
     )
+
+    p = sub.add_parser("import", help="导入已发布的年报（PDF、Word、网页、文本）到 content/")
+    p.add_argument(
+        "paths", nargs="+", metavar="PATH", help="年报文件或文件夹（文件夹下的年报全部导入）"
+    )
+    common(p)
+    p.add_argument("--agency", metavar="SLUG", help="机构目录名（默认由机构名称的拼音生成）")
+    p.add_argument("--name", metavar="全称", help="机构全称（默认从年报标题读取）")
+    p.add_argument("--year", type=int, metavar="N", help="年度（默认从年报标题读取）")
+    p.add_argument("--force", action="store_true", help="覆盖已有的年度文件夹")
+    p.add_argument("--dry-run", action="store_true", help="只显示将写入什么，不写任何文件")
 
     p = sub.add_parser("docx", help="生成一份年报的 Word 文档（公文格式，供内部审签）")
     p.add_argument("agency", metavar="AGENCY", help="机构文件夹名，如 shanggao-kjj")
@@ -130,6 +146,8 @@ def _main(argv: Sequence[str] | None) -> int:
         # More workers than cores only adds forks and memory (--jobs 2000 forked 2,000).
         args.jobs = min(args.jobs, os.cpu_count() or 1)
     content = Path(args.content)
+    if args.command == "import":
+        return _import(content, args)
     if not content.is_dir():
         print(
             f"nianbao: 错误: 找不到内容目录 {args.content}（可用 --content 指定）", file=sys.stderr
@@ -143,10 +161,12 @@ def _main(argv: Sequence[str] | None) -> int:
         return _review(content, args.content, args.jobs)
     if args.command == "docx":
         return _docx(content, args)
-    if args.templates is not None and not Path(args.templates).is_dir():
-        return _usage_error(f"找不到模板目录 {args.templates}（--templates 应指向一个文件夹）")
-    args.templates = args.templates or "templates"  # the default may be absent: theme only
-    clash = _out_clash(Path(args.out), content, Path(args.templates))
+    templates = getattr(args, "templates", None)  # export has no templates
+    if templates is not None and not Path(templates).is_dir():
+        return _usage_error(f"找不到模板目录 {templates}（--templates 应指向一个文件夹）")
+    if hasattr(args, "templates"):
+        args.templates = args.templates or "templates"  # the default may be absent: theme only
+    clash = _out_clash(Path(args.out), content, Path(getattr(args, "templates", "templates")))
     if clash:
         print(
             f"nianbao: 错误: 输出目录 {args.out} {clash}；请用 --out 另选一个目录", file=sys.stderr
@@ -154,6 +174,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_USAGE
     if args.command == "build":
         return _build(content, args)
+    if args.command == "export":
+        return _export(content, args)
     from .serve import parse_port, serve  # livereload and watchdog load only for serve
 
     port = parse_port(args.port)
@@ -198,6 +220,39 @@ def _build(content: Path, args: argparse.Namespace) -> int:
         print("有错误，未生成网站（原有网站保持不变）。")
         return EXIT_PROBLEMS
     print(build_summary(result, args.out))
+    return _index(content, Path(args.out), result.rendered)
+
+
+def _index(content: Path, out: Path, rendered: int) -> int:
+    """The search index, when site.yaml asks for it: after the pages, and only by `build`
+    (a save in `serve` stays fast)."""
+    from .search import INDEX_FOLDER, SearchUnavailable, index_site, wants_search
+
+    if not wants_search(content) or (rendered == 0 and (out / INDEX_FOLDER).is_dir()):
+        return EXIT_OK
+    start = time.perf_counter()
+    try:
+        index_site(out)
+    except SearchUnavailable as e:
+        print(f"nianbao: 错误: {e}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(
+        f"已建立搜索索引，用时 {time.perf_counter() - start:.2f} 秒 → {out.as_posix().rstrip('/')}/{INDEX_FOLDER}/"
+    )
+    return EXIT_OK
+
+
+def _export(content: Path, args: argparse.Namespace) -> int:
+    from .exports.command import export
+
+    result = export(content, Path(args.out), args.content)
+    for p in result.problems:
+        print(p.format())
+    if not result.written:
+        print(summary_line(result.problems, result.reports))
+        print("有错误，未导出数据。")
+        return EXIT_PROBLEMS
+    print(f"已导出 {result.files} 个数据文件（{result.reports} 份年报）→ {args.out.rstrip('/')}/")
     return EXIT_OK
 
 
@@ -207,6 +262,38 @@ def build_summary(result: Result, out: str) -> str:
     if result.incremental:
         what += f"，更新 {result.rendered} 个"
     return f"已生成 {what}，用时 {result.seconds:.2f} 秒 → {out.rstrip('/')}/"
+
+
+def _import(content: Path, args: argparse.Namespace) -> int:
+    from .importers.command import import_reports  # pdfplumber loads only for import
+    from .importers.convert import Options
+    from .load import RESERVED, SLUG, YEAR_FOLDER
+
+    slug = args.agency
+    if slug is not None and (
+        not SLUG.fullmatch(slug) or YEAR_FOLDER.fullmatch(slug) or slug in RESERVED
+    ):
+        print(
+            f"nianbao: 错误: --agency “{slug}”不能作机构目录名：只能用小写字母 a-z、数字和连字符“-”，"
+            "不能是年份，如 shanggao-kjj",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    options = Options(agency=slug, name=args.name, year=args.year)
+    bar = Bar(label="个文件")
+    try:
+        failed = import_reports(
+            [Path(p) for p in args.paths],
+            content,
+            options,
+            force=args.force,
+            dry_run=args.dry_run,
+            jobs=args.jobs,
+            progress=bar,
+        )
+    finally:
+        bar.close()
+    return EXIT_PROBLEMS if failed else EXIT_OK
 
 
 def _docx(content: Path, args: argparse.Namespace) -> int:

@@ -42,9 +42,9 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 YEAR_FOLDER = re.compile(r"[0-9]{4}")  # ASCII only: \d takes ２０２１ too
 RESERVED = {"assets"}  # site folders that are not agencies
 
-SITE_KEYS = ["title", "region", "base_url", "url", "footer", "word"]
+SITE_KEYS = ["title", "region", "base_url", "url", "license", "search", "footer", "word"]
 FOOTER_KEYS = ["organizer", "site_code", "icp", "police"]
-AGENCY_KEYS = ["name", "short_name", "kind", "group", "order", "contact"]
+AGENCY_KEYS = ["name", "short_name", "kind", "group", "order", "since", "until", "contact"]
 CONTACT_KEYS = ["address", "phone", "email", "postcode", "hours"]
 REPORT_KEYS = [
     "year",
@@ -99,10 +99,19 @@ def load_site_yaml(content: Path, shown_root: str, problems: list[Problem]) -> S
         if url is not None and not url.endswith("/"):
             url += "/"
         footer = _texts(r, m, "footer", "页脚 footer ", FOOTER_KEYS)
+        license = _text(r, m, "license", "数据许可 license ", required=False)
+        search = r.flag(m["search"][1], "search ", "search") if "search" in m else False
         word = r.flag(m["word"][1], "word ", "word") if "word" in m else False
         if title is not None and region is not None:
             site = Site(
-                title=title, region=region, base_url=base_url, url=url, footer=footer, word=word
+                title=title,
+                region=region,
+                base_url=base_url,
+                url=url,
+                footer=footer,
+                license=license,
+                search=search,
+                word=word,
             )
     problems.extend(r.problems)
     return site
@@ -232,6 +241,12 @@ def _load_agency_yaml(path: Path, shown: str, slug: str, problems: list[Problem]
             )
             kind = None
         order = r.integer(m["order"][1], "排序 order ", "order") if "order" in m else None
+        since = r.integer(m["since"][1], "起始年度 since ", "since") if "since" in m else None
+        until = r.integer(m["until"][1], "终止年度 until ", "until") if "until" in m else None
+        if since is not None and until is not None and until < since:
+            msg = f"终止年度 until（{until}）早于起始年度 since（{since}）"
+            r.error(m["until"][1], msg, key="until")
+            until = None
         contact = _texts(r, m, "contact", "联系方式 contact ", CONTACT_KEYS)
         if name is not None and kind is not None:
             agency = Agency(
@@ -243,6 +258,8 @@ def _load_agency_yaml(path: Path, shown: str, slug: str, problems: list[Problem]
                 group=_text(r, m, "group", "分组 group ", required=False),
                 order=order,
                 contact=contact,
+                since=since,
+                until=until,
             )
     problems.extend(r.problems)
     return agency
@@ -439,9 +456,15 @@ def _read_tables(shown: str, top: Entries, first: Format) -> tuple[Format, Table
         for other in all_formats().values():
             if other is not first:
                 tables, problems = _read_tables_as(shown, top, other)
-                if len(problems) < len(best[2]):
+                if _misfit(problems) < _misfit(best[2]):
                     best = (other, tables, problems)
     return best
+
+
+def _misfit(problems: list[Problem]) -> int:
+    """How badly the keys fit a format: values that are not numbers (V5) or not filled in
+    yet (P1, the 待填 an import leaves) say nothing about which format the file is in."""
+    return sum(1 for p in problems if p.rule not in ("V5", "P1"))
 
 
 Tables = tuple[dict[str, Value], dict[str, tuple[int, int]], dict[str, str]]

@@ -18,11 +18,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import Agency, Summary
+from .model import Agency, Filed, Summary
 from .problems import Problem
 
 NAME = ".nianbao-manifest.jsonl"
-VERSION = 2
+VERSION = 3
 
 
 @dataclass
@@ -73,9 +73,14 @@ def _agency_json(a: Agency | None) -> dict[str, Any] | None:
         "group": a.group,
         "order": a.order,
         "contact": a.contact,
+        "since": a.since,
+        "until": a.until,
         "summaries": [[s.year, s.format, s.values] for s in a.summaries.values()],
         "sketches": [[year, s] for year, s in a.sketches.items()],
-        "published": [[year, d] for year, d in a.published.items()],
+        "filed": [
+            [f.year, f.format, f.published, f.values, [list(u) for u in f.units]]
+            for f in a.filed.values()
+        ],
     }
 
 
@@ -84,6 +89,10 @@ def _agency_from(slug: str, d: dict[str, Any] | None) -> Agency | None:
         return None
     summaries = {
         year: Summary(slug, year, fmt, tuple(values)) for year, fmt, values in d["summaries"]
+    }
+    filed = {
+        year: Filed(year, fmt, published, values, tuple((c, u) for c, u in units))
+        for year, fmt, published, values, units in d["filed"]
     }
     return Agency(
         slug=slug,
@@ -94,12 +103,14 @@ def _agency_from(slug: str, d: dict[str, Any] | None) -> Agency | None:
         group=d["group"],
         order=d["order"],
         contact=d["contact"],
+        since=d["since"],
+        until=d["until"],
         summaries=summaries,
         sketches={
             year: {name: tuple(hashes) for name, hashes in s.items()}
             for year, s in d.get("sketches", [])
         },
-        published={year: day for year, day in d.get("published", [])},
+        filed=filed,
     )
 
 

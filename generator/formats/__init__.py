@@ -33,6 +33,7 @@ class Node:
     children: tuple[Node, ...] = ()
     total: str | None = None  # rule id when this leaf is the sum of its siblings
     optional: bool = False  # a total that may be left out (then computed)
+    aliases: tuple[str, ...] = ()  # variants published reports print (read by importers)
 
     @property
     def leaves(self) -> tuple[Node, ...]:
@@ -146,6 +147,19 @@ class KeyFigure:
 
 
 @dataclass(frozen=True)
+class Indicator:
+    """A ratio computed from a report's cells (公开率 …): the sum of ``numerator`` over the
+    sum of ``denominator``. ``denominator_name`` names a sum the tables do not print
+    (已审结)."""
+
+    key: str
+    label: str
+    numerator: tuple[str, ...]
+    denominator: tuple[str, ...]
+    denominator_name: str | None = None
+
+
+@dataclass(frozen=True)
 class Section:
     number: str
     heading: str
@@ -153,6 +167,7 @@ class Section:
     table: str | None = None
     topics: tuple[str, ...] = ()  # what the section must cover (一: 主动公开 …)
     states: tuple[str, ...] = ()  # what the section must state (六: 信息处理费)
+    aliases: tuple[str, ...] = ()  # headings published reports use instead (importers)
 
 
 @dataclass(frozen=True, eq=False)  # one object per format: compared and hashed by identity
@@ -167,6 +182,7 @@ class Format:
     rules: tuple[Rule, ...]
     key_figures: tuple[KeyFigure, ...]
     cells: dict[str, CellSpec] = field(default_factory=dict)
+    indicators: tuple[Indicator, ...] = ()
 
     def covers(self, year: int) -> bool:
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
@@ -187,6 +203,7 @@ def _node(d: dict[str, Any]) -> Node:
         children=tuple(_node(c) for c in d.get("children", ())),
         total=d.get("total"),
         optional=bool(d.get("optional", False)),
+        aliases=tuple(d.get("aliases", ())),
     )
 
 
@@ -308,6 +325,7 @@ def _section(d: dict[str, Any]) -> Section:
         table=d.get("table"),
         topics=tuple(d.get("topics", ())),
         states=tuple(d.get("states", ())),
+        aliases=tuple(d.get("aliases", ())),
     )
 
 
@@ -324,6 +342,16 @@ def _format(d: dict[str, Any]) -> Format:
         rules=_rules(d["rules"]),
         key_figures=tuple(KeyFigure(**k) for k in d["key_figures"]),
         cells=_cells(tables),
+        indicators=tuple(
+            Indicator(
+                key=i["key"],
+                label=i["label"],
+                numerator=tuple(i["numerator"]),
+                denominator=tuple(i["denominator"]),
+                denominator_name=i.get("denominator_name"),
+            )
+            for i in d.get("indicators", ())
+        ),
     )
 
 

@@ -60,7 +60,8 @@ def _where(problem: Problem, shown: str) -> tuple[str, str]:
 
 
 def timing(agency: Agency, year: int) -> str:
-    published = agency.published.get(year)
+    filed = agency.filed.get(year)
+    published = filed.published if filed is not None else ""
     if agency.kind not in DEADLINES:
         return "无统一期限"
     if not published:
@@ -82,11 +83,12 @@ def review_page(
     rows = []
     for a in agencies:
         cells = []
-        first = min(a.summaries, default=None)
+        # a report is expected from agency.yaml's since (else its first report) to its until
+        first = a.since if a.since is not None else min(a.summaries, default=None)
         for y in years:
             if y in a.summaries:
                 cell = Cell(y, "已发布", timing(a, y), report_path(a.slug, y))
-            elif first is not None and y > first:
+            elif first is not None and first <= y and (a.until is None or y <= a.until):
                 cell = Cell(y, "缺", "", None)
             else:
                 cell = Cell(y, "", "", None)
