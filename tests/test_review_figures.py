@@ -104,8 +104,8 @@ def test_r2_share_and_change_through_check(portal: Path) -> None:
         f.write("\n全年予以公开 5 件，同比增长 50%。\n")
     run = nianbao("check", "--content", portal)
     assert [line.removeprefix(f"{portal}/") for line in run.lines if "[R2]" in line] == [
-        "demo-bureau/2022/overview.md:17:32: 警告: 正文“占 50%”写的是 50%，而按表格"
+        "demo-bureau/2022/overview.md:9:32: 警告: 正文“占 50%”写的是 50%，而按表格"
         "表三 三、（一）予以公开 / 总计 5 ÷ 表三 一、本年新收政府信息公开申请数量 / 总计 9 为 56% [R2]",
-        "demo-bureau/2022/overview.md:19:17: 警告: 正文“同比增长 50%”写的是与上年相比增 50%，而"
+        "demo-bureau/2022/overview.md:11:17: 警告: 正文“同比增长 50%”写的是与上年相比增 50%，而"
         "表三 三、（一）予以公开 / 总计由 2021 年的 9 变为 5，变化 -44.4% [R2]",
     ]
