@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import Result, build, check
+from .outdir import OutputRefused, hold, target
 from .problems import summary_line, to_json
 from .progress import Bar
 
@@ -44,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
         common(p)
         p.add_argument("--templates", default="templates", metavar="DIR", help="模板覆盖目录")
         p.add_argument("--out", default="site", metavar="DIR", help="输出目录（默认 site/）")
+        if name == "build":
+            p.add_argument(
+                "--verify",
+                action="store_true",
+                help="逐字节核对输出目录中的每个文件，被改动的重新生成（默认只比较大小和修改时间）",
+            )
         if name == "serve":
             p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
             p.add_argument("--host", default="127.0.0.1", help="地址（默认 127.0.0.1）")
@@ -87,9 +94,23 @@ def _out_clash(out: Path, content: Path, templates: Path) -> str:
 
 
 def _build(content: Path, args: argparse.Namespace) -> int:
+    out = Path(args.out)
     bar = Bar()
     try:
-        result = build(content, Path(args.templates), Path(args.out), args.content, args.jobs, bar)
+        with hold(target(out, args.out), "build", _say):
+            result = build(
+                content,
+                Path(args.templates),
+                out,
+                args.content,
+                args.jobs,
+                bar,
+                verify=args.verify,
+                out_shown=args.out,
+            )
+    except OutputRefused as refused:
+        print(f"nianbao: 错误: {refused}", file=sys.stderr)
+        return EXIT_USAGE
     finally:
         bar.close()
     for p in result.problems:
@@ -102,11 +123,17 @@ def _build(content: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _say(message: str) -> None:
+    print(f"nianbao: {message}", file=sys.stderr, flush=True)
+
+
 def build_summary(result: Result, out: str) -> str:
     """One line: what was built, what this run wrote, how long it took."""
     what = f"{result.pages} 个文件（{result.reports} 份年报）"
     if result.incremental:
         what += f"，更新 {result.rendered} 个"
+    if result.repaired:
+        what += f"（其中 {result.repaired} 个是输出目录中被改动或删除的文件，已恢复）"
     return f"已生成 {what}，用时 {result.seconds:.2f} 秒 → {out.rstrip('/')}/"
 
 
