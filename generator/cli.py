@@ -49,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument(
                 "--verify",
                 action="store_true",
-                help="逐字节核对输出目录中的每个文件，被改动的重新生成（默认只比较大小和修改时间）",
+                help="不依赖文件大小和修改时间：重新读取全部内容，逐字节核对输出目录，有出入的重新生成",
             )
         if name == "serve":
             p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")

@@ -77,6 +77,7 @@ def target(out: Path, shown: str | None = None) -> Target:
 def hold(t: Target, who: str, say: Callable[[str], None]) -> Iterator[None]:
     """The output's lock, for one build or a whole ``serve`` (``who``). A build waits for
     another build, saying so; nothing waits for a ``serve``, which may run for hours."""
+    made = [p for p in (t.state.parent, t.state) if not p.exists()]
     t.state.mkdir(parents=True, exist_ok=True)
     lock = FileLock(t.state / "lock")
     owner_file = t.state / "owner"
@@ -95,6 +96,10 @@ def hold(t: Target, who: str, say: Callable[[str], None]) -> Iterator[None]:
         owner_file.write_text(f"{who} {os.getpid()}\n", "utf-8")
         clean_leftovers(t)
         yield
+    except OutputRefused:
+        if made:  # refused before anything was built: leave no trace
+            shutil.rmtree(made[0], ignore_errors=True)
+        raise
     finally:
         lock.release()
 
