@@ -58,7 +58,9 @@ def read_bounded(real: str) -> bytes:
 
     Opened without following a final link and without blocking (a FIFO opens at once), then
     checked on the open descriptor: what is read is what was checked."""
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags = os.O_RDONLY
+    for name in ("O_NONBLOCK", "O_NOFOLLOW", "O_CLOEXEC"):  # POSIX; Windows has no FIFOs
+        flags |= getattr(os, name, 0)
     try:
         fd = os.open(real, flags)
     except OSError as e:

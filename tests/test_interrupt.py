@@ -154,7 +154,16 @@ def test_a_killed_build_then_undo(tmp_path: Path, sig: signal.Signals) -> None:
         if step == 1:  # and a cold build
             edit(content / "site.yaml", "示例市政府信息公开工作年度报告", "示例市年报")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "nianbao", "build", "--content", str(content), "--out", str(out)],
+            [
+                sys.executable,
+                "-m",
+                "nianbao",
+                "build",
+                "--content",
+                str(content),
+                "--out",
+                str(out),
+            ],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

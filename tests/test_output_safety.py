@@ -310,3 +310,30 @@ def test_concurrent_builds_wait_for_each_other(portal: Path, tmp_path: Path) -> 
         assert err == "" or "正在生成" in err, err
     assert tree(out) == clean_build(portal, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_a_template_asset_linked_out_is_not_published(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0\n")
+    static = tmp_path / "templates/static"
+    static.mkdir(parents=True)
+    (static / "leak.txt").symlink_to(secret)
+    (static / "own.txt").write_text("本站文件\n", "utf-8")
+    out = tmp_path / "site"
+    run = nianbao("build", "--content", PORTAL, "--out", out, "--templates", tmp_path / "templates")
+    assert run.code == 0, run.out
+    assert (out / "assets/own.txt").is_file()
+    assert not (out / "assets/leak.txt").exists()
+
+
+def test_a_file_vanishing_mid_read_is_a_located_problem(portal: Path) -> None:
+    """What a ``git checkout`` under way looks like to a build (serve tries again)."""
+    from nianbao.contentfiles import Refused, Tree
+
+    tree_ = Tree(portal / "town-a", os.path.realpath(portal))
+    assert [e.name for e in tree_.children("2022")][:2] == ["other.md", "overview.md"]
+    (portal / "town-a/2022/other.md").unlink()
+    with pytest.raises(Refused) as refused:
+        tree_.read("2022/other.md")
+    assert refused.value.rule == "S3"
+    assert tree_.vanished

@@ -19,13 +19,16 @@ from test_build import tree
 from test_serve import free_port, get, wait_for
 
 
+def command(*args: str | Path) -> list[str]:
+    return [sys.executable, "-m", "nianbao", *map(str, args)]
+
+
 @contextmanager
 def serving(content: Path, out: Path, log: Path) -> Iterator[str]:
     port = free_port()
     with log.open("w", encoding="utf-8") as f:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "nianbao", "serve", "--content", str(content)]
-            + ["--out", str(out), "--port", str(port)],
+            command("serve", "--content", content, "--out", out, "--port", str(port)),
             cwd=ROOT,
             stdout=f,
             stderr=subprocess.STDOUT,
@@ -115,8 +118,7 @@ def test_a_build_into_a_served_folder_is_refused(portal: Path, tmp_path: Path) -
     with serving(portal, out, tmp_path / "serve.log"):
         before = tree(out)
         run = subprocess.run(
-            [sys.executable, "-m", "nianbao", "build", "--content", str(portal)]
-            + ["--out", str(out)],
+            command("build", "--content", portal, "--out", out),
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -124,7 +126,9 @@ def test_a_build_into_a_served_folder_is_refused(portal: Path, tmp_path: Path) -
         )
         assert run.returncode == 2
         assert run.stderr.startswith("nianbao: 错误: 另一个 nianbao serve（进程 ")
-        assert run.stderr.endswith(f"）正在使用输出目录 {out}/；请先停止它，或用 --out 另选一个目录\n")
+        assert run.stderr.endswith(
+            f"）正在使用输出目录 {out}/；请先停止它，或用 --out 另选一个目录\n"
+        )
         assert tree(out) == before
 
 
@@ -133,8 +137,7 @@ def test_serve_refuses_a_foreign_output(tmp_path: Path) -> None:
     out.mkdir()
     (out / "notes.txt").write_text("notes\n")
     run = subprocess.run(
-        [sys.executable, "-m", "nianbao", "serve", "--content", str(PORTAL), "--out", str(out)]
-        + ["--port", str(free_port())],
+        command("serve", "--content", PORTAL, "--out", out, "--port", str(free_port())),
         cwd=ROOT,
         capture_output=True,
         text=True,
