@@ -33,6 +33,7 @@ from .model import (
     Site,
     Value,
 )
+from .placeholders import placeholder_problems
 from .problems import Problem
 from .yamlsource import Reader, decode_text, parse_yaml, position, suggest
 
@@ -365,6 +366,7 @@ def read_report(r: Reader, root: Node, folder_year: str, agency: str) -> Report 
         )
     if "processing_fees" in top:
         report.processing_fees = _read_fees(r, top["processing_fees"][1])
+    r.problems.extend(placeholder_problems(r.path, r.placeholders, {}))
     return report
 
 
@@ -395,7 +397,8 @@ def _read_tables_as(shown: str, top: Entries, fmt: Format) -> tuple[Tables, list
     for key, table in fmt.tables.items():
         if key in top:
             _read_table(r, top[key][1], table, fmt, out)
-    return out, r.problems
+    titles = {key: f"表{table.number}" for key, table in fmt.tables.items()}
+    return out, r.problems + placeholder_problems(shown, r.placeholders, titles)
 
 
 def _read_table(r: Reader, node: Node, table: Table, fmt: Format, out: Tables) -> None:

@@ -59,6 +59,10 @@ _SIGNED = re.compile(r"[+-]?(?:0|[1-9][0-9]*)")
 _MONEY = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 _DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 
+# A cell nobody has filled yet, as `nianbao new` and `nianbao import` write it: a plain
+# scalar that keeps the YAML valid and that `check` reports as 未填写 (P1), never as 0.
+PLACEHOLDER = "待填"
+
 
 def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
     """The file as text: UTF-8 (a BOM is allowed), or a problem naming the file. Only a
@@ -252,6 +256,8 @@ class Reader:
         self.path = display
         self.problems: list[Problem] = []
         self._seen: set[int] = set()
+        # each `待填` read as a number: (cell id, line, column, its name), grouped into P1
+        self.placeholders: list[tuple[str, int, int, str | Callable[[], str]]] = []
 
     # -- problems ------------------------------------------------------------------------
 
@@ -360,6 +366,10 @@ class Reader:
             if vtype != "money" and _COUNT.fullmatch(text):
                 self._seen.add(id(node))
                 return int(text)
+        if type(node) is ScalarNode and node.style == "" and node.value == PLACEHOLDER:
+            if self._visit(node):
+                self.placeholders.append((key, *position(node), what))
+            return None
         name = what if isinstance(what, str) else what()
         s = self._scalar(node, name, key, "V5")
         if s is None:

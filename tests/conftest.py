@@ -16,7 +16,7 @@ pytest_plugins = ["browser"]  # the session's Chromium (tests/browser.py)
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PORTAL = FIXTURES / "portal"
-REAL = ROOT.parent / "shared" / "real-reports"
+REAL = FIXTURES / "real-reports"  # copied from the spec material; see its README
 
 
 @dataclass
