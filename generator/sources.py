@@ -186,5 +186,8 @@ def files_digest(paths: Iterable[Path]) -> str:
     parts: list[str] = []
     for p in sorted(paths):
         if p.is_file() and "__pycache__" not in p.parts:
-            parts.append(f"{p.as_posix()}:{digest(p.read_bytes())}")
+            try:
+                parts.append(f"{p.as_posix()}:{digest(p.read_bytes())}")
+            except OSError:  # removed meanwhile (a checkout under way): the next look sees it
+                parts.append(f"{p.as_posix()}:unreadable")
     return digest(*parts)
