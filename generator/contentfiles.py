@@ -124,12 +124,12 @@ class Tree:
 
     def refusal(self, rel: str) -> Refused | None:
         """Why an entry (or the folder itself, ``""``) will not be read, if it will not."""
-        if rel == "":
-            listed = self._dirs.get("")
-            return listed if isinstance(listed, Refused) else None
-        entry = self._entry(rel)
+        entry = self._entry(rel) if rel else None
         if entry is not None and entry.kind == "refused":
             return Refused(_OUTSIDE, LINK_OUT)
+        if rel == "" or (entry is not None and entry.kind == "dir"):
+            listed = self._list(rel)  # a folder that cannot be listed (vanished) says so
+            return listed if isinstance(listed, Refused) else None
         return None
 
     def children(self, rel: str = "") -> list[Entry]:

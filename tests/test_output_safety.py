@@ -337,3 +337,15 @@ def test_a_file_vanishing_mid_read_is_a_located_problem(portal: Path) -> None:
         tree_.read("2022/other.md")
     assert refused.value.rule == "S3"
     assert tree_.vanished
+
+
+def test_a_folder_vanishing_mid_read_is_a_located_problem(portal: Path) -> None:
+    from nianbao.contentfiles import Tree
+
+    tree_ = Tree(portal / "town-a", os.path.realpath(portal))
+    assert [e.name for e in tree_.children()] == ["2022", "agency.yaml"]
+    shutil.rmtree(portal / "town-a/2022")
+    refused = tree_.refusal("2022")
+    assert refused is not None and refused.rule == "S3"
+    shutil.rmtree(portal / "town-a")
+    assert Tree(portal / "town-a", os.path.realpath(portal)).refusal("") is not None
