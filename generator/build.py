@@ -82,7 +82,6 @@ class Job:
     key: str
     templates: Path | None
     render_into: Path | None = None  # cold builds: workers write report and agency pages here
-    root: str = ""  # the content folder, resolved
 
 
 def check(content: Path, shown: str | None = None, jobs: int | None = None) -> Result:
@@ -179,6 +178,8 @@ def _look(content: Path, session: Session | None, jobs: int) -> Scan:
         if len(parts) < 2:
             return scan(content, jobs)  # site.yaml, or an agency folder added or removed
         slugs.add(parts[0])
+    # and those last seen mid-edit: their signature, once settled, can be trusted again
+    slugs |= {slug for slug, f in session.found.agencies.items() if not trusted(f.signature)}
     return rescan(session.found, content, slugs)
 
 
