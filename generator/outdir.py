@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -209,11 +208,10 @@ def _walk(folder: str, rel: str, found: dict[str, os.stat_result]) -> None:
     """Every file and link (not followed) under ``folder``; empty folders are nobody's."""
     with os.scandir(folder) as it:
         for e in it:
-            st = e.stat(follow_symlinks=False)
-            if stat.S_ISDIR(st.st_mode):
+            if e.is_dir(follow_symlinks=False):  # from the listing: no stat
                 _walk(e.path, f"{rel}{e.name}/", found)
             else:
-                found[f"{rel}{e.name}"] = st
+                found[f"{rel}{e.name}"] = e.stat(follow_symlinks=False)
 
 
 def _ours(path: str) -> bool:

@@ -117,7 +117,8 @@ def _agency_folder(path: Path, root: str) -> AgencyFolder:
     so it is never trusted (the next build reads the folder again), as git does."""
     lines: list[str] = []
     walk = _Walk(root, time.time_ns() - RACY_NS)
-    real = os.path.realpath(path)
+    # only a link needs resolving: the content folder itself is resolved already
+    real = os.path.realpath(path) if os.path.islink(path) else os.path.join(root, path.name)
     if not inside(real, root):
         lines.append("->outside")  # never walked: the loader refuses it with a message
     else:
