@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -312,6 +313,9 @@ def _serve(
 ) -> int:
     preview = Preview(content, templates, out, shown, jobs)
     preview.rebuild(first=True)
+    while preview.unsettled:  # started during a checkout: wait for it
+        time.sleep(SETTLE)
+        preview.rebuild(first=True)
     watched = [content] + ([templates] if templates and templates.is_dir() else [])
     watcher = _Watcher(preview, watched)
     server = _QuietServer(watcher=watcher)
