@@ -189,10 +189,14 @@ def survey(
     known = set(written or ()) | (pending or set())
     foreign = sorted(p for p in found if p not in known and not _ours(p))
     if foreign:
-        first = foreign[0]
-        more = f"等 {len(foreign)} 个文件" if len(foreign) > 1 else ""
+        which = f"“{foreign[0]}”" + (f"等 {len(foreign)} 个文件" if len(foreign) > 1 else "")
+        if known:
+            raise OutputRefused(
+                f"输出目录 {t.shown} 中有不是 nianbao 生成的文件（{which}）；为免删除它们，"
+                "未生成网站。请把它们移走，或用 --out 另选一个目录"
+            )
         raise OutputRefused(
-            f"输出目录 {t.shown} 不是空目录，也没有 nianbao 生成它的记录（其中有“{first}”{more}）；"
+            f"输出目录 {t.shown} 不是空目录，也没有 nianbao 生成它的记录（其中有{which}）；"
             "为免删除其中的文件，未生成网站。请清空该目录，或用 --out 另选一个目录"
         )
     damaged = set()

@@ -69,7 +69,10 @@ def test_a_file_added_to_a_built_site_is_not_deleted(tmp_path: Path) -> None:
     (out / "CNAME").write_text("ndbg.example.gov.cn\n")
     run = nianbao("build", "--content", PORTAL, "--out", out)
     assert run.code == 2
-    assert "（其中有“CNAME”）" in run.err
+    assert run.err == (
+        f"nianbao: 错误: 输出目录 {out}/ 中有不是 nianbao 生成的文件（“CNAME”）；为免删除它们，"
+        "未生成网站。请把它们移走，或用 --out 另选一个目录\n"
+    )
     assert (out / "CNAME").read_text() == "ndbg.example.gov.cn\n"
 
 
