@@ -14,8 +14,10 @@ The callers that write (cli, serve) hold the output's lock (outdir.hold).
 
 from __future__ import annotations
 
+import importlib.metadata
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -24,13 +26,24 @@ from pathlib import Path
 from . import __version__, outdir
 from .contentfiles import VANISHED, Tree
 from .figures import summarize
-from .load import display_path, load_site_yaml, read_agency
+from .load import display_path, hidden_agency_folders, load_site_yaml, read_agency
 from .manifest import AgencyRecord, Manifest, Stamp
 from .manifest import read as read_manifest
 from .manifest import write as write_manifest
 from .model import Agency, Site
 from .problems import Problem, sort_problems
-from .render import Output, Renderer, agency_path, report_path, sitemap, year_path
+from .render import (
+    Download,
+    Output,
+    Renderer,
+    TemplateFault,
+    agency_path,
+    docx_path,
+    report_path,
+    sitemap,
+    template_problems,
+    year_path,
+)
 from .sources import AgencyFolder, Scan, digest, files_digest, rescan, scan, trusted
 from .validate import validate_agency
 from .write import Writer, discard, staging_for, swap_in
@@ -124,22 +137,34 @@ def _run(
     problems: list[Problem] = []
     site_tree = Tree(content, os.path.realpath(content))
     site = load_site_yaml(content, shown, problems, site_tree)
+    problems.extend(hidden_agency_folders(content, shown))
     found = _look(content, session, jobs or os.cpu_count() or 1)
     if site is None or any(p.severity == "error" for p in problems):
         reports = 0
         for folder in found.agencies.values():  # still report every agency's problems
-            agency, found_problems = _load_and_check(folder, shown)
-            problems.extend(found_problems)
-            if site is not None and agency is not None:
-                reports += len(agency.summaries)
+            agency, agency_problems = _load_and_check(folder, shown)
+            problems.extend(agency_problems)
+            reports += len(agency.summaries) if agency is not None else 0
         return Result(sort_problems(problems), reports, seconds=time.perf_counter() - start)
-    key = build_key(site_tree.file_digest("site.yaml"), templates, shown)
+    if out is not None:
+        broken = template_problems(templates)
+        if broken:  # check the content all the same, and write nothing
+            problems.extend(broken)
+            out = None
+    key = build_key(site_tree.file_digest("site.yaml"), templates, shown, site.word)
     if old is not None and old.key != key:
         old = None
-    if old is None or out is None:
-        result, made = _cold(site, found.agencies, shown, key, templates, out, jobs, progress)
-    else:
-        result, made = _warm(site, found.agencies, shown, key, templates, out, old, damaged, verify)
+    try:
+        if old is None or out is None:
+            result, made = _cold(site, found.agencies, shown, key, templates, out, jobs, progress)
+        else:
+            result, made = _warm(
+                site, found.agencies, shown, key, templates, out, old, damaged, verify
+            )
+    except TemplateFault as fault:  # a template failed on a page: nothing new is swapped in
+        # check everything as `check` would, so every problem and the count are listed
+        result, made = _cold(site, found.agencies, shown, key, None, None, jobs, None)
+        result.problems.append(fault.problem)
     if session is not None and result.written:
         session.manifest, session.found, session.changed = made, found, set()
     result.problems = sort_problems(problems + result.problems)
@@ -183,14 +208,16 @@ def _look(content: Path, session: Session | None, jobs: int) -> Scan:
     return rescan(session.found, content, slugs)
 
 
-def build_key(site_digest: str, templates: Path | None, shown: str) -> str:
+def build_key(site_digest: str, templates: Path | None, shown: str, word: bool = False) -> str:
     """Everything every page depends on: the generator itself (code, theme, formats), the
-    site's own templates, site.yaml, and how paths are shown in problems."""
+    site's own templates, site.yaml, and how paths are shown in problems; with Word
+    documents, the version of python-docx that writes them."""
     own = files_digest(
         p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".yaml", ".html", ".css")
     )
     theirs = files_digest(templates.rglob("*")) if templates and templates.is_dir() else "none"
-    return digest(__version__, own, theirs, site_digest, shown)
+    writer = importlib.metadata.version("python-docx") if word else ""
+    return digest(__version__, own, theirs, site_digest, shown, writer)
 
 
 # ---------------------------------------------------------------------------------------
@@ -212,8 +239,11 @@ def _load_and_check(folder: AgencyFolder, shown: str) -> tuple[Agency | None, li
     return agency, problems
 
 
-def agency_fingerprints(agency: Agency, folder: AgencyFolder, key: str) -> dict[str, str]:
-    """For each page of the agency, a digest of everything it is rendered from."""
+def agency_fingerprints(
+    agency: Agency, folder: AgencyFolder, key: str, word: bool = False
+) -> dict[str, str]:
+    """For each page (and Word document) of the agency, a digest of everything it is
+    rendered from. A Word document shares its report page's: the page states its size."""
     pages = {}
     for year in agency.years:
         previous = agency.summaries.get(year - 1)
@@ -224,6 +254,8 @@ def agency_fingerprints(agency: Agency, folder: AgencyFolder, key: str) -> dict[
             repr(previous),
             str(year + 1 in agency.summaries),
         )
+        if word:
+            pages[docx_path(agency.slug, year)] = pages[report_path(agency.slug, year)]
     pages[agency_path(agency.slug)] = digest(
         key, folder.meta, repr(list(agency.summaries.values()))
     )
@@ -242,9 +274,19 @@ def _render_agency(
     count = 0
     for year in agency.years:
         path = report_path(agency.slug, year)
-        if before.get(path) != pages[path]:
-            writer.write(renderer.report(site, agency, agency.reports[year]))
+        word = docx_path(agency.slug, year) if site.word else None
+        if before.get(path) == pages[path] and (word is None or before.get(word) == pages[word]):
+            continue
+        download = None
+        if word is not None:
+            from .wordexport import report_docx  # python-docx loads only for sites using it
+
+            data = report_docx(agency, agency.reports[year])
+            writer.write(Output(word, data))
+            download = Download(word.rsplit("/", 1)[1], len(data))
             count += 1
+        writer.write(renderer.report(site, agency, agency.reports[year], download))
+        count += 1
     path = agency_path(agency.slug)
     if before.get(path) != pages[path]:
         writer.write(renderer.agency(site, agency))
@@ -276,7 +318,7 @@ def _cold_agency(folder: AgencyFolder) -> Done:
     job = _JOB
     assert job is not None
     agency, problems = _load_and_check(folder, job.shown)
-    pages = agency_fingerprints(agency, folder, job.key) if agency else {}
+    pages = agency_fingerprints(agency, folder, job.key, job.site.word) if agency else {}
     errors = any(p.severity == "error" for p in problems)
     rendered = 0
     writer = Writer(job.render_into or Path(), atomic=False)
@@ -359,7 +401,7 @@ def _map_agencies(
     chunks = [folders[i : i + size] for i in range(0, total, size)]
     context = multiprocessing.get_context("fork")
     results: dict[int, list[Done]] = {}
-    with context.Pool(jobs) as pool:
+    with context.Pool(jobs, initializer=_leave_ctrl_c_to_parent) as pool:
         finished = 0
         for index, chunk_result in pool.imap_unordered(_indexed_chunk, enumerate(chunks)):
             results[index] = chunk_result
@@ -367,6 +409,12 @@ def _map_agencies(
             if progress:
                 progress(finished, total)
     return [item for i in range(len(chunks)) for item in results[i]]
+
+
+def _leave_ctrl_c_to_parent() -> None:
+    """Ctrl-C reaches every process of the terminal's group: the workers ignore it, so the
+    parent alone stops the pool and says 已中断, without a traceback from each worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _indexed_chunk(item: tuple[int, list[AgencyFolder]]) -> tuple[int, list[Done]]:
@@ -404,7 +452,7 @@ def _warm(
             records[slug] = before
         else:
             agency, problems = _load_and_check(folder, shown)
-            pages = agency_fingerprints(agency, folder, key) if agency else {}
+            pages = agency_fingerprints(agency, folder, key, site.word) if agency else {}
             records[slug] = _record(folder, agency, problems, pages)
             changed[slug] = (folder, agency)
     problems = [p for r in records.values() for p in r.problems]

@@ -1,11 +1,12 @@
 """The command line: parse arguments, call one function, map the outcome to an exit code.
 
-Exit codes: 0 success, 1 content problems, 2 command-line misuse.
+Exit codes: 0 success, 1 content problems, 2 command-line misuse, 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,10 +14,10 @@ from pathlib import Path
 from . import __version__
 from .build import Result, build, check
 from .outdir import OutputRefused, hold, target
-from .problems import summary_line, to_json
+from .problems import count, summary_line, to_json
 from .progress import Bar
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,7 +33,11 @@ def _parser() -> argparse.ArgumentParser:
             "--content", default="content", metavar="DIR", help="内容目录（默认 content/）"
         )
         p.add_argument(
-            "--jobs", type=int, default=None, metavar="N", help="并行进程数（默认为处理器核数）"
+            "--jobs",
+            type=_positive,
+            default=None,
+            metavar="N",
+            help="并行进程数（默认且最多为处理器核数）",
         )
 
     p = sub.add_parser("check", help="校验 content/ 中的全部年报，不生成网站")
@@ -43,7 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     for name, helptext in (("build", "校验并生成网站到 site/"), ("serve", "本地预览，保存即刷新")):
         p = sub.add_parser(name, help=helptext)
         common(p)
-        p.add_argument("--templates", default="templates", metavar="DIR", help="模板覆盖目录")
+        p.add_argument(
+            "--templates", default=None, metavar="DIR", help="模板覆盖目录（默认 templates/）"
+        )
         p.add_argument("--out", default="site", metavar="DIR", help="输出目录（默认 site/）")
         if name == "build":
             p.add_argument(
@@ -52,21 +59,68 @@ def _parser() -> argparse.ArgumentParser:
                 help="不依赖文件大小和修改时间：重新读取全部内容，逐字节核对输出目录，有出入的重新生成",
             )
         if name == "serve":
-            p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+            p.add_argument(
+                "--port", default="8000", help="端口（默认 8000；0 表示任选一个空闲端口）"
+            )
             p.add_argument("--host", default="127.0.0.1", help="地址（默认 127.0.0.1）")
+
+    p = sub.add_parser("docx", help="生成一份年报的 Word 文档（公文格式，供内部审签）")
+    p.add_argument("agency", metavar="AGENCY", help="机构文件夹名，如 shanggao-kjj")
+    p.add_argument("year", type=int, metavar="YEAR", help="报告年度，如 2024")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="输出文件（默认当前目录下的 <机构>-<年度>.docx）"
+    )
+    p.add_argument("--force", action="store_true", help="覆盖已有的文件")
+    p.add_argument("--content", default="content", metavar="DIR", help="内容目录（默认 content/）")
     return parser
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数，实为“{text}”")
+    return value
+
+
+def _usage_error(message: str) -> int:
+    print(f"nianbao: 错误: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # Ctrl-C: the old site is untouched (builds swap in at the end)
+        print("\n已中断。", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except PermissionError as e:  # a folder or file inside content/ the user may not read
+        print(f"nianbao: 错误: 无法读取 {e.filename}：没有读取权限", file=sys.stderr)
+        return EXIT_PROBLEMS
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
+    if getattr(args, "jobs", None) is not None:  # docx has no --jobs
+        # More workers than cores only adds forks and memory (--jobs 2000 forked 2,000).
+        args.jobs = min(args.jobs, os.cpu_count() or 1)
     content = Path(args.content)
     if not content.is_dir():
         print(
             f"nianbao: 错误: 找不到内容目录 {args.content}（可用 --content 指定）", file=sys.stderr
         )
         return EXIT_USAGE
+    if not os.access(content, os.R_OK | os.X_OK):
+        return _usage_error(f"无法读取内容目录 {args.content}：没有读取权限")
     if args.command == "check":
         return _check(content, args.content, args.strict, args.format, args.jobs)
+    if args.command == "docx":
+        return _docx(content, args)
+    if args.templates is not None and not Path(args.templates).is_dir():
+        return _usage_error(f"找不到模板目录 {args.templates}（--templates 应指向一个文件夹）")
+    args.templates = args.templates or "templates"  # the default may be absent: theme only
     clash = _out_clash(Path(args.out), content, Path(args.templates))
     if clash:
         print(
@@ -75,10 +129,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     if args.command == "build":
         return _build(content, args)
-    from .serve import serve  # livereload and watchdog load only for serve
+    from .serve import parse_port, serve  # livereload and watchdog load only for serve
 
+    port = parse_port(args.port)
+    if port is None:
+        return _usage_error(
+            f"端口应为 0 到 65535 之间的整数（0 表示任选一个空闲端口），实为“{args.port}”"
+        )
     templates = Path(args.templates)
-    return serve(content, templates, Path(args.out), args.content, args.host, args.port, args.jobs)
+    return serve(content, templates, Path(args.out), args.content, args.host, port, args.jobs)
 
 
 def _out_clash(out: Path, content: Path, templates: Path) -> str:
@@ -135,6 +194,25 @@ def build_summary(result: Result, out: str) -> str:
     if result.repaired:
         what += f"（其中 {result.repaired} 个是输出目录中被改动或删除的文件，已恢复）"
     return f"已生成 {what}，用时 {result.seconds:.2f} 秒 → {out.rstrip('/')}/"
+
+
+def _docx(content: Path, args: argparse.Namespace) -> int:
+    from .wordexport.command import export_docx
+
+    output = Path(args.output) if args.output else None
+    result = export_docx(content, args.content, args.agency, args.year, output, args.force)
+    for p in result.problems:
+        print(p.format())
+    if result.errors:
+        errors, warnings = count(result.problems)
+        print(f"共 {errors} 个错误，{warnings} 个警告。有错误，未生成 Word 文档。")
+        return EXIT_PROBLEMS
+    if result.refused:
+        print(f"nianbao: 错误: {result.refused}", file=sys.stderr)
+        return EXIT_USAGE
+    size = -(-result.size // 1024)
+    print(f"已生成 Word 文档 → {result.written}（{size} KB）")
+    return EXIT_OK
 
 
 def _check(content: Path, shown: str, strict: bool, fmt: str, jobs: int | None) -> int:

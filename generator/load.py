@@ -10,6 +10,7 @@ lengths, value types, folder names). The arithmetic of the national formats is l
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import re
@@ -23,6 +24,7 @@ from yaml.nodes import Node, ScalarNode
 from .contentfiles import Refused, Tree, refusal_problem
 from .formats import Format, Table, all_formats, format_for_year, leaf_paths
 from .formats import Node as FormatNode
+from .markdown import narrative_problems
 from .model import (
     AGENCY_KINDS,
     NARRATIVE_FILES,
@@ -35,13 +37,13 @@ from .model import (
 )
 from .placeholders import placeholder_problems
 from .problems import Problem
-from .yamlsource import Reader, decode_text, parse_yaml, position, suggest
+from .yamlsource import Reader, decode_text, parse_yaml, position, quoted, suggest
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-YEAR_FOLDER = re.compile(r"\d{4}")
+YEAR_FOLDER = re.compile(r"[0-9]{4}")  # ASCII only: \d takes ２０２１ too
 RESERVED = {"assets"}  # site folders that are not agencies
 
-SITE_KEYS = ["title", "region", "base_url", "url", "footer"]
+SITE_KEYS = ["title", "region", "base_url", "url", "footer", "word"]
 FOOTER_KEYS = ["organizer", "site_code", "icp", "police"]
 AGENCY_KEYS = ["name", "short_name", "kind", "group", "order", "contact"]
 CONTACT_KEYS = ["address", "phone", "email", "postcode", "hours"]
@@ -73,7 +75,7 @@ def load_site_yaml(
     tree = tree if tree is not None else Tree(content, os.path.realpath(content))
     shown = display_path(shown_root, "site.yaml")
     if not tree.is_file("site.yaml"):
-        problems.append(Problem(shown, 1, 1, "error", "缺少站点配置文件 site.yaml"))
+        problems.append(_missing(tree, "site.yaml", shown, "站点配置文件 site.yaml"))
         return None
     r, root = _open_yaml(tree, "site.yaml", shown, problems)
     if root is None:
@@ -87,23 +89,53 @@ def load_site_yaml(
         if not (base_url.startswith("/") and base_url.endswith("/")):
             r.error(
                 m["base_url"][1],
-                f"base_url 应以“/”开头并以“/”结尾，如 /xxgk/ndbg/，实为“{base_url}”",
+                f"base_url 应以“/”开头并以“/”结尾，如 /xxgk/ndbg/，实为{quoted(base_url)}",
             )
             base_url = "/"
         url = _text(r, m, "url", "url ", required=False)
         if url is not None and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", url):
             r.error(
                 m["url"][1],
-                f"url 应为完整网址，如 https://www.example.gov.cn/xxgk/ndbg/，实为“{url}”",
+                f"url 应为完整网址，如 https://www.example.gov.cn/xxgk/ndbg/，实为{quoted(url)}",
             )
             url = None
         if url is not None and not url.endswith("/"):
             url += "/"
         footer = _texts(r, m, "footer", "页脚 footer ", FOOTER_KEYS)
+        word = r.flag(m["word"][1], "word ", "word") if "word" in m else False
         if title is not None and region is not None:
-            site = Site(title=title, region=region, base_url=base_url, url=url, footer=footer)
+            site = Site(
+                title=title, region=region, base_url=base_url, url=url, footer=footer, word=word
+            )
     problems.extend(r.problems)
     return site
+
+
+def _missing(tree: Tree, rel: str, shown: str, what: str) -> Problem:
+    """A required file that is not there, or is a folder of that name (缺少 would mislead)."""
+    if tree.kind(rel) == "dir":
+        return Problem(shown, 1, 1, "error", f"{what} 应为文件，实为文件夹")
+    return Problem(shown, 1, 1, "error", f"缺少{what}")
+
+
+def hidden_agency_folders(content: Path, shown_root: str) -> list[Problem]:
+    """Folders whose name starts with a dot are skipped (.git and editors' folders), but one
+    that holds an agency.yaml was meant to be published: say so instead of skipping it."""
+    out = []
+    try:
+        hidden = sorted(p for p in content.iterdir() if p.name.startswith(".") and p.is_dir())
+    except OSError:
+        return []
+    for folder in hidden:
+        if (folder / "agency.yaml").is_file():
+            msg = (
+                f"文件夹“{folder.name}”以“.”开头，会被当作隐藏文件夹跳过，其中的机构和年报不会"
+                "校验和发布；请去掉开头的“.”"
+            )
+            out.append(
+                Problem(display_path(shown_root, folder.name) + "/", 1, 1, "warning", msg, "H4")
+            )
+    return out
 
 
 def _open_yaml(
@@ -166,6 +198,8 @@ def read_agency(
     tree = tree if tree is not None else Tree(folder, os.path.realpath(folder.parent))
     slug = folder.name
     agency_yaml = display_path(shown, "agency.yaml")
+    if slug == "site.yaml":
+        return None, {}  # a folder named site.yaml: reported as such by load_site_yaml
     if YEAR_FOLDER.fullmatch(slug):
         msg = f"机构文件夹名“{slug}”不能是年份；年报应放在 content/<机构>/<年份>/ 下"
         problems.append(Problem(shown + "/", 1, 1, "error", msg))
@@ -183,7 +217,7 @@ def read_agency(
         problems.append(refusal_problem(refused, shown + "/"))
         return None, {}
     if not tree.is_file("agency.yaml"):
-        problems.append(Problem(agency_yaml, 1, 1, "error", "缺少机构信息文件 agency.yaml"))
+        problems.append(_missing(tree, "agency.yaml", agency_yaml, "机构信息文件 agency.yaml"))
         agency = None
     else:
         agency = _load_agency_yaml(tree, agency_yaml, slug, problems)
@@ -227,7 +261,9 @@ def _load_agency_yaml(tree: Tree, shown: str, slug: str, problems: list[Problem]
         kind = _text(r, m, "kind", "机构类型 kind ")
         if kind is not None and kind not in AGENCY_KINDS:
             choices = "、".join(f"{k}（{v}）" for k, v in AGENCY_KINDS.items())
-            r.error(m["kind"][1], f"机构类型 kind 应为 {choices} 之一，实为“{kind}”", key="kind")
+            r.error(
+                m["kind"][1], f"机构类型 kind 应为 {choices} 之一，实为{quoted(kind)}", key="kind"
+            )
             kind = None
         order = r.integer(m["order"][1], "排序 order ", "order") if "order" in m else None
         contact = _texts(r, m, "contact", "联系方式 contact ", CONTACT_KEYS)
@@ -258,7 +294,9 @@ def load_report(
     yaml_shown = display_path(shown, "report.yaml")
     narratives = _load_narratives(tree, year, shown, problems)
     if not tree.is_file(f"{year}/report.yaml"):
-        problems.append(Problem(yaml_shown, 1, 1, "error", "缺少年报数据文件 report.yaml"))
+        problems.append(
+            _missing(tree, f"{year}/report.yaml", yaml_shown, "年报数据文件 report.yaml")
+        )
         return None
     r, root = _open_yaml(tree, f"{year}/report.yaml", yaml_shown, problems)
     if root is None:
@@ -296,6 +334,7 @@ def _load_narratives(tree: Tree, year: str, shown: str, problems: list[Problem])
         problems.extend(read_problems)
         if text is not None:
             out[known[f.name]] = text
+            problems.extend(narrative_problems(text, f_shown))
     return out
 
 
@@ -314,6 +353,11 @@ def read_report(r: Reader, root: Node, folder_year: str, agency: str) -> Report 
         if not folder_year.isdigit():
             return None
         year = int(folder_year)
+    this_year = dt.date.today().year
+    if year > this_year:  # 3021 for 2021: a report is written after its year
+        where = top["year"][1] if "year" in top else root
+        r.error(where, f"年度 year 为 {year}，晚于今年（{this_year} 年）；请检查年份", key="year")
+        return None
     expected = format_for_year(year)
     if expected is None:
         r.error(
@@ -327,8 +371,16 @@ def read_report(r: Reader, root: Node, folder_year: str, agency: str) -> Report 
         fnode = top["format"][1]
         name = r.text(fnode, "格式 format ", "format")
         formats = all_formats()
+        style = getattr(fnode, "style", "")
+        if name is not None and name in formats and style in ('"', "'"):
+            # as strict as year: a quoted year is refused, so is a quoted format
+            msg = f"格式 format 不能加引号：请把 {style}{name}{style} 改为 {name}"
+            r.error(fnode, msg, key="format")
+            name = None
         if name is not None and name not in formats:
-            r.error(fnode, f"格式 format 应为 {' 或 '.join(formats)}，实为“{name}”", key="format")
+            r.error(
+                fnode, f"格式 format 应为 {' 或 '.join(formats)}，实为{quoted(name)}", key="format"
+            )
         elif name is not None:
             declared = formats[name]
             if declared is not expected:
@@ -358,6 +410,13 @@ def read_report(r: Reader, root: Node, folder_year: str, agency: str) -> Report 
     if "published" in top:
         node = top["published"][1]
         report.published = r.date(node, "发布日期 published ", "published")
+        if report.published is not None and report.published.year <= year:
+            msg = (
+                f"发布日期 published 为 {report.published.isoformat()}，早于 {year} 年度结束；"
+                f"年度报告在次年发布（如 {year + 1}-01-20），请检查日期或年度"
+            )
+            r.error(node, msg, key="published")
+            report.published = None
         if report.published is not None:  # where the deadline warning (D1) points
             locs["published"] = position(node)
     if "carry_over_note" in top:
@@ -439,7 +498,7 @@ def _read_table(r: Reader, node: Node, table: Table, fmt: Format, out: Tables) -
                     units_text = " 或 ".join(block.units)
                     r.error(
                         rm[block.unit_field][1],
-                        f"{row.label}的金额单位应为 {units_text}，实为“{unit}”",
+                        f"{row.label}的金额单位应为 {units_text}，实为{quoted(unit)}",
                         key=rid,
                     )
                 elif unit is not None:

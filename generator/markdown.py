@@ -1,26 +1,69 @@
-"""Narrative Markdown to HTML: CommonMark plus tables, raw HTML off.
+"""Narrative Markdown to HTML: CommonMark plus tables and footnotes, raw HTML off; and the
+problems a narrative can have that the page would otherwise hide.
 
 This is the one place where rendered narrative becomes trusted markup (``Markup``).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator, Sequence
+from functools import cache
+from typing import Any
+
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
+from mdit_py_plugins.footnote import footnote_plugin
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
-    "table"
+from .formats import all_formats
+from .problems import Problem
+
+_md = (
+    MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    .enable("table")
+    .use(footnote_plugin)
 )
+MAX_NESTING = int(_md.options["maxNesting"])  # markdown-it drops what lies deeper
 
 # Wide tables scroll inside a focusable, labelled region instead of widening the page.
 _SCROLL_OPEN = '<div class="table-scroll" role="region" aria-label="正文中的表格" tabindex="0">\n'
 
 
-def render_markdown(source: str) -> Markup:
-    """Headings move down a level (#, ## → h3): the page's <h2> are the official sections."""
+def _footnotes_open(*_: Any) -> str:
+    # A labelled list instead of the plugin's <hr> and unlabelled <section>: the notes
+    # close their part of the page, under the part's own heading.
+    return '<div class="footnotes" role="note" aria-label="注释">\n<ol class="footnotes-list">\n'
+
+
+def _footnotes_close(*_: Any) -> str:
+    return "</ol>\n</div>\n"
+
+
+def _backref(
+    renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]
+) -> str:
+    """The way back to where the note is cited, named for screen readers (not just "↩︎")."""
+    meta = tokens[idx].meta
+    anchor = (
+        f"fnref-{env['docId']}-{meta['id'] + 1}" if env.get("docId") else f"fnref{meta['id'] + 1}"
+    )
+    if meta.get("subId", 0) > 0:
+        anchor += f":{meta['subId']}"
+    return f' <a href="#{anchor}" class="footnote-backref" aria-label="返回引用处">↩︎</a>'
+
+
+_md.add_render_rule("footnote_block_open", _footnotes_open)
+_md.add_render_rule("footnote_block_close", _footnotes_close)
+_md.add_render_rule("footnote_anchor", _backref)
+
+
+def render_markdown(source: str, doc_id: str = "") -> Markup:
+    """Headings move down a level (#, ## → h3): the page's <h2> are the official sections.
+    ``doc_id`` keeps footnote anchors apart when a page holds several narratives."""
+    env: dict[str, Any] = {"docId": doc_id} if doc_id else {}
     out: list[Token] = []
-    for token in _md.parse(source):
+    for token in _md.parse(source, env):
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(max(int(token.tag[1]) + 1, 3), 6)}"
         if token.type == "table_open":
@@ -28,7 +71,7 @@ def render_markdown(source: str) -> Markup:
         out.append(token)
         if token.type == "table_close":
             out.append(_html("</div>\n"))
-    return Markup(_md.renderer.render(out, _md.options, {}))
+    return Markup(_md.renderer.render(out, _md.options, env))
 
 
 def _html(content: str) -> Token:
@@ -36,3 +79,99 @@ def _html(content: str) -> Token:
     token = Token("html_block", "", 0)
     token.content = content
     return token
+
+
+# ---------------------------------------------------------------------------------------
+# Problems: checked at load time, so `check` finds them. Each check first looks at the
+# text for what it needs (a parse costs more than reading a report's tables), and parses
+# only when that is there.
+
+_DEEP_PREFIX = re.compile(r"\n[ \t>*+\-.)0-9]{10,}")  # 10 levels need ≥ 10 such characters
+# Headings found by their lines (ATX `# 标题`, setext `标题` over `---`): no parse needed.
+# These run over every narrative of every report: each starts with a literal "\n", which
+# the regex engine finds fast (a "^" with re.M is tried at every character).
+_ATX = re.compile(r"\n {0,3}#{1,6}[ \t]+([^\n]+)")
+_UNDERLINE = re.compile(r"\n {0,3}(?:=+|-+)[ \t]*(?=\n|$)")
+_EXTERNAL = re.compile(r"(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")  # http:, https:, ftp:, //host
+
+
+@cache
+def _official_headings() -> dict[str, str]:
+    """Every official section heading, normalized, and without its number (总体情况), →
+    the heading as the format writes it."""
+    out: dict[str, str] = {}
+    for fmt in all_formats().values():
+        for section in fmt.sections:
+            out[_normal(section.heading)] = section.heading
+            out[_normal(section.heading.split("、", 1)[-1])] = section.heading
+    return out
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"[\s\u3000。：:．.]", "", text)
+
+
+def narrative_problems(source: str, shown: str) -> list[Problem]:
+    """What a narrative holds that the page cannot show as written: nesting deeper than
+    markdown-it keeps (H1), an official section heading written again (H2), an external
+    image (H3)."""
+    out = _repeated_headings(source, shown)
+    deep = _DEEP_PREFIX.search("\n" + source) is not None
+    image = "![" in source
+    if not (deep or image):
+        return out
+    lines = source.splitlines()
+    tokens = _md.parse(source, {})
+    if deep:
+        first = next((t for t in tokens if t.level >= MAX_NESTING - 1 and t.map), None)
+        if first is not None and first.map is not None:
+            msg = "正文中引用“>”或列表嵌套过深，从这里起更深处的文字不会显示；请减少嵌套层数"
+            out.append(Problem(shown, first.map[0] + 1, 1, "warning", msg, "H1"))
+    for token in tokens:
+        if image and token.type == "inline" and token.map:
+            for src in _image_sources(token.children or []):
+                if _EXTERNAL.match(src):
+                    line = token.map[0] + 1
+                    line, col = _find(lines, src, line, token.map[1])
+                    msg = (
+                        f"正文引用了外部图片“{src}”：网站不引用任何外部资源；"
+                        "请删去这张图片，或用文字说明其内容"
+                    )
+                    out.append(Problem(shown, line, col, "error", msg, "H3"))
+    return out
+
+
+def _repeated_headings(source: str, shown: str) -> list[Problem]:
+    headings: list[tuple[int, str]] = []  # (offset of the heading's line, its text)
+    if "#" in source:
+        for found in _ATX.finditer("\n" + source):  # offsets in source: start - 1 + 1
+            headings.append((found.start(), found.group(1).rstrip(" \t#")))
+    for found in _UNDERLINE.finditer(source):  # setext: the line above the underline
+        start = source.rfind("\n", 0, found.start()) + 1
+        headings.append((start, source[start : found.start()].strip()))
+    out = []
+    for offset, text in headings:
+        official = _official_headings().get(_normal(text))
+        if official is not None:
+            msg = f"正文标题“{text}”与网站自动生成的“{official}”重复，页面上会出现两次；请删去这个标题"
+            line = source.count("\n", 0, offset) + 1
+            out.append(Problem(shown, line, 1, "warning", msg, "H2"))
+    return out
+
+
+def _image_sources(children: list[Token]) -> Iterator[str]:
+    for child in children:
+        if child.type == "image":
+            yield str(child.attrs.get("src", ""))
+        if child.children:
+            yield from _image_sources(child.children)
+
+
+def _find(lines: list[str], text: str, first: int, end: int) -> tuple[int, int]:
+    """Line and column of ``text`` within lines first..end (1-based), else of the block."""
+    for number in range(first, end + 1):
+        if number - 1 < len(lines):
+            at = lines[number - 1].find(text)
+            if at >= 0:
+                return number, at + 1
+    return first, 1

@@ -122,4 +122,5 @@ class Site:
     base_url: str = "/"
     url: str | None = None
     footer: dict[str, str] = field(default_factory=dict)
+    word: bool = False  # a Word document beside each report page (site.yaml ``word: true``)
     agencies: dict[str, Agency] = field(default_factory=dict)

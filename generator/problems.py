@@ -27,7 +27,8 @@ class Problem:
     def format(self) -> str:
         rule = f" [{self.rule}]" if self.rule else ""
         label = SEVERITY_LABEL[self.severity]
-        return f"{self.path}:{self.line}:{self.column}: {label}: {self.message}{rule}"
+        column = f":{self.column}" if self.column else ""  # 0: only the line is known
+        return f"{self.path}:{self.line}{column}: {label}: {self.message}{rule}"
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

@@ -28,7 +28,9 @@ from .figures import (
 from .formats import Format, all_formats
 from .markdown import render_markdown
 from .model import AGENCY_KINDS, Agency, Report, Site, Summary
+from .problems import Problem
 from .tables import Grid, display, grids
+from .templatefaults import TemplateFault, find_template_problems, located
 
 # The package is a plain folder (Jinja's loader reads real files): no importlib.resources,
 # which costs a warm build more time to import than it saves.
@@ -68,6 +70,19 @@ class Page:
         return self.site.url + self.path.removesuffix("index.html")
 
 
+@dataclass(frozen=True)
+class Download:
+    """A file offered beside a page: its name (a link relative to the page) and size."""
+
+    name: str
+    size: int
+
+    @property
+    def size_text(self) -> str:
+        """As a link says it: 43 KB (rounded up: never smaller than the file)."""
+        return f"{-(-self.size // 1024)} KB"
+
+
 @dataclass
 class ReportPage(Page):
     report: Report | None = None
@@ -78,6 +93,7 @@ class ReportPage(Page):
     previous: Summary | None = None
     next: Summary | None = None
     previous_format: Format | None = None
+    download: Download | None = None  # the Word document (site.yaml ``word: true``)
 
 
 @dataclass
@@ -140,12 +156,25 @@ def environment(templates: Path | None) -> jinja2.Environment:
     return env
 
 
+def template_problems(templates: Path | None) -> list[Problem]:
+    """Every template of the site's own that cannot be read as UTF-8 or compiled, located
+    (``templates/_footer.html:3``): found before any page is rendered."""
+    if templates is None or not templates.is_dir():
+        return []
+    return find_template_problems(environment(templates), templates)
+
+
 def report_title(agency: Agency, year: int) -> str:
     return f"{agency.name}{year}年政府信息公开工作年度报告"
 
 
 def report_path(slug: str, year: int) -> str:
     return f"{slug}/{year}/index.html"
+
+
+def docx_path(slug: str, year: int) -> str:
+    """The report's Word document, beside its page."""
+    return f"{slug}/{year}/{slug}-{year}.docx"
 
 
 def agency_path(slug: str) -> str:
@@ -163,14 +192,24 @@ class Renderer:
     def __init__(self, templates: Path | None) -> None:
         self.templates = templates
         self.env = environment(templates)
-        self.tables = TableRenderer(self.env)
+        try:
+            self.tables = TableRenderer(self.env)
+        except (jinja2.TemplateError, UnicodeDecodeError, RecursionError) as e:
+            raise TemplateFault(located(e, templates, THEME)) from None
 
     def _render(self, page: Page, template: str) -> Output:
-        html = self.env.get_template(template).render(page=page, site=page.site)
+        try:
+            html = self.env.get_template(template).render(page=page, site=page.site)
+        except (jinja2.TemplateError, UnicodeDecodeError, RecursionError) as e:
+            raise TemplateFault(located(e, self.templates, THEME)) from None
         return Output(page.path, html.encode("utf-8"))
 
-    def report(self, site: Site, agency: Agency, report: Report) -> Output:
-        return self._render(report_page(site, agency, report, self.tables), "report.html")
+    def report(
+        self, site: Site, agency: Agency, report: Report, download: Download | None = None
+    ) -> Output:
+        page = report_page(site, agency, report, self.tables)
+        page.download = download
+        return self._render(page, "report.html")
 
     def agency(self, site: Site, agency: Agency) -> Output:
         return self._render(agency_page(site, agency), "agency.html")
@@ -257,7 +296,7 @@ def report_page(site: Site, agency: Agency, report: Report, tables: TableRendere
         report=report,
         agency=agency,
         tables=tables.render(report),
-        narratives={k: render_markdown(v) for k, v in sorted(report.narratives.items())},
+        narratives={k: render_markdown(v, k) for k, v in sorted(report.narratives.items())},
         changes=compare(summarize(report), previous) if previous else [],
         previous=previous,
         next=agency.summaries.get(report.year + 1),

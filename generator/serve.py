@@ -18,7 +18,9 @@ itself is replaced (moved away and another put in its place), the watch moves to
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
 import sys
 import time
 from collections.abc import Callable
@@ -30,6 +32,7 @@ from livereload import Server
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop
+from tornado.netutil import bind_sockets
 from watchdog.events import (
     DirCreatedEvent,
     DirDeletedEvent,
@@ -281,6 +284,42 @@ class _QuietServer(Server):
         logging.getLogger("tornado.access").setLevel(logging.ERROR)
 
 
+def parse_port(text: str) -> int | None:
+    """The port as given: 0 (any free port) to 65535, or None."""
+    if not text.isascii() or not text.isdigit() or len(text) > 5 or int(text) > 65535:
+        return None
+    return int(text)
+
+
+def _claim(host: str, port: int) -> tuple[int, str]:
+    """The port that serving on (host, port) will really use (port 0 picks a free one), or
+    0 and the reason it cannot, in Chinese: checked before anything is announced."""
+    try:
+        sockets = bind_sockets(port, host)
+    except socket.gaierror:
+        return 0, f"找不到地址 {host}（--host 应为本机的地址，如 127.0.0.1）"
+    except OSError as e:
+        if e.errno == errno.EADDRINUSE:
+            return (
+                0,
+                f"端口 {port} 已被占用；请用 --port 换一个端口（如 --port 0 任选一个空闲端口）",
+            )
+        if e.errno == errno.EADDRNOTAVAIL:
+            return 0, f"地址 {host} 不是本机的地址（--host 应为本机的地址，如 127.0.0.1）"
+        if e.errno == errno.EACCES:
+            return 0, f"没有权限使用端口 {port}（1024 以下的端口需要管理员权限）；请换一个端口"
+        return 0, f"无法在 {host}:{port} 上启动预览：{e.strerror or e}"
+    real = int(sockets[0].getsockname()[1])
+    for s in sockets:  # released at once; the server binds the same port again (SO_REUSEADDR)
+        s.close()
+    return real, ""
+
+
+def address(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
 def serve(
     content: Path,
     templates: Path | None,
@@ -290,6 +329,11 @@ def serve(
     port: int,
     jobs: int | None = None,
 ) -> int:
+    port, why = _claim(host, port)
+    if why:
+        print(f"nianbao: 错误: {why}", file=sys.stderr)
+        return 1
+
     def say(message: str) -> None:
         print(f"nianbao: {message}", file=sys.stderr, flush=True)
 
@@ -322,10 +366,13 @@ def _serve(
     server.SFH = _handler(preview)
     out.mkdir(parents=True, exist_ok=True)
     watcher.begin()
-    print(f"预览地址：http://{host}:{port}/  （保存即更新，按 Ctrl-C 停止）")
+    print(f"预览地址：{address(host, port)}  （保存即更新，按 Ctrl-C 停止）")
     sys.stdout.flush()
     try:
         server.serve(port=port, host=host, root=str(out), restart_delay=0)
+    except OSError as e:  # taken in the moment since _claim: rare, but no traceback
+        print(f"nianbao: 错误: 无法在 {host}:{port} 上启动预览：{e.strerror or e}", file=sys.stderr)
+        return 1
     finally:
         watcher.stop()
     print("已停止预览。")

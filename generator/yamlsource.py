@@ -22,6 +22,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .contentfiles import Refused, read_bounded
 from .problems import Problem, Severity
+from .yamlhints import WIDE_HINT, indentation_fault, quoted, unclosed_bracket, wide_encoding
 
 MAX_DEPTH = 1000  # a report nests 4 levels deep; libyaml (PyYAML ≥ 6.0.4) stops at 1,000 too
 TOO_DEEP = f"YAML 嵌套层数过深（超过 {MAX_DEPTH} 层），无法读取"
@@ -57,7 +58,10 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋", "012345678
 _COUNT = re.compile(r"0|[1-9][0-9]*")
 _SIGNED = re.compile(r"[+-]?(?:0|[1-9][0-9]*)")
 _MONEY = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
-_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
+# A count or amount longer than this is a typo (Python also refuses int() past 4,300 digits).
+MAX_DIGITS = 15
+_LONG_NUMBER = re.compile(r"[+-]?([0-9]{16,})(?:\.[0-9]+)?")
 
 # A cell nobody has filled yet, as `nianbao new` and `nianbao import` write it: a plain
 # scalar that keeps the YAML valid and that `check` reports as 未填写 (P1), never as 0.
@@ -80,9 +84,11 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
 
 def decode_text(data: bytes, display: str) -> tuple[str | None, list[Problem]]:
     """Bytes as read (contentfiles) to text: UTF-8, a BOM allowed, or a located problem."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        msg = "文件是 UTF-16 编码（记事本的“Unicode”）；请用 UTF-8 重新保存"
-        return None, [_at(display, 1, 1, msg)]
+    wide = wide_encoding(data)
+    if wide is not None:
+        return None, [
+            _at(display, 1, 1, f"文件是 {wide} 编码{WIDE_HINT.get(wide, '')}；请用 UTF-8 重新保存")
+        ]
     nul = data.find(b"\x00")
     if nul >= 0:  # no text file holds NUL bytes; "maybe GBK" would mislead
         line, col = _byte_position(data, nul)
@@ -112,7 +118,7 @@ def parse_yaml(text: str, display: str) -> tuple[Node | None, list[Problem]]:
             return None, [_at(display, *deep, TOO_DEEP)]
         node = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as e:
-        line, col, msg = _yaml_error(e)
+        line, col, msg = indentation_fault(text, e) or _yaml_error(e, text)
         return None, [_at(display, line, col, msg)]
     except yaml.reader.ReaderError as e:
         # libyaml's offset is in UTF-8 bytes; its message spans two lines and is English.
@@ -126,7 +132,25 @@ def parse_yaml(text: str, display: str) -> tuple[Node | None, list[Problem]]:
         return None, [_at(display, 1, 1, "YAML 嵌套层数过深，无法读取")]
     if node is None:
         return None, [_at(display, 1, 1, "文件为空")]
+    tags = _explicit_tags(text, display)
+    if tags:  # `!!str 8` would otherwise read as the count 8
+        return None, tags
     return node, []
+
+
+def _explicit_tags(text: str, display: str) -> list[Problem]:
+    """Every explicit YAML tag (``!!str``, ``!!int``, ``!foo``): the values here are typed by
+    what the national format says a cell holds, never by a tag."""
+    if "!" not in text:
+        return []
+    out = []
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        tag = getattr(event, "tag", None)
+        if tag and event.start_mark is not None:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            msg = f"不支持 YAML 标签“{shown}”；请去掉它，直接写值"
+            out.append(_at(display, event.start_mark.line + 1, event.start_mark.column + 1, msg))
+    return out
 
 
 def _too_deep(text: str) -> tuple[int, int] | None:
@@ -214,9 +238,18 @@ _SYNTAX: list[tuple[str, str, str, bool]] = [
 ]
 
 
-def _yaml_error(e: yaml.MarkedYAMLError) -> tuple[int, int, str]:
+def _yaml_error(e: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
     context, problem = e.context or "", e.problem or ""
     mark = e.problem_mark or e.context_mark
+    if mark is not None and not text[mark.index :].strip() and "flow" in context:
+        # The file ends inside [ ] or { } (`title: [` on the last line): that is an
+        # unclosed bracket, not the empty item between two commas libyaml speaks of.
+        unclosed = unclosed_bracket(text)
+        if unclosed is not None:
+            line, col, bracket = unclosed
+            closing = "]" if bracket == "[" else "}"
+            name = "方括号" if bracket == "[" else "花括号"
+            return line, col, f"{name}“{bracket}”没有闭合（缺少“{closing}”）"
     if "\\t" in problem or "tab" in problem.lower():
         message = "YAML 缩进或数值中有制表符（Tab）；请改用空格"
     elif "exceeded maximum nesting depth" in problem:  # libyaml's own limit (PyYAML ≥ 6.0.4)
@@ -246,7 +279,7 @@ def node_type_name(node: Node) -> str:
         return "列表"
     if not node.value.strip():  # “” would look like a typo in the message
         return "空白"
-    return f"“{node.value}”"
+    return quoted(node.value)
 
 
 class Reader:
@@ -308,7 +341,7 @@ class Reader:
                     hint = "；花括号 { } 中的逗号用来分隔各项，数字中不能用千位分隔符"
                 else:
                     hint = suggest(name, allowed)
-                self.error(k, f"{what}中有未知的键“{name}”{hint}", key=key)
+                self.error(k, f"{what}中有未知的键{quoted(name)}{hint}", key=key)
                 continue
             out[name] = (k, v)
         for name in required:
@@ -363,7 +396,7 @@ class Reader:
         # The hot path: a plain, valid count (nearly every cell of every report).
         if type(node) is ScalarNode and node.style == "" and id(node) not in self._seen:
             text = node.value
-            if vtype != "money" and _COUNT.fullmatch(text):
+            if vtype != "money" and len(text) <= MAX_DIGITS and _COUNT.fullmatch(text):
                 self._seen.add(id(node))
                 return int(text)
         if type(node) is ScalarNode and node.style == "" and node.value == PLACEHOLDER:
@@ -391,7 +424,7 @@ class Reader:
         for n in items:
             if type(n) is not ScalarNode or n.style != "" or id(n) in seen:
                 return None
-            if not _COUNT.fullmatch(n.value):
+            if len(n.value) > MAX_DIGITS or not _COUNT.fullmatch(n.value):
                 return None
             out.append(int(n.value))
         ids = {id(n) for n in items}
@@ -412,15 +445,30 @@ class Reader:
             return None
         return value
 
+    def flag(self, node: Node, what: str, key: str) -> bool:
+        """``true`` or ``false`` and nothing else: YAML 1.1's yes, on, y are not guessed at."""
+        s = self._scalar(node, what, key)
+        if s is None:
+            return False
+        if s.style == "" and s.value in ("true", "false"):
+            return s.value == "true"
+        self.error(s, f"{what}应为 true 或 false，实为{node_type_name(s)}", key=key)
+        return False
+
     def year(self, node: Node, what: str, key: str) -> int | None:
         s = self._scalar(node, what, key)
         if s is None:
             return None
-        if s.style == "" and re.fullmatch(r"\d{4}", s.value):
+        if s.style == "" and re.fullmatch(r"[0-9]{4}", s.value):
             return int(s.value)
-        if s.style in ('"', "'") and re.fullmatch(r"\d{4}", s.value):
+        if s.style in ('"', "'") and re.fullmatch(r"[0-9]{4}", s.value):
             q = s.style
             self.error(s, f"{what}不能加引号：请把 {q}{s.value}{q} 改为 {s.value}", key=key)
+            return None
+        if s.style == "" and re.fullmatch(r"\d{4}", s.value):  # ２０２１, ٢٠٢١: int() takes them
+            ascii_year = str(int(s.value))
+            msg = f"{what}应为半角数字的年份，实为{quoted(s.value)}；请写作 {ascii_year}"
+            self.error(s, msg, key=key)
             return None
         found = node_type_name(s)
         self.error(s, f"{what}应为四位数字的年份（如 2021），实为{found}", key=key)
@@ -431,7 +479,7 @@ class Reader:
         if s is None:
             return None
         try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", s.value):
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", s.value):
                 raise ValueError
             return dt.date.fromisoformat(s.value)
         except ValueError:
@@ -444,8 +492,12 @@ class Reader:
         if s is None:
             return None
         if s.style == "" and _SIGNED.fullmatch(s.value):
+            if len(s.value.lstrip("+-")) > MAX_DIGITS:
+                digits = len(s.value.lstrip("+-"))
+                self.error(s, f"{what}数值过大（{digits} 位数字）；请检查是否多输入了数字", key=key)
+                return None
             return int(s.value)
-        self.error(s, f"{what}应为整数，实为“{s.value}”", key=key)
+        self.error(s, f"{what}应为整数，实为{quoted(s.value)}", key=key)
         return None
 
 
@@ -457,11 +509,14 @@ def _number_problem(s: ScalarNode, text: str, kind: str, vtype: str) -> str:
         if re.fullmatch(r"\s*[+-]?[0-9０-９][0-9０-９.,_]*\s*", text):
             # Show the quotes as typed: “5” in the message's own quotes would read as 5.
             return f"不能给数字加引号：请把 {s.style}{text}{s.style} 改为 {text.strip()}"
-        return f"应为{kind}，实为“{text}”"
+        return f"应为{kind}，实为{quoted(text)}"
     if s.style in ("|", ">"):
         return f"应为{kind}，实为多行文字"
     if text in _NULLS:
         return "为空：空白单元格请填 0"
+    long = _LONG_NUMBER.fullmatch(text)
+    if long:  # int() of a 4,301-digit string raises ValueError
+        return f"数值过大（{len(long.group(1))} 位数字）；请检查是否多输入了数字"
     if text in _YAML11_BOOLS:
         return f"应为{kind}，实为“{text}”（YAML 会把它读作真/假值）；零请写 0"
     if text != text.translate(_FULLWIDTH):
@@ -483,7 +538,7 @@ def _number_problem(s: ScalarNode, text: str, kind: str, vtype: str) -> str:
     if re.fullmatch(r"[+-]?[0-9]+(?::[0-5]?[0-9])+", text):
         return f"应为{kind}，“{text}”会被 YAML 1.1 读作六十进制数"
     if vtype == "signed":
-        return "" if _SIGNED.fullmatch(text) else f"应为{kind}，实为“{text}”"
+        return "" if _SIGNED.fullmatch(text) else f"应为{kind}，实为{quoted(text)}"
     if re.fullmatch(r"-(?:0|[1-9][0-9]*)(?:\.[0-9]+)?", text):
         return f"不能为负数：{text}"
     if vtype == "count":
@@ -491,8 +546,8 @@ def _number_problem(s: ScalarNode, text: str, kind: str, vtype: str) -> str:
             return ""
         if _MONEY.fullmatch(text):
             return f"应为{kind}，实为小数 {text}"
-        return f"应为{kind}，实为“{text}”"
-    return "" if _MONEY.fullmatch(text) else f"应为{kind}，实为“{text}”"
+        return f"应为{kind}，实为{quoted(text)}"
+    return "" if _MONEY.fullmatch(text) else f"应为{kind}，实为{quoted(text)}"
 
 
 def _split_number(node: SequenceNode) -> str:

@@ -239,13 +239,13 @@ VALUES = [
     case(
         "tab-indent",
         replace(R21, "  licensing: 588", "\tlicensing: 588"),
-        f"{R21}:14:1: 错误: YAML 缩进或数值中有制表符（Tab）；请改用空格",
+        f"{R21}:14:1: 错误: 缩进中有制表符（Tab）；YAML 只能用空格缩进，请把制表符改为空格",
         reports=4,
     ),
     case(
         "tab-after-dash-indent",
         replace(R21, "    repealed: 2", "\trepealed: 2"),
-        f"{R21}:8:1: 错误: YAML 缩进或数值中有制表符（Tab）；请改用空格",
+        f"{R21}:8:1: 错误: 缩进中有制表符（Tab）；YAML 只能用空格缩进，请把制表符改为空格",
         reports=4,
     ),
 ]
@@ -410,7 +410,7 @@ STRUCTURE = [
         "scalar-for-site-file",
         write_text(SITE, "示例市\n"),
         f"{SITE}:1:1: 错误: site.yaml 应为映射（键: 值），实为“示例市”",
-        reports=0,
+        reports=5,  # site.yaml broken: the reports are still checked and counted
     ),
     case(
         "non-text-key",
@@ -465,6 +465,7 @@ def copy_2020_as_2022(lines: str) -> Mutation:
 
     def mutate(root: Path) -> None:
         text = (root / "demo-bureau/2020/report.yaml").read_text("utf-8")
+        text = text.replace("published: 2021-01-20", "published: 2023-01-12")  # cases about V7
         (root / R22).write_text(text.replace("year: 2020\n", f"year: 2022\n{lines}"), "utf-8")
 
     return mutate
@@ -624,7 +625,7 @@ FILES = [
         "missing-site-yaml",
         remove(SITE),
         f"{SITE}:1:1: 错误: 缺少站点配置文件 site.yaml",
-        reports=0,
+        reports=5,
     ),
     case("empty-report", write_text(R21, ""), f"{R21}:1:1: 错误: 文件为空", reports=4),
     case(
@@ -634,7 +635,7 @@ FILES = [
         reports=4,
     ),
     case("empty-agency", write_text(AGENCY, ""), f"{AGENCY}:1:1: 错误: 文件为空", reports=1),
-    case("empty-site", write_text(SITE, "\n\n"), f"{SITE}:1:1: 错误: 文件为空", reports=0),
+    case("empty-site", write_text(SITE, "\n\n"), f"{SITE}:1:1: 错误: 文件为空"),
     case(
         "unclosed-bracket",
         replace(R21, "[18, 3, 0, 1, 2, 0, 24]", "[18, 3, 0, 1, 2, 0, 24"),
@@ -844,13 +845,13 @@ FIELDS = [
         "site-title-blank",
         replace(SITE, "title: 示例市政府信息公开工作年度报告", "title:"),
         f"{SITE}:1:7: 错误: 站点标题 title 不能为空",
-        reports=0,
+        reports=5,
     ),
     case(
         "site-missing-region",
         replace(SITE, "region: 示例市\n", ""),
         f"{SITE}:1:1: 错误: site.yaml 缺少“region”",
-        reports=0,
+        reports=5,
     ),
     case(
         "footer-unknown-key",

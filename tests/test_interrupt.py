@@ -90,8 +90,9 @@ def interrupt_at(where: str, n: int = 0) -> Iterator[None]:
 
 
 def interrupted_build(content: Path, out: Path, where: str, n: int = 0) -> None:
-    with interrupt_at(where, n), pytest.raises(Interrupted):
-        nianbao("build", "--content", content, "--out", out, "--jobs", "1")
+    with interrupt_at(where, n):
+        run = nianbao("build", "--content", content, "--out", out, "--jobs", "1")
+    assert run.code == 130, run.out  # 已中断
 
 
 COLD_POINTS = ["before write", "before swap", "after swap", "after manifest", "before finish"]
@@ -172,7 +173,7 @@ def test_a_killed_build_then_undo(tmp_path: Path, sig: signal.Signals) -> None:
         time.sleep(0.3 + rng.random())
         proc.send_signal(sig)
         _, err = proc.communicate(timeout=60)
-        assert "Traceback" not in err or sig == signal.SIGINT
+        assert "Traceback" not in err
         restore(content, pristine)
         run = nianbao("build", "--content", content, "--out", out)
         assert run.code == 0, run.out
@@ -246,11 +247,8 @@ def test_random_edits_interruptions_and_builds_equal_a_clean_build(tmp_path: Pat
             _damage_output(out, rng)
         elif roll < 0.8:
             where = rng.choice(["before write", "after write", *COLD_POINTS[1:]])
-            try:
-                with interrupt_at(where, rng.randrange(8)):
-                    nianbao("build", "--content", content, "--out", out, "--jobs", "1")
-            except Interrupted:
-                pass
+            with interrupt_at(where, rng.randrange(8)):
+                nianbao("build", "--content", content, "--out", out, "--jobs", "1")
         else:
             run = nianbao("build", "--content", content, "--out", out)
             assert run.code == 0, (step, run.out)

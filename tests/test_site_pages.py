@@ -279,3 +279,15 @@ def test_sitemap_lists_pages_with_absolute_urls(site: Path) -> None:
     assert "<loc>https://www.example.gov.cn/ndbg/demo-bureau/2022/</loc>" in xml
     assert "<loc>https://www.example.gov.cn/ndbg/</loc>" in xml
     assert "404" not in xml
+
+
+def test_footnotes_render_as_footnotes_with_their_own_anchors(site: Path) -> None:
+    """[^1] in two narratives of one page: two notes, each linked both ways, ids apart."""
+    html = (site / "demo-bureau/2022/index.html").read_text("utf-8")
+    assert 'href="note"' not in html and "[^1]" not in html
+    for part in ("overview", "problems"):
+        assert f'<a href="#fn-{part}-1" id="fnref-{part}-1">[1]</a>' in html
+        assert f'<li id="fn-{part}-1" class="footnote-item">' in html
+        assert (
+            f'<a href="#fnref-{part}-1" class="footnote-backref" aria-label="返回引用处">' in html
+        )
