@@ -205,7 +205,7 @@ class Tree:
                     self.vanished = True
                     listed = Refused(_GONE, VANISHED)
                 else:
-                    listed = Refused(f"无法读取文件夹：{e.strerror or e}")
+                    listed = Refused(f"无法读取文件夹：{_why(e)}")
         self._dirs[rel] = listed
         return listed
 
@@ -245,7 +245,13 @@ class Tree:
                 return Refused(_GONE, VANISHED)
             if e.errno == errno.EISDIR:
                 return Refused("应为文件，实为文件夹")
-            return Refused(f"无法读取文件：{e.strerror or e}")
+            return Refused(f"无法读取文件：{_why(e)}")
+
+
+def _why(e: OSError) -> str:
+    if e.errno in (errno.EACCES, errno.EPERM):  # strerror would be English
+        return "没有读取权限"
+    return str(e.strerror or e)
 
 
 def _under(rel: str, prefix: str) -> bool:
