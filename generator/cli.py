@@ -63,6 +63,16 @@ def _parser() -> argparse.ArgumentParser:
                 "--port", default="8000", help="端口（默认 8000；0 表示任选一个空闲端口）"
             )
             p.add_argument("--host", default="127.0.0.1", help="地址（默认 127.0.0.1）")
+    p = sub.add_parser("import", help="导入已发布的年报（PDF、Word、网页、文本）到 content/")
+    p.add_argument(
+        "paths", nargs="+", metavar="PATH", help="年报文件或文件夹（文件夹下的年报全部导入）"
+    )
+    common(p)
+    p.add_argument("--agency", metavar="SLUG", help="机构目录名（默认由机构名称的拼音生成）")
+    p.add_argument("--name", metavar="全称", help="机构全称（默认从年报标题读取）")
+    p.add_argument("--year", type=int, metavar="N", help="年度（默认从年报标题读取）")
+    p.add_argument("--force", action="store_true", help="覆盖已有的年度文件夹")
+    p.add_argument("--dry-run", action="store_true", help="只显示将写入什么，不写任何文件")
 
     p = sub.add_parser("docx", help="生成一份年报的 Word 文档（公文格式，供内部审签）")
     p.add_argument("agency", metavar="AGENCY", help="机构文件夹名，如 shanggao-kjj")
@@ -107,6 +117,8 @@ def _main(argv: Sequence[str] | None) -> int:
         # More workers than cores only adds forks and memory (--jobs 2000 forked 2,000).
         args.jobs = min(args.jobs, os.cpu_count() or 1)
     content = Path(args.content)
+    if args.command == "import":
+        return _import(content, args)
     if not content.is_dir():
         print(
             f"nianbao: 错误: 找不到内容目录 {args.content}（可用 --content 指定）", file=sys.stderr
@@ -194,6 +206,38 @@ def build_summary(result: Result, out: str) -> str:
     if result.repaired:
         what += f"（其中 {result.repaired} 个是输出目录中被改动或删除的文件，已恢复）"
     return f"已生成 {what}，用时 {result.seconds:.2f} 秒 → {out.rstrip('/')}/"
+
+
+def _import(content: Path, args: argparse.Namespace) -> int:
+    from .importers.command import import_reports  # pdfplumber loads only for import
+    from .importers.convert import Options
+    from .load import RESERVED, SLUG, YEAR_FOLDER
+
+    slug = args.agency
+    if slug is not None and (
+        not SLUG.fullmatch(slug) or YEAR_FOLDER.fullmatch(slug) or slug in RESERVED
+    ):
+        print(
+            f"nianbao: 错误: --agency “{slug}”不能作机构目录名：只能用小写字母 a-z、数字和连字符“-”，"
+            "不能是年份，如 shanggao-kjj",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    options = Options(agency=slug, name=args.name, year=args.year)
+    bar = Bar(label="个文件")
+    try:
+        failed = import_reports(
+            [Path(p) for p in args.paths],
+            content,
+            options,
+            force=args.force,
+            dry_run=args.dry_run,
+            jobs=args.jobs,
+            progress=bar,
+        )
+    finally:
+        bar.close()
+    return EXIT_PROBLEMS if failed else EXIT_OK
 
 
 def _docx(content: Path, args: argparse.Namespace) -> int:

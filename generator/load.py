@@ -441,9 +441,15 @@ def _read_tables(shown: str, top: Entries, first: Format) -> tuple[Format, Table
         for other in all_formats().values():
             if other is not first:
                 tables, problems = _read_tables_as(shown, top, other)
-                if len(problems) < len(best[2]):
+                if _misfit(problems) < _misfit(best[2]):
                     best = (other, tables, problems)
     return best
+
+
+def _misfit(problems: list[Problem]) -> int:
+    """How badly the keys fit a format: values that are not numbers (V5) or not filled in
+    yet (P1, the 待填 an import leaves) say nothing about which format the file is in."""
+    return sum(1 for p in problems if p.rule not in ("V5", "P1"))
 
 
 Tables = tuple[dict[str, Value], dict[str, tuple[int, int]], dict[str, str]]

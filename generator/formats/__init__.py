@@ -33,6 +33,7 @@ class Node:
     children: tuple[Node, ...] = ()
     total: str | None = None  # rule id when this leaf is the sum of its siblings
     optional: bool = False  # a total that may be left out (then computed)
+    aliases: tuple[str, ...] = ()  # variants published reports print (read by importers)
 
     @property
     def leaves(self) -> tuple[Node, ...]:
@@ -151,6 +152,7 @@ class Section:
     heading: str
     narrative: str | None = None
     table: str | None = None
+    aliases: tuple[str, ...] = ()  # headings published reports use instead (importers)
 
 
 @dataclass(frozen=True, eq=False)  # one object per format: compared and hashed by identity
@@ -185,6 +187,7 @@ def _node(d: dict[str, Any]) -> Node:
         children=tuple(_node(c) for c in d.get("children", ())),
         total=d.get("total"),
         optional=bool(d.get("optional", False)),
+        aliases=tuple(d.get("aliases", ())),
     )
 
 
@@ -287,6 +290,10 @@ def _cells(tables: dict[str, Table]) -> dict[str, CellSpec]:
     return cells
 
 
+def _section(d: dict[str, Any]) -> Section:
+    return Section(**{**d, "aliases": tuple(d.get("aliases", ()))})
+
+
 def leaf_paths(nodes: tuple[Node, ...]) -> list[tuple[Node, ...]]:
     """Each leaf with its ancestors, outermost first, in table order."""
     out: list[tuple[Node, ...]] = []
@@ -306,7 +313,7 @@ def _format(d: dict[str, Any]) -> Format:
         issued_by=d["issued_by"],
         first_year=d["first_year"],
         last_year=d.get("last_year"),
-        sections=tuple(Section(**s) for s in d["sections"]),
+        sections=tuple(_section(s) for s in d["sections"]),
         tables=tables,
         rules=_rules(d["rules"]),
         key_figures=tuple(KeyFigure(**k) for k in d["key_figures"]),

@@ -22,6 +22,7 @@ class Where:
     table: int | None = None  # 1-based table number in the document
     row: int | None = None  # 1-based row within that table
     column: int | None = None  # 1-based column within that row
+    paragraph: int | None = None  # 1-based paragraph of a Word document (it has no lines)
 
     def describe(self) -> str:
         """Chinese, for the import summary: 第 3 页第 12 行, 表格 2 第 5 行第 3 列."""
@@ -30,6 +31,8 @@ class Where:
             parts.append(f"第 {self.page} 页")
         if self.line is not None:
             parts.append(f"第 {self.line} 行")
+        if self.paragraph is not None:
+            parts.append(f"第 {self.paragraph} 段")
         if self.table is not None:
             parts.append(f"表格 {self.table}")
             if self.row is not None:
