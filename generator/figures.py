@@ -105,6 +105,11 @@ class Bar:
     y: int
     width: int
     height: int
+    text: str = ""  # the value as shown, when not the bare number (85.3%)
+
+    @property
+    def shown(self) -> str:
+        return self.text or str(self.value)
 
 
 @dataclass(frozen=True)
@@ -118,11 +123,15 @@ class Chart:
 
     @property
     def description(self) -> str:
-        return "；".join(f"{b.label} {b.value} {self.unit}" for b in self.bars) + "。"
+        unit = f" {self.unit}" if self.unit != "%" else ""
+        return "；".join(f"{b.label} {b.shown}{unit}" for b in self.bars) + "。"
 
 
-def bar_chart(title: str, unit: str, points: list[tuple[str, int]]) -> Chart:
-    """A plain bar chart laid out in whole pixels (deterministic SVG, no script)."""
+def bar_chart(
+    title: str, unit: str, points: list[tuple[str, int]], texts: list[str] | None = None
+) -> Chart:
+    """A plain bar chart laid out in whole pixels (deterministic SVG, no script).
+    ``texts`` shows each value otherwise than as the bare number."""
     bar_w, gap, top, bottom, left = 48, 24, 24, 28, 8
     plot_h = 160
     biggest = max((v for _, v in points), default=0) or 1
@@ -130,6 +139,7 @@ def bar_chart(title: str, unit: str, points: list[tuple[str, int]]) -> Chart:
     for i, (label, value) in enumerate(points):
         h = round(plot_h * value / biggest)
         x = left + i * (bar_w + gap)
-        bars.append(Bar(label, value, x, top + plot_h - h, bar_w, h))
+        text = texts[i] if texts else ""
+        bars.append(Bar(label, value, x, top + plot_h - h, bar_w, h, text))
     width = left * 2 + max(len(points), 1) * (bar_w + gap)
     return Chart(title, unit, tuple(bars), width, top + plot_h + bottom, top + plot_h)

@@ -43,9 +43,9 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 YEAR_FOLDER = re.compile(r"[0-9]{4}")  # ASCII only: \d takes ２０２１ too
 RESERVED = {"assets"}  # site folders that are not agencies
 
-SITE_KEYS = ["title", "region", "base_url", "url", "footer", "word"]
+SITE_KEYS = ["title", "region", "base_url", "url", "license", "search", "footer", "word"]
 FOOTER_KEYS = ["organizer", "site_code", "icp", "police"]
-AGENCY_KEYS = ["name", "short_name", "kind", "group", "order", "contact"]
+AGENCY_KEYS = ["name", "short_name", "kind", "group", "order", "since", "until", "contact"]
 CONTACT_KEYS = ["address", "phone", "email", "postcode", "hours"]
 REPORT_KEYS = [
     "year",
@@ -102,10 +102,19 @@ def load_site_yaml(
         if url is not None and not url.endswith("/"):
             url += "/"
         footer = _texts(r, m, "footer", "页脚 footer ", FOOTER_KEYS)
+        license = _text(r, m, "license", "数据许可 license ", required=False)
+        search = r.flag(m["search"][1], "search ", "search") if "search" in m else False
         word = r.flag(m["word"][1], "word ", "word") if "word" in m else False
         if title is not None and region is not None:
             site = Site(
-                title=title, region=region, base_url=base_url, url=url, footer=footer, word=word
+                title=title,
+                region=region,
+                base_url=base_url,
+                url=url,
+                footer=footer,
+                license=license,
+                search=search,
+                word=word,
             )
     problems.extend(r.problems)
     return site
@@ -266,6 +275,12 @@ def _load_agency_yaml(tree: Tree, shown: str, slug: str, problems: list[Problem]
             )
             kind = None
         order = r.integer(m["order"][1], "排序 order ", "order") if "order" in m else None
+        since = r.integer(m["since"][1], "起始年度 since ", "since") if "since" in m else None
+        until = r.integer(m["until"][1], "终止年度 until ", "until") if "until" in m else None
+        if since is not None and until is not None and until < since:
+            msg = f"终止年度 until（{until}）早于起始年度 since（{since}）"
+            r.error(m["until"][1], msg, key="until")
+            until = None
         contact = _texts(r, m, "contact", "联系方式 contact ", CONTACT_KEYS)
         if name is not None and kind is not None:
             agency = Agency(
@@ -277,6 +292,8 @@ def _load_agency_yaml(tree: Tree, shown: str, slug: str, problems: list[Problem]
                 group=_text(r, m, "group", "分组 group ", required=False),
                 order=order,
                 contact=contact,
+                since=since,
+                until=until,
             )
     problems.extend(r.problems)
     return agency

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import Agency, Summary
+from .model import Agency, Filed, Summary
 from .problems import Problem
 
 Stamp = tuple[int, int, str]  # size, modification time (ns), digest of the bytes written
@@ -79,7 +79,13 @@ def _agency_json(a: Agency | None) -> dict[str, Any] | None:
         "group": a.group,
         "order": a.order,
         "contact": a.contact,
+        "since": a.since,
+        "until": a.until,
         "summaries": [[s.year, s.format, s.values] for s in a.summaries.values()],
+        "filed": [
+            [f.year, f.format, f.published, f.values, [list(u) for u in f.units]]
+            for f in a.filed.values()
+        ],
     }
 
 
@@ -88,6 +94,10 @@ def _agency_from(slug: str, d: dict[str, Any] | None) -> Agency | None:
         return None
     summaries = {
         year: Summary(slug, year, fmt, tuple(values)) for year, fmt, values in d["summaries"]
+    }
+    filed = {
+        year: Filed(year, fmt, published, values, tuple((c, u) for c, u in units))
+        for year, fmt, published, values, units in d["filed"]
     }
     return Agency(
         slug=slug,
@@ -98,7 +108,10 @@ def _agency_from(slug: str, d: dict[str, Any] | None) -> Agency | None:
         group=d["group"],
         order=d["order"],
         contact=d["contact"],
+        since=d["since"],
+        until=d["until"],
         summaries=summaries,
+        filed=filed,
     )
 
 

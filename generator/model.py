@@ -93,6 +93,24 @@ def _figure_index(format_id: str) -> dict[str, int]:
     return {k.key: i for i, k in enumerate(all_formats()[format_id].key_figures)}
 
 
+@dataclass(frozen=True)
+class Filed:
+    """What the region's pages and data files need of a report: every cell of its format
+    (``Format.cells`` order, as written: "" when absent), its published date and units.
+
+    Kept in the manifest, so year pages, totals, indicators, the per-year data files and
+    the feed are made without loading every report again."""
+
+    year: int
+    format: str  # format id
+    published: str  # ISO date, or ""
+    values: str  # the cells' texts joined by ","
+    units: tuple[tuple[str, str], ...] = ()  # (cell id, unit) of money cells given a unit
+
+    def texts(self) -> list[str]:
+        return self.values.split(",")
+
+
 @dataclass
 class Agency:
     slug: str
@@ -103,8 +121,11 @@ class Agency:
     group: str | None = None
     order: int | None = None
     contact: dict[str, str] = field(default_factory=dict)
+    since: int | None = None  # first year a report is expected (default: its first report)
+    until: int | None = None  # last year a report is expected (merged or abolished)
     reports: dict[int, Report] = field(default_factory=dict)  # the reports loaded this run
     summaries: dict[int, Summary] = field(default_factory=dict)  # every year's, always
+    filed: dict[int, Filed] = field(default_factory=dict)  # every year's, always
 
     @property
     def years(self) -> list[int]:
@@ -122,5 +143,7 @@ class Site:
     base_url: str = "/"
     url: str | None = None
     footer: dict[str, str] = field(default_factory=dict)
+    license: str | None = None  # the data files' licence line, shown on /data/
+    search: bool = False  # build a Pagefind search index and page
     word: bool = False  # a Word document beside each report page (site.yaml ``word: true``)
     agencies: dict[str, Agency] = field(default_factory=dict)

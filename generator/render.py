@@ -11,6 +11,7 @@ import os
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
@@ -93,6 +94,7 @@ class ReportPage(Page):
     previous: Summary | None = None
     next: Summary | None = None
     previous_format: Format | None = None
+    downloads: list[tuple[str, str]] = field(default_factory=list)  # (label, file name)
     download: Download | None = None  # the Word document (site.yaml ``word: true``)
 
 
@@ -111,20 +113,6 @@ class AgencyPage(Page):
 
 
 @dataclass
-class YearRow:
-    agency: Agency
-    values: list[str]
-
-
-@dataclass
-class YearPage(Page):
-    year: int = 0
-    labels: list[str] = field(default_factory=list)
-    rows: list[YearRow] = field(default_factory=list)
-    totals: list[str] = field(default_factory=list)
-
-
-@dataclass
 class Group:
     name: str
     agencies: list[Agency]
@@ -134,6 +122,7 @@ class Group:
 class HomePage(Page):
     groups: list[Group] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
+    trend: Any = None  # region.Trend: the indicators year by year
 
 
 def environment(templates: Path | None) -> jinja2.Environment:
@@ -214,11 +203,14 @@ class Renderer:
     def agency(self, site: Site, agency: Agency) -> Output:
         return self._render(agency_page(site, agency), "agency.html")
 
-    def year(self, site: Site, year: int, agencies: list[Agency]) -> Output:
-        return self._render(year_page(site, year, agencies), "year.html")
+    def page(self, page: Page, template: str) -> Output:
+        """A page made elsewhere (region.py): the year page, /data/."""
+        return self._render(page, template)
 
-    def home(self, site: Site, agencies: list[Agency]) -> Output:
-        return self._render(home_page(site, agencies), "home.html")
+    def home(self, site: Site, agencies: list[Agency], trend: Any = None) -> Output:
+        page = home_page(site, agencies)
+        page.trend = trend
+        return self._render(page, "home.html")
 
     def not_found(self, site: Site) -> Output:
         return self._render(NotFoundPage(site, "404.html", "页面不存在"), "404.html")
@@ -228,7 +220,9 @@ class Renderer:
 
 
 def home_page(site: Site, agencies: list[Agency]) -> HomePage:
-    """``agencies`` in display order (Agency.sort_key)."""
+    """``agencies`` in display order (Agency.sort_key); every year with a page."""
+    from .coverage import region_years  # coverage reads the format layout, made here
+
     groups: dict[str, list[Agency]] = {}
     for a in agencies:
         groups.setdefault(a.group or "其他机构", []).append(a)
@@ -237,7 +231,7 @@ def home_page(site: Site, agencies: list[Agency]) -> HomePage:
         "index.html",
         site.title,
         groups=[Group(name, members) for name, members in groups.items()],
-        years=sorted({y for a in agencies for y in a.summaries}, reverse=True),
+        years=region_years(agencies),
     )
 
 
@@ -301,6 +295,13 @@ def report_page(site: Site, agency: Agency, report: Report, tables: TableRendere
         previous=previous,
         next=agency.summaries.get(report.year + 1),
         previous_format=all_formats()[previous.format] if previous else None,
+        downloads=[
+            ("全部数据（JSON）", "data.json"),
+            *(
+                (f"表{table.number}（CSV）", f"{key}.csv")
+                for key, table in report.format.tables.items()
+            ),
+        ],
     )
 
 
@@ -323,26 +324,6 @@ def agency_page(site: Site, agency: Agency) -> AgencyPage:
         years=[s.year for s in summaries],
         rows=rows,
         chart=chart,
-    )
-
-
-def year_page(site: Site, year: int, agencies: list[Agency]) -> YearPage:
-    members = [(a, a.summaries[year]) for a in agencies if year in a.summaries]
-    rows = [YearRow(a, [display(v) for v in summary_values(s)]) for a, s in members]
-    totals = [
-        display(sum(v or 0 for v in column))
-        for column in zip(*(summary_values(s) for _, s in members), strict=True)
-    ]
-    labels = summary_labels(all_formats()[members[0][1].format]) if members else []
-    return YearPage(
-        site,
-        year_path(year),
-        f"{site.region}{year}年度各机关政府信息公开工作年度报告汇总",
-        breadcrumbs=[(f"{year}年度汇总", "")],
-        year=year,
-        labels=labels,
-        rows=rows,
-        totals=totals,
     )
 
 

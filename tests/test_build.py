@@ -21,22 +21,61 @@ def test_builds_every_page_type(tmp_path: Path) -> None:
     out = tmp_path / "site"
     run = nianbao("build", "--content", PORTAL, "--out", out)
     assert run.code == 0, run.out
-    assert run.lines[-1].startswith("已生成 15 个文件（5 份年报），用时 ")
+    assert run.lines[-1].startswith("已生成 54 个文件（5 份年报），用时 ")
     assert sorted(tree(out)) == [  # only what is published: build state is kept beside it
         "2019/index.html",
         "2020/index.html",
         "2021/index.html",
         "2022/index.html",
         "404.html",
+        "assets/search.js",  # used by search/index.html only (site.yaml search: true)
         "assets/style.css",
+        "data/2019/cells.csv",  # the region's data files, one set per year
+        "data/2019/cells.json",
+        "data/2019/reports.xlsx",
+        "data/2019/summary.csv",
+        "data/2020/cells.csv",
+        "data/2020/cells.json",
+        "data/2020/reports.xlsx",
+        "data/2020/summary.csv",
+        "data/2021/cells.csv",
+        "data/2021/cells.json",
+        "data/2021/reports.xlsx",
+        "data/2021/summary.csv",
+        "data/2022/cells.csv",
+        "data/2022/cells.json",
+        "data/2022/reports.xlsx",
+        "data/2022/summary.csv",
+        "data/index.html",  # documents every data file and field
+        "demo-bureau/2019/active.csv",  # a report's data files, beside its page
+        "demo-bureau/2019/appeals.csv",
+        "demo-bureau/2019/data.json",
         "demo-bureau/2019/index.html",
+        "demo-bureau/2019/requests.csv",
+        "demo-bureau/2020/active.csv",
+        "demo-bureau/2020/appeals.csv",
+        "demo-bureau/2020/data.json",
         "demo-bureau/2020/index.html",
+        "demo-bureau/2020/requests.csv",
+        "demo-bureau/2021/active.csv",
+        "demo-bureau/2021/appeals.csv",
+        "demo-bureau/2021/data.json",
         "demo-bureau/2021/index.html",
+        "demo-bureau/2021/requests.csv",
+        "demo-bureau/2022/active.csv",
+        "demo-bureau/2022/appeals.csv",
+        "demo-bureau/2022/data.json",
         "demo-bureau/2022/index.html",
+        "demo-bureau/2022/requests.csv",
         "demo-bureau/index.html",
+        "feed.xml",  # Atom: the latest reports by published date
         "index.html",
         "sitemap.xml",
+        "town-a/2022/active.csv",
+        "town-a/2022/appeals.csv",
+        "town-a/2022/data.json",
         "town-a/2022/index.html",
+        "town-a/2022/requests.csv",
         "town-a/index.html",
     ]
 

@@ -143,7 +143,9 @@ def test_edit_renders_only_pages_that_read_it(tmp_path: Path) -> None:
     assert nianbao("build", "--content", content, "--out", out).code == 0
     edit_narrative(content)
     run = nianbao("build", "--content", content, "--out", out)
-    assert "，更新 1 个，" in run.lines[-1]  # the report page alone: no figure changed
+    # the report page and its data files (data.json, one CSV per table): no figure changed,
+    # so no year page, year data file or agency page
+    assert "，更新 5 个，" in run.lines[-1]
 
 
 def test_failed_incremental_build_changes_nothing(tmp_path: Path) -> None:

@@ -147,6 +147,19 @@ class KeyFigure:
 
 
 @dataclass(frozen=True)
+class Indicator:
+    """A ratio computed from a report's cells (公开率 …): the sum of ``numerator`` over the
+    sum of ``denominator``. ``denominator_name`` names a sum the tables do not print
+    (已审结)."""
+
+    key: str
+    label: str
+    numerator: tuple[str, ...]
+    denominator: tuple[str, ...]
+    denominator_name: str | None = None
+
+
+@dataclass(frozen=True)
 class Section:
     number: str
     heading: str
@@ -167,6 +180,7 @@ class Format:
     rules: tuple[Rule, ...]
     key_figures: tuple[KeyFigure, ...]
     cells: dict[str, CellSpec] = field(default_factory=dict)
+    indicators: tuple[Indicator, ...] = ()
 
     def covers(self, year: int) -> bool:
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
@@ -318,6 +332,16 @@ def _format(d: dict[str, Any]) -> Format:
         rules=_rules(d["rules"]),
         key_figures=tuple(KeyFigure(**k) for k in d["key_figures"]),
         cells=_cells(tables),
+        indicators=tuple(
+            Indicator(
+                key=i["key"],
+                label=i["label"],
+                numerator=tuple(i["numerator"]),
+                denominator=tuple(i["denominator"]),
+                denominator_name=i.get("denominator_name"),
+            )
+            for i in d.get("indicators", ())
+        ),
     )
 
 

@@ -1,0 +1,80 @@
+"""The Atom feed (``feed.xml``): the latest reports by published date, so readers and
+portals learn of a new report without visiting the site.
+
+The file is pure ASCII (Chinese as character references), so it reads right however a
+portal's web server labels it. Entry ids are ``urn:uuid`` names derived from the region and the report, so they stay the
+same when the site moves. Links are relative to the feed (RFC 4287 resolves them against
+its address) unless ``url`` gives the site's full address.
+"""
+
+from __future__ import annotations
+
+import uuid
+from xml.sax.saxutils import escape, quoteattr
+
+from .model import Agency, Site
+from .render import Output, report_path, report_title
+
+LATEST = 50  # entries: a feed says what is new, the site keeps the rest
+FEED_PATH = "feed.xml"
+
+
+def _entries(agencies: list[Agency]) -> list[tuple[str, Agency, int]]:
+    dated = [
+        (record.published, a, year)
+        for a in agencies
+        for year, record in a.filed.items()
+        if record.published
+    ]
+    dated.sort(key=lambda e: (e[0], e[1].slug, e[2]), reverse=True)
+    return dated[:LATEST]
+
+
+def digest_text(agencies: list[Agency]) -> str:
+    return "\n".join(f"{d}\t{a.slug}\t{a.name}\t{y}" for d, a, y in _entries(agencies))
+
+
+def _stamp(date: str) -> str:
+    return f"{date}T00:00:00+08:00"  # a date, in China's time zone
+
+
+def _id(site: Site, slug: str, year: int | None = None) -> str:
+    name = f"nianbao:{site.region}:{slug}" + (f"/{year}" if year else "")
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+
+
+def feed(site: Site, agencies: list[Agency]) -> Output:
+    entries = _entries(agencies)
+    base = site.url or ""
+    updated = _stamp(entries[0][0]) if entries else "2000-01-01T00:00:00+08:00"
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
+        f"  <title>{escape(site.title)}</title>",
+        f"  <subtitle>{escape(site.region)}各机关政府信息公开工作年度报告（按发布日期，最新 {LATEST} 份）</subtitle>",
+        f"  <id>{_id(site, '')}</id>",
+        f"  <updated>{updated}</updated>",
+        f"  <author><name>{escape(site.footer.get('organizer') or site.title)}</name></author>",
+        f'  <link rel="alternate" type="text/html" href={quoteattr(base or "./")}/>',
+    ]
+    if site.url:
+        lines.append(
+            f'  <link rel="self" type="application/atom+xml" href={quoteattr(base + FEED_PATH)}/>'
+        )
+    lines.append("  <generator>nianbao</generator>")
+    for date, agency, year in entries:
+        href = base + report_path(agency.slug, year).removesuffix("index.html")
+        lines += [
+            "  <entry>",
+            f"    <title>{escape(report_title(agency, year))}</title>",
+            f"    <id>{_id(site, agency.slug, year)}</id>",
+            f"    <published>{_stamp(date)}</published>",
+            f"    <updated>{_stamp(date)}</updated>",
+            f'    <link rel="alternate" type="text/html" href={quoteattr(href)}/>',
+            f"    <summary>{escape(agency.name)}发布的 {year} 年度政府信息公开工作年度报告。</summary>",
+            "  </entry>",
+        ]
+    lines.append("</feed>")
+    # ASCII with character references: portals serve .xml as text/xml without a charset,
+    # which feed readers take for US-ASCII (RFC 3023); these bytes read the same either way.
+    return Output(FEED_PATH, ("\n".join(lines) + "\n").encode("ascii", "xmlcharrefreplace"))

@@ -1,0 +1,206 @@
+"""Pages about the whole region: the year page (who published, who did not, totals per
+group and for the region, indicators ranked), the home page's multi-year trend, and the
+``/data/`` page that documents every data file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .coverage import Coverage, Totals, coverage, region_years
+from .exports.layout import cells_of
+from .exports.year_files import REPORT_FIELDS, TIDY_FIELDS, year_data_paths
+from .figures import Chart, bar_chart, summary_labels, summary_values
+from .formats import Format, Indicator, all_formats
+from .indicators import Measured, cells_needed, formula, measure, percent_text
+from .model import Agency, Site, Summary
+from .render import Page, year_path
+from .tables import display
+
+
+@dataclass
+class YearRow:
+    agency: Agency
+    values: list[str]
+
+
+@dataclass
+class TotalRow:
+    name: str
+    reports: int
+    values: list[str]
+
+
+@dataclass
+class RankRow:
+    rank: int | None  # None: no 公开率 to rank by
+    agency: Agency
+    measured: list[Measured]
+
+
+@dataclass
+class YearPage(Page):
+    year: int = 0
+    coverage: Coverage | None = None
+    labels: list[str] = field(default_factory=list)
+    rows: list[YearRow] = field(default_factory=list)
+    totals: list[str] = field(default_factory=list)
+    groups: list[TotalRow] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    formulas: list[str] = field(default_factory=list)
+    ranking: list[RankRow] = field(default_factory=list)
+    region_measured: list[Measured] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+def _totals_values(fmt: Format, totals: Totals) -> list[str]:
+    """The key figures of a sum, in the year table's columns."""
+    summary = Summary("", 0, fmt.id, tuple(totals.cells.get(k.of) for k in fmt.key_figures))
+    return [display(v) for v in summary_values(summary)]
+
+
+def year_page(site: Site, year: int, agencies: list[Agency]) -> YearPage:
+    """``agencies`` in display order (Agency.sort_key)."""
+    cov = coverage(year, agencies, site.region)
+    fmt = all_formats()[cov.region.format] if cov.region.format else None
+    members = [(a, a.summaries[year]) for a in cov.published if year in a.summaries]
+    rows = [YearRow(a, [display(v) for v in summary_values(s)]) for a, s in members]
+    page = YearPage(
+        site,
+        year_path(year),
+        f"{site.region}{year}年度各机关政府信息公开工作年度报告汇总",
+        breadcrumbs=[(f"{year}年度汇总", "")],
+        year=year,
+        coverage=cov,
+        rows=rows,
+        files=year_data_paths(year),
+    )
+    if fmt is None:
+        return page
+    page.labels = summary_labels(fmt)
+    page.totals = _totals_values(fmt, cov.region)
+    page.groups = [TotalRow(g.name, g.reports, _totals_values(fmt, g)) for g in cov.groups]
+    page.indicators = list(fmt.indicators)
+    page.formulas = [formula(fmt, i) for i in fmt.indicators]
+    needed = cells_needed(fmt)
+    measured = [(a, measure(fmt, cells_of(a.filed[year], needed))) for a in cov.published]
+    page.ranking = _rank(measured)
+    page.region_measured = measure(fmt, cov.region.cells)
+    return page
+
+
+def _rank(measured: list[tuple[Agency, list[Measured]]]) -> list[RankRow]:
+    """By the first indicator (公开率), highest first; equal values share a rank; those
+    without a value (no request handled) come last, unranked."""
+    ranked = sorted(
+        (m for m in measured if m[1] and m[1][0].value is not None),
+        key=lambda m: -(m[1][0].value or Decimal(0)),
+    )
+    out: list[RankRow] = []
+    for i, (agency, values) in enumerate(ranked, start=1):
+        same = out and out[-1].measured[0].value == values[0].value
+        out.append(RankRow(out[-1].rank if same else i, agency, values))
+    out.extend(RankRow(None, a, v) for a, v in measured if not v or v[0].value is None)
+    return out
+
+
+@dataclass
+class TrendRow:
+    year: int
+    reports: int
+    expected: int
+    measured: list[Measured]
+
+
+@dataclass
+class Trend:
+    """The region's indicators year by year (home page): a table and a chart."""
+
+    indicators: list[Indicator]
+    formulas: list[str]
+    rows: list[TrendRow]
+    chart: Chart | None
+
+
+def trend(site: Site, agencies: list[Agency]) -> Trend | None:
+    rows = []
+    indicators: list[Indicator] = []
+    formulas: list[str] = []
+    needed = frozenset(c for f in all_formats().values() for c in cells_needed(f))
+    for year in sorted(region_years(agencies)):
+        cov = coverage(year, agencies, site.region, needed)
+        if cov.region.format is None:
+            continue
+        fmt = all_formats()[cov.region.format]
+        indicators = list(fmt.indicators)  # the newest format's, named as it names them
+        formulas = [formula(fmt, i) for i in fmt.indicators]
+        rows.append(
+            TrendRow(year, len(cov.published), cov.expected, measure(fmt, cov.region.cells))
+        )
+    if not rows or not indicators:
+        return None
+    first = indicators[0]
+    points = [(f"{r.year}年", round((r.measured[0].value or Decimal(0)) * 1000)) for r in rows]
+    texts = [r.measured[0].text for r in rows]
+    chart = bar_chart(f"{site.region}历年{first.label}", "%", points, texts)
+    return Trend(indicators, formulas, rows, chart)
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    name: str
+    meaning: str
+
+
+@dataclass
+class DataPage(Page):
+    years: list[int] = field(default_factory=list)
+    tidy_fields: list[FieldDoc] = field(default_factory=list)
+    summary_fields: list[FieldDoc] = field(default_factory=list)
+    formats: list[Format] = field(default_factory=list)
+    example: str = ""  # one report page's folder, to show where its files are
+
+
+TIDY_MEANINGS = {
+    "agency": "机构代码（content/ 中的文件夹名，如 shanggao-kjj）",
+    "agency_name": "机构全称",
+    "group": "分组（agency.yaml 的 group，可为空）",
+    "year": "报告年度",
+    "format": "报告格式：2021 为国办公开办函〔2021〕30号格式，2019 为〔2019〕60号试行格式",
+    "table": "表格代码：active 表二，requests 表三，appeals 表四",
+    "table_label": "表格的官方名称",
+    "row": "行代码（表四为空）",
+    "row_label": "行的官方名称，如“三、（三）1.属于国家秘密”；表二前加所属条款",
+    "column": "列代码",
+    "column_label": "列的官方名称，多级表头用“ · ”连接",
+    "value": "数值：件数为整数，金额保持报告所写的精度",
+    "unit": "单位：件数为“件”，金额为报告所写单位（表二标题中已注明单位的为空）",
+    "published": "发布日期（YYYY-MM-DD，未填写的为空）",
+}
+
+
+def data_page(site: Site, agencies: list[Agency]) -> DataPage:
+    years = region_years(agencies)
+    example = next((f"{a.slug}/{a.years[-1]}/" for a in agencies if a.years), "")
+    newest = next(iter(all_formats().values()))
+    summary_fields = [FieldDoc(n, TIDY_MEANINGS[n]) for n in REPORT_FIELDS]
+    summary_fields += [FieldDoc(k.key, f"主要数据：{k.label}") for k in newest.key_figures]
+    summary_fields += [FieldDoc(i.key, formula(newest, i)) for i in newest.indicators]
+    return DataPage(
+        site,
+        "data/index.html",
+        "开放数据",
+        breadcrumbs=[("开放数据", "")],
+        years=years,
+        tidy_fields=[FieldDoc(n, TIDY_MEANINGS[n]) for n in TIDY_FIELDS],
+        summary_fields=summary_fields,
+        formats=list(all_formats().values()),
+        example=example,
+    )
+
+
+def search_page(site: Site) -> Page:
+    return Page(site, "search/index.html", "搜索年报", breadcrumbs=[("搜索", "")])
+
+
+__all__ = ["DataPage", "Trend", "YearPage", "data_page", "percent_text", "trend", "year_page"]
