@@ -178,29 +178,30 @@ def _build(content: Path, args: argparse.Namespace) -> int:
     bar = Bar()
     try:
         with hold(target(out, args.out), "build", _say):
-            result = build(
-                content,
-                Path(args.templates),
-                out,
-                args.content,
-                args.jobs,
-                bar,
-                verify=args.verify,
-                out_shown=args.out,
-            )
+            try:
+                result = build(
+                    content,
+                    Path(args.templates),
+                    out,
+                    args.content,
+                    args.jobs,
+                    bar,
+                    verify=args.verify,
+                    out_shown=args.out,
+                )
+            finally:
+                bar.close()
+            for p in result.problems:
+                print(p.format())
+            if not result.written:
+                print(summary_line(result.problems, result.reports))
+                print("有错误，未生成网站（原有网站保持不变）。")
+                return EXIT_PROBLEMS
+            print(build_summary(result, args.out))
+            return _index(content, out, result.rendered)  # part of the output: under the lock
     except OutputRefused as refused:
         print(f"nianbao: 错误: {refused}", file=sys.stderr)
         return EXIT_USAGE
-    finally:
-        bar.close()
-    for p in result.problems:
-        print(p.format())
-    if not result.written:
-        print(summary_line(result.problems, result.reports))
-        print("有错误，未生成网站（原有网站保持不变）。")
-        return EXIT_PROBLEMS
-    print(build_summary(result, args.out))
-    return _index(content, Path(args.out), result.rendered)
 
 
 def _index(content: Path, out: Path, rendered: int) -> int:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from .contentfiles import digest
 from .manifest import Stamp
+from .search import INDEX_FOLDER
 from .write import TMP_SUFFIX
 
 CACHE = ".nianbao-cache"
@@ -219,7 +220,9 @@ def _walk(folder: str, rel: str, found: dict[str, os.stat_result]) -> None:
 
 
 def _ours(path: str) -> bool:
-    return path.endswith(TMP_SUFFIX)
+    """A page being replaced, or the search index (written after the pages, as a whole,
+    by the search step of the same locked build)."""
+    return path.endswith(TMP_SUFFIX) or path.startswith(INDEX_FOLDER + "/")
 
 
 def _file_digest(path: Path) -> str:
