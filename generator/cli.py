@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import Result, build, check
+from .outdir import OutputRefused, hold, target
 from .problems import Problem, count, summary_line, to_json
 from .progress import Bar
 
@@ -57,6 +58,11 @@ def _parser() -> argparse.ArgumentParser:
         )
         p.add_argument("--out", default="site", metavar="DIR", help="输出目录（默认 site/）")
         if name == "build":
+            p.add_argument(
+                "--verify",
+                action="store_true",
+                help="不依赖文件大小和修改时间：重新读取全部内容，逐字节核对输出目录，有出入的重新生成",
+            )
             p.add_argument(
                 "--review",
                 action="store_true",
@@ -200,27 +206,35 @@ def _out_clash(out: Path, content: Path, templates: Path) -> str:
 
 
 def _build(content: Path, args: argparse.Namespace) -> int:
+    out = Path(args.out)
     bar = Bar()
     try:
-        result = build(
-            content,
-            Path(args.templates),
-            Path(args.out),
-            args.content,
-            args.jobs,
-            bar,
-            review=args.review,
-        )
-    finally:
-        bar.close()
-    for p in result.problems:
-        print(p.format())
-    if not result.written:
-        print(summary_line(result.problems, result.reports))
-        print("有错误，未生成网站（原有网站保持不变）。")
-        return EXIT_PROBLEMS
-    print(build_summary(result, args.out))
-    return _index(content, Path(args.out), result.rendered)
+        with hold(target(out, args.out), "build", _say):
+            try:
+                result = build(
+                    content,
+                    Path(args.templates),
+                    out,
+                    args.content,
+                    args.jobs,
+                    bar,
+                    verify=args.verify,
+                    out_shown=args.out,
+                    review=args.review,
+                )
+            finally:
+                bar.close()
+            for p in result.problems:
+                print(p.format())
+            if not result.written:
+                print(summary_line(result.problems, result.reports))
+                print("有错误，未生成网站（原有网站保持不变）。")
+                return EXIT_PROBLEMS
+            print(build_summary(result, args.out))
+            return _index(content, out, result.rendered)  # part of the output: under the lock
+    except OutputRefused as refused:
+        print(f"nianbao: 错误: {refused}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _index(content: Path, out: Path, rendered: int) -> int:
@@ -256,11 +270,17 @@ def _export(content: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _say(message: str) -> None:
+    print(f"nianbao: {message}", file=sys.stderr, flush=True)
+
+
 def build_summary(result: Result, out: str) -> str:
     """One line: what was built, what this run wrote, how long it took."""
     what = f"{result.pages} 个文件（{result.reports} 份年报）"
     if result.incremental:
         what += f"，更新 {result.rendered} 个"
+    if result.repaired:
+        what += f"（其中 {result.repaired} 个是输出目录中被改动或删除的文件，已恢复）"
     return f"已生成 {what}，用时 {result.seconds:.2f} 秒 → {out.rstrip('/')}/"
 
 

@@ -8,11 +8,13 @@ cell (git then diffs those lines), and ``--git REV`` diffs every report changed 
 from __future__ import annotations
 
 import difflib
+import os
 import subprocess
 import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+from ..contentfiles import Tree
 from ..load import load_report, load_report_file
 from ..model import NARRATIVE_FILES, Report, Value
 from ..problems import Problem
@@ -72,8 +74,10 @@ def diff_reports(old: Report, new: Report, old_label: str, new_label: str) -> li
 
 def load_either(path: Path, problems: list[Problem]) -> Report | None:
     """A report folder (report.yaml and its narratives) or a report.yaml on its own."""
-    if path.is_dir():
-        return load_report(path, path.as_posix(), "", problems)
+    if path.is_dir():  # the year folder, read as the agency's tree reads it
+        parent = path.resolve().parent
+        tree = Tree(parent, os.path.realpath(parent))
+        return load_report(tree, path.name, path.as_posix(), "", problems)
     return load_report_file(path, path.as_posix(), problems)
 
 
