@@ -27,7 +27,7 @@ from .problems import Problem
 Stamp = tuple[int, int, str]  # size, modification time (ns), digest of the bytes written
 
 NAME = "manifest.jsonl"
-VERSION = 3
+VERSION = 4
 
 
 @dataclass
@@ -84,7 +84,14 @@ def _agency_json(a: Agency | None) -> dict[str, Any] | None:
         "summaries": [[s.year, s.format, s.values] for s in a.summaries.values()],
         "sketches": [[year, s] for year, s in a.sketches.items()],
         "filed": [
-            [f.year, f.format, f.published, f.values, [list(u) for u in f.units]]
+            [
+                f.year,
+                f.format,
+                f.published,
+                f.values,
+                [list(u) for u in f.units],
+                [list(r) for r in f.revisions],
+            ]
             for f in a.filed.values()
         ],
     }
@@ -97,8 +104,15 @@ def _agency_from(slug: str, d: dict[str, Any] | None) -> Agency | None:
         year: Summary(slug, year, fmt, tuple(values)) for year, fmt, values in d["summaries"]
     }
     filed = {
-        year: Filed(year, fmt, published, values, tuple((c, u) for c, u in units))
-        for year, fmt, published, values, units in d["filed"]
+        year: Filed(
+            year,
+            fmt,
+            published,
+            values,
+            tuple((c, u) for c, u in units),
+            tuple((date, what, why) for date, what, why in revisions),
+        )
+        for year, fmt, published, values, units, revisions in d["filed"]
     }
     return Agency(
         slug=slug,

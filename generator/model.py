@@ -116,6 +116,7 @@ class Filed:
     published: str  # ISO date, or ""
     values: str  # the cells' texts joined by ","
     units: tuple[tuple[str, str], ...] = ()  # (cell id, unit) of money cells given a unit
+    revisions: tuple[tuple[str, str, str], ...] = ()  # (ISO date, what, why), oldest first
 
     def texts(self) -> list[str]:
         return self.values.split(",")
