@@ -3,9 +3,13 @@
 The agency is the unit of work: its reports are loaded, validated (the cross-year rules
 never leave an agency) and rendered together. A cold build spreads agencies over the
 machine's cores and writes into a fresh folder that is swapped in at the end. A warm build
-(the output folder holds the manifest of a build made with the same generator, templates
-and site.yaml) reloads only the agencies whose files changed, renders only the pages whose
-inputs changed, and replaces those files in place.
+(the cache holds the manifest of a finished build made with the same generator, templates
+and site.yaml, and the output still holds what that build wrote) reloads only the agencies
+whose files changed, renders only the pages whose inputs changed or whose file was changed
+by hand, and replaces those files in place, noting each path before it changes (outdir).
+Whatever is in doubt is built from scratch.
+
+The callers that write (cli, serve) hold the output's lock (outdir.hold).
 """
 
 from __future__ import annotations
@@ -16,10 +20,11 @@ import os
 import signal
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import __version__
+from . import __version__, outdir
+from .contentfiles import VANISHED, Tree
 from .coverage import region_years, year_digest_text
 from .exports import year_files
 from .exports.layout import filed
@@ -27,8 +32,8 @@ from .exports.report_files import report_data_paths, report_outputs
 from .feed import FEED_PATH, digest_text, feed
 from .figures import summarize
 from .formats import all_formats
-from .load import display_path, hidden_agency_folders, load_agency, load_site_yaml
-from .manifest import AgencyRecord, Manifest
+from .load import display_path, hidden_agency_folders, load_site_yaml, read_agency
+from .manifest import AgencyRecord, Manifest, Stamp
 from .manifest import read as read_manifest
 from .manifest import write as write_manifest
 from .model import Agency, Site
@@ -46,8 +51,9 @@ from .render import (
     template_problems,
     year_path,
 )
+from .review.copying import copies_across_agencies, sketches
 from .search import SEARCH_PAGE
-from .sources import AgencyFolder, Scan, digest, files_digest, rescan, scan
+from .sources import AgencyFolder, Scan, digest, files_digest, rescan, scan, trusted
 from .validate import validate_agency
 from .write import Writer, discard, staging_for, swap_in
 
@@ -65,11 +71,18 @@ class Result:
     rendered: int = 0  # files written by this run
     written: bool = False
     incremental: bool = False
+    repaired: int = 0  # output files changed or removed by hand, written again
     seconds: float = 0.0
+    agencies: list[Agency] = field(default_factory=list)  # as loaded (no reports kept)
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def unsettled(self) -> bool:
+        """A file or folder vanished while it was read: the content is changing."""
+        return any(p.rule == VANISHED for p in self.problems)
 
 
 @dataclass
@@ -107,27 +120,39 @@ def build(
     jobs: int | None = None,
     progress: Progress | None = None,
     session: Session | None = None,
+    verify: bool = False,
+    out_shown: str | None = None,
+    review: bool = False,
 ) -> Result:
-    """Check, then render and write; nothing is written if there are errors."""
-    return _run(content, shown, templates, out, jobs, progress, session)
+    """Check, then render and write; nothing is written if there are errors. Raises
+    outdir.OutputRefused, before reading anything, if ``out`` may not be written.
+    ``verify`` reads every content file again and compares every output file's bytes with
+    what was written, instead of trusting sizes and modification times. ``review`` adds
+    the review page (review/index.html) for the supervising office."""
+    target = outdir.target(out, out_shown)
+    return _run(content, shown, templates, target, jobs, progress, session, verify, review)
 
 
 def _run(
     content: Path,
     shown: str | None,
     templates: Path | None,
-    out: Path | None,
+    out: outdir.Target | None,
     jobs: int | None,
     progress: Progress | None,
     session: Session | None = None,
+    verify: bool = False,
+    review: bool = False,
 ) -> Result:
     start = time.perf_counter()
     shown = content.as_posix() if shown is None else shown
+    old, damaged = _previous(out, session, verify) if out is not None else (None, set())
     problems: list[Problem] = []
-    site = load_site_yaml(content, shown, problems)
+    site_tree = Tree(content, os.path.realpath(content))
+    site = load_site_yaml(content, shown, problems, site_tree)
     problems.extend(hidden_agency_folders(content, shown))
     found = _look(content, session, jobs or os.cpu_count() or 1)
-    if site is None:
+    if site is None or any(p.severity == "error" for p in problems):
         reports = 0
         for folder in found.agencies.values():  # still report every agency's problems
             agency, agency_problems = _load_and_check(folder, shown)
@@ -139,18 +164,18 @@ def _run(
         if broken:  # check the content all the same, and write nothing
             problems.extend(broken)
             out = None
-    key = build_key(found.site_digest, templates, shown, site.word)
-    if session is not None and session.manifest is not None:
-        old: Manifest | None = session.manifest
-    else:
-        old = read_manifest(out) if out is not None and out.is_dir() else None
+    key = build_key(site_tree.file_digest("site.yaml"), templates, shown, site.word)
     if old is not None and old.key != key:
         old = None
     try:
         if old is None or out is None:
-            result, made = _cold(site, found.agencies, shown, key, templates, out, jobs, progress)
+            result, made = _cold(
+                site, found.agencies, shown, key, templates, out, jobs, progress, review
+            )
         else:
-            result, made = _warm(site, found.agencies, shown, key, templates, out, old)
+            result, made = _warm(
+                site, found.agencies, shown, key, templates, out, old, damaged, verify, review
+            )
     except TemplateFault as fault:  # a template failed on a page: nothing new is swapped in
         # check everything as `check` would, so every problem and the count are listed
         result, made = _cold(site, found.agencies, shown, key, None, None, jobs, None)
@@ -160,6 +185,22 @@ def _run(
     result.problems = sort_problems(problems + result.problems)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _previous(
+    out: outdir.Target, session: Session | None, verify: bool
+) -> tuple[Manifest | None, set[str]]:
+    """The manifest a warm build may trust, and the output files changed since it was
+    written; (None, …) means build from scratch. Refuses a folder nianbao did not make."""
+    if session is not None and session.manifest is not None:
+        old: Manifest | None = session.manifest
+    else:
+        old = read_manifest(out.state)
+    unfinished = outdir.pending(out)
+    found = outdir.survey(out, old.files if old else None, unfinished, verify)
+    if found.fresh or found.legacy or unfinished is not None:
+        return None, set()  # nothing to keep, an older nianbao's, or an interrupted build
+    return old, found.damaged
 
 
 def _look(content: Path, session: Session | None, jobs: int) -> Scan:
@@ -177,6 +218,8 @@ def _look(content: Path, session: Session | None, jobs: int) -> Scan:
         if len(parts) < 2:
             return scan(content, jobs)  # site.yaml, or an agency folder added or removed
         slugs.add(parts[0])
+    # and those last seen mid-edit: their signature, once settled, can be trusted again
+    slugs |= {slug for slug, f in session.found.agencies.items() if not trusted(f.signature)}
     return rescan(session.found, content, slugs)
 
 
@@ -198,11 +241,18 @@ def build_key(site_digest: str, templates: Path | None, shown: str, word: bool =
 
 def _load_and_check(folder: AgencyFolder, shown: str) -> tuple[Agency | None, list[Problem]]:
     problems: list[Problem] = []
-    agency = load_agency(folder.path, display_path(shown, folder.slug), problems)
+    where = display_path(shown, folder.slug)
+    agency, reports = read_agency(folder.path, where, problems, folder.tree)
     if agency is not None:
+        agency.reports = reports
         agency.summaries = {y: summarize(r) for y, r in sorted(agency.reports.items())}
+        agency.sketches = {y: sketches(r) for y, r in sorted(agency.reports.items())}
         agency.filed = {y: filed(r) for y, r in sorted(agency.reports.items())}
         problems.extend(validate_agency(agency))
+    elif reports:  # agency.yaml is broken; its reports' own problems are still reported
+        problems.extend(
+            validate_agency(Agency(folder.slug, folder.slug, "", where, reports=reports))
+        )
     return agency, problems
 
 
@@ -285,7 +335,10 @@ _JOB: Job | None = None
 _RENDERER: Renderer | None = None
 
 
-def _cold_agency(folder: AgencyFolder) -> tuple[AgencyRecord, int]:
+Done = tuple[AgencyRecord, int, dict[str, Stamp]]  # record, pages rendered, files written
+
+
+def _cold_agency(folder: AgencyFolder) -> Done:
     """Load, check and (with no errors) render one agency. Runs in a worker process."""
     job = _JOB
     assert job is not None
@@ -293,16 +346,16 @@ def _cold_agency(folder: AgencyFolder) -> tuple[AgencyRecord, int]:
     pages = agency_fingerprints(agency, folder, job.key, job.site.word) if agency else {}
     errors = any(p.severity == "error" for p in problems)
     rendered = 0
+    writer = Writer(job.render_into or Path(), atomic=False)
     if agency is not None and job.render_into is not None and not errors:
         global _RENDERER
         if _RENDERER is None:
             _RENDERER = Renderer(job.templates)
-        writer = Writer(job.render_into, atomic=False)
         rendered = _render_agency(agency, pages, {}, job.site, _RENDERER, writer)
-    return _record(folder, agency, problems, pages), rendered
+    return _record(folder, agency, problems, pages), rendered, writer.stamps
 
 
-def _cold_chunk(folders: list[AgencyFolder]) -> list[tuple[AgencyRecord, int]]:
+def _cold_chunk(folders: list[AgencyFolder]) -> list[Done]:
     return [_cold_agency(f) for f in folders]
 
 
@@ -312,31 +365,44 @@ def _cold(
     shown: str,
     key: str,
     templates: Path | None,
-    out: Path | None,
+    out: outdir.Target | None,
     jobs: int | None,
     progress: Progress | None,
+    review: bool = False,
 ) -> tuple[Result, Manifest | None]:
     global _JOB
-    staging = staging_for(out) if out is not None else None
+    staging = staging_for(out.path) if out is not None else None
     _JOB = Job(site, shown, key, templates, staging)
     try:
         done = _map_agencies(list(folders.values()), jobs, progress)
-        records = {slug: record for slug, (record, _) in zip(folders, done, strict=True)}
-        problems = [p for r in records.values() for p in r.problems]
-        result = Result(problems, reports=_count(records))
+        records = {slug: record for slug, (record, _, _) in zip(folders, done, strict=True)}
         agencies = _agencies(records)
+        problems = [p for r in records.values() for p in r.problems]
+        problems.extend(copies_across_agencies(agencies))
+        result = Result(problems, reports=_count(records), agencies=agencies)
         if out is None or staging is None or result.errors:
             if staging is not None:
                 discard(staging)
             return result, None
         writer = Writer(staging, atomic=False)
-        rendered = sum(n for _, n in done)
+        for _, _, stamps in done:
+            writer.stamps.update(stamps)
+        rendered = sum(n for _, n, _ in done)
         site_pages, rendered_site = _site_pages(
-            site, agencies, key, records, {}, renderer_for(templates, key), writer
+            site,
+            agencies,
+            key,
+            records,
+            {},
+            renderer_for(templates, key),
+            writer,
+            (problems, shown) if review else None,
         )
-        made = Manifest(key, records, site_pages)
-        write_manifest(made, staging)
-        swap_in(staging, out)
+        made = Manifest(key, records, site_pages, writer.stamps)
+        outdir.begin(out, set(writer.stamps))  # before the swap: these may be in the output
+        swap_in(staging, out.path)
+        write_manifest(made, out.state)
+        outdir.finish(out)
         result.pages = _page_count(records, site_pages)
         result.rendered = rendered + rendered_site
         result.written = True
@@ -351,7 +417,7 @@ def _cold(
 
 def _map_agencies(
     folders: list[AgencyFolder], jobs: int | None, progress: Progress | None
-) -> list[tuple[AgencyRecord, int]]:
+) -> list[Done]:
     """Process agencies in order; over worker processes when there are enough of them."""
     jobs = jobs or os.cpu_count() or 1
     total = len(folders)
@@ -368,7 +434,7 @@ def _map_agencies(
     size = max(1, min(16, total // (jobs * 8)))
     chunks = [folders[i : i + size] for i in range(0, total, size)]
     context = multiprocessing.get_context("fork")
-    results: dict[int, list[tuple[AgencyRecord, int]]] = {}
+    results: dict[int, list[Done]] = {}
     with context.Pool(jobs, initializer=_leave_ctrl_c_to_parent) as pool:
         finished = 0
         for index, chunk_result in pool.imap_unordered(_indexed_chunk, enumerate(chunks)):
@@ -385,9 +451,7 @@ def _leave_ctrl_c_to_parent() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _indexed_chunk(
-    item: tuple[int, list[AgencyFolder]],
-) -> tuple[int, list[tuple[AgencyRecord, int]]]:
+def _indexed_chunk(item: tuple[int, list[AgencyFolder]]) -> tuple[int, list[Done]]:
     index, folders = item
     return index, _cold_chunk(folders)
 
@@ -402,49 +466,76 @@ def _warm(
     shown: str,
     key: str,
     templates: Path | None,
-    out: Path,
+    out: outdir.Target,
     old: Manifest,
+    damaged: set[str],
+    verify: bool = False,
+    review: bool = False,
 ) -> tuple[Result, Manifest | None]:
+    """``verify``: trust no signature either; every agency is read again."""
     records: dict[str, AgencyRecord] = {}
     changed: dict[str, tuple[AgencyFolder, Agency | None]] = {}
     for slug, folder in folders.items():
         before = old.agencies.get(slug)
-        if before and before.signature == folder.signature:
-            records[slug] = before
-        elif before and before.digest == folder.digest:  # touched, not edited
-            before.signature, before.line = folder.signature, None
+        if (
+            before
+            and not verify
+            and trusted(folder.signature)
+            and before.signature == folder.signature
+            and damaged.isdisjoint(before.pages)
+        ):
             records[slug] = before
         else:
             agency, problems = _load_and_check(folder, shown)
             pages = agency_fingerprints(agency, folder, key, site.word) if agency else {}
             records[slug] = _record(folder, agency, problems, pages)
             changed[slug] = (folder, agency)
+    agencies = _agencies(records)
     problems = [p for r in records.values() for p in r.problems]
-    result = Result(problems, reports=_count(records), incremental=True)
+    problems.extend(copies_across_agencies(agencies))
+    result = Result(problems, reports=_count(records), incremental=True, agencies=agencies)
     if result.errors:
         return result, None
     renderer = renderer_for(templates, key)
-    writer = Writer(out)
+    agency_pages = {p for r in records.values() for p in r.pages}
+    journal = outdir.Journal(out, set(old.files) | agency_pages)
+    writer = Writer(out.path, stamps=dict(old.files), journal=journal.note)
     rendered = 0
     for slug, (_, agency) in sorted(changed.items()):
         if agency is None:
             continue
         before_pages = old.agencies[slug].pages if slug in old.agencies else {}
         rendered += _render_agency(
-            agency, records[slug].pages, before_pages, site, renderer, writer
+            agency, records[slug].pages, _intact(before_pages, damaged), site, renderer, writer
         )
     site_pages, rendered_site = _site_pages(
-        site, _agencies(records), key, records, old.pages, renderer, writer
+        site,
+        agencies,
+        key,
+        records,
+        _intact(old.pages, damaged),
+        renderer,
+        writer,
+        (problems, shown) if review else None,
     )
-    now = {p for r in records.values() for p in r.pages} | set(site_pages)
-    for gone in sorted(set(old.all_pages()) - now):
+    now = agency_pages | set(site_pages)
+    for gone in sorted((set(old.all_pages()) | set(old.files)) - now):
         writer.remove(gone)
-    made = Manifest(key, records, site_pages)
-    write_manifest(made, out)
+    made = Manifest(key, records, site_pages, writer.stamps)
+    write_manifest(made, out.state)
+    outdir.finish(out)
     result.pages = _page_count(records, site_pages)
     result.rendered = rendered + rendered_site
+    result.repaired = len(damaged & writer.written)
     result.written = True
     return result, made
+
+
+def _intact(fingerprints: dict[str, str], damaged: set[str]) -> dict[str, str]:
+    """The fingerprints of pages still as written: a damaged page is rendered again."""
+    if not damaged:
+        return fingerprints
+    return {p: f for p, f in fingerprints.items() if p not in damaged}
 
 
 _RENDERERS: dict[tuple[Path | None, str], Renderer] = {}
@@ -471,8 +562,10 @@ def _site_pages(
     before: dict[str, str],
     renderer: Renderer,
     writer: Writer,
+    review: tuple[list[Problem], str] | None = None,
 ) -> tuple[dict[str, str], int]:
-    """Home, year pages, 404, assets and sitemap: render those whose inputs changed."""
+    """Home, year pages, 404, assets and sitemap (and, asked for, the review page, which
+    the sitemap leaves out): render those whose inputs changed."""
     pages: list[tuple[str, str, Callable[[], Output | None]]] = []
     years = region_years(agencies)
     # what a year's page and data files are made from (a plain string: 10,000 dataclass
@@ -506,6 +599,8 @@ def _site_pages(
         pages.append(
             ("sitemap.xml", digest(key, "sitemap", "\n".join(paths)), lambda: sitemap(site, paths))
         )
+    if review is not None:
+        pages.append(_review_page(site, agencies, key, renderer, *review))
     fingerprints: dict[str, str] = {}
     rendered = 0
     for path, fingerprint, make in pages:
@@ -516,6 +611,27 @@ def _site_pages(
                 writer.write(output)
                 rendered += 1
     return fingerprints, rendered
+
+
+def _review_page(
+    site: Site,
+    agencies: list[Agency],
+    key: str,
+    renderer: Renderer,
+    problems: list[Problem],
+    shown: str,
+) -> tuple[str, str, Callable[[], Output | None]]:
+    from .review import page
+
+    state = repr([(a.slug, a.name, a.kind, a.since, a.until, a.filed) for a in agencies])
+    fingerprint = digest(key, "review", state, repr(sort_problems(problems)))
+    return (
+        page.PATH,
+        fingerprint,
+        lambda: page.render(
+            renderer, page.review_page(site, agencies, sort_problems(problems), shown)
+        ),
+    )
 
 
 def _year(

@@ -16,7 +16,8 @@ from . import __version__
 from .annotations import github_commands, gitlab_report
 from .build import Result, build, check
 from .formats import all_formats
-from .problems import count, summary_line, to_json
+from .outdir import OutputRefused, hold, target
+from .problems import Problem, count, summary_line, to_json
 from .progress import Bar
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -63,6 +64,17 @@ def _parser() -> argparse.ArgumentParser:
             "--templates", default=None, metavar="DIR", help="模板覆盖目录（默认 templates/）"
         )
         p.add_argument("--out", default="site", metavar="DIR", help="输出目录（默认 site/）")
+        if name == "build":
+            p.add_argument(
+                "--verify",
+                action="store_true",
+                help="不依赖文件大小和修改时间：重新读取全部内容，逐字节核对输出目录，有出入的重新生成",
+            )
+            p.add_argument(
+                "--review",
+                action="store_true",
+                help="同时生成供主管部门审查的页面 review/（不公开）",
+            )
         if name == "serve":
             p.add_argument(
                 "--port", default="8000", help="端口（默认 8000；0 表示任选一个空闲端口）"
@@ -87,6 +99,29 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="输出 report.yaml 的 JSON Schema（供编辑器补全和检查）")
     p.add_argument(
         "--format", choices=sorted(all_formats()), default=max(all_formats()), help="格式"
+    )
+
+    p = sub.add_parser(
+        "review", help="审查概况：各机关各年度是否发布、是否按时，错误和警告按规则统计"
+    )
+    common(p)
+
+    p = sub.add_parser(
+        "diff",
+        help="比较一份年报的两个版本：逐格列出变化的数字（官方行列名称），正文按行比较",
+        description="nianbao diff OLD NEW：OLD、NEW 为年报文件夹或 report.yaml；"
+        "nianbao diff --git REV：列出自 REV 以来改动的每一份年报；"
+        "nianbao diff --textconv FILE：供 git 的 diff.nianbao.textconv 使用。"
+        "退出码：0 没有变化，1 有变化，2 用法错误或无法读取。",
+    )
+    p.add_argument("old", nargs="?", metavar="OLD", help="旧版本：年报文件夹或 report.yaml")
+    p.add_argument("new", nargs="?", metavar="NEW", help="新版本：年报文件夹或 report.yaml")
+    p.add_argument("--git", metavar="REV", help="与 git 版本 REV 比较 content/ 中改动的全部年报")
+    p.add_argument(
+        "--textconv", metavar="FILE", help="把 report.yaml 转成逐格一行的文本（供 git 使用）"
+    )
+    p.add_argument(
+        "--content", default="content", metavar="DIR", help="内容目录（默认 content/，用于 --git）"
     )
 
     p = sub.add_parser("import", help="导入已发布的年报（PDF、Word、网页、文本）到 content/")
@@ -141,6 +176,8 @@ def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.command in ("init", "new", "new-agency", "schema"):
         return _scaffold(args)
+    if args.command == "diff":
+        return _diff(args)
     if getattr(args, "jobs", None) is not None:  # docx has no --jobs
         # More workers than cores only adds forks and memory (--jobs 2000 forked 2,000).
         args.jobs = min(args.jobs, os.cpu_count() or 1)
@@ -156,6 +193,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return _usage_error(f"无法读取内容目录 {args.content}：没有读取权限")
     if args.command == "check":
         return _check(content, args.content, args.strict, args.format, args.jobs)
+    if args.command == "review":
+        return _review(content, args.content, args.jobs)
     if args.command == "docx":
         return _docx(content, args)
     templates = getattr(args, "templates", None)  # export has no templates
@@ -197,19 +236,35 @@ def _out_clash(out: Path, content: Path, templates: Path) -> str:
 
 
 def _build(content: Path, args: argparse.Namespace) -> int:
+    out = Path(args.out)
     bar = Bar()
     try:
-        result = build(content, Path(args.templates), Path(args.out), args.content, args.jobs, bar)
-    finally:
-        bar.close()
-    for p in result.problems:
-        print(p.format())
-    if not result.written:
-        print(summary_line(result.problems, result.reports))
-        print("有错误，未生成网站（原有网站保持不变）。")
-        return EXIT_PROBLEMS
-    print(build_summary(result, args.out))
-    return _index(content, Path(args.out), result.rendered)
+        with hold(target(out, args.out), "build", _say):
+            try:
+                result = build(
+                    content,
+                    Path(args.templates),
+                    out,
+                    args.content,
+                    args.jobs,
+                    bar,
+                    verify=args.verify,
+                    out_shown=args.out,
+                    review=args.review,
+                )
+            finally:
+                bar.close()
+            for p in result.problems:
+                print(p.format())
+            if not result.written:
+                print(summary_line(result.problems, result.reports))
+                print("有错误，未生成网站（原有网站保持不变）。")
+                return EXIT_PROBLEMS
+            print(build_summary(result, args.out))
+            return _index(content, out, result.rendered)  # part of the output: under the lock
+    except OutputRefused as refused:
+        print(f"nianbao: 错误: {refused}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _index(content: Path, out: Path, rendered: int) -> int:
@@ -245,11 +300,17 @@ def _export(content: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _say(message: str) -> None:
+    print(f"nianbao: {message}", file=sys.stderr, flush=True)
+
+
 def build_summary(result: Result, out: str) -> str:
     """One line: what was built, what this run wrote, how long it took."""
     what = f"{result.pages} 个文件（{result.reports} 份年报）"
     if result.incremental:
         what += f"，更新 {result.rendered} 个"
+    if result.repaired:
+        what += f"（其中 {result.repaired} 个是输出目录中被改动或删除的文件，已恢复）"
     return f"已生成 {what}，用时 {result.seconds:.2f} 秒 → {out.rstrip('/')}/"
 
 
@@ -358,4 +419,53 @@ def _new(args: argparse.Namespace) -> int:
     if written.previous is not None:
         print(f"已按 {written.previous} 年度的年报预填 {written.filled} 个单元格（上年结转等）。")
     print("请把每个“待填”改为实际数字（没有的填 0），写好正文，然后运行 nianbao check。")
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .review import diff
+
+    if args.textconv:
+        print("\n".join(diff.textconv(Path(args.textconv))))
+        return EXIT_OK
+    if args.git:
+        lines, error = diff.diff_since(args.git, Path(args.content))
+        if error is not None:
+            print(f"nianbao: 错误: git 无法比较 {args.git}：{error}", file=sys.stderr)
+            return EXIT_USAGE
+        print("\n".join(lines) if lines else f"自 {args.git} 以来没有年报改动。")
+        return EXIT_PROBLEMS if lines else EXIT_OK
+    if not args.old or not args.new:
+        print(
+            "nianbao: 错误: 请给出两个版本：nianbao diff OLD NEW（或 --git REV）", file=sys.stderr
+        )
+        return EXIT_USAGE
+    reports = []
+    for given in (args.old, args.new):
+        problems: list[Problem] = []
+        report = diff.load_either(Path(given), problems) if Path(given).exists() else None
+        if report is None:
+            for p in problems:
+                print(p.format(), file=sys.stderr)
+            print(f"nianbao: 错误: 无法读取年报 {given}", file=sys.stderr)
+            return EXIT_USAGE
+        reports.append(report)
+    lines = diff.diff_reports(reports[0], reports[1], args.old.rstrip("/"), args.new.rstrip("/"))
+    if lines:
+        print("\n".join(lines))
+    return EXIT_PROBLEMS if lines else EXIT_OK
+
+
+def _review(content: Path, shown: str, jobs: int | None) -> int:
+    from .load import load_site_yaml
+    from .review import page
+
+    result = check(content, shown, jobs)
+    site = load_site_yaml(content, shown, [])
+    if site is None:
+        for p in result.problems:
+            print(p.format())
+        return EXIT_PROBLEMS
+    overview = page.review_page(site, result.agencies, result.problems, shown)
+    print("\n".join(page.text(overview)))
     return EXIT_OK

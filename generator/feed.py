@@ -12,26 +12,34 @@ from __future__ import annotations
 import uuid
 from xml.sax.saxutils import escape, quoteattr
 
-from .model import Agency, Site
+from .model import Agency, Filed, Site
 from .render import Output, report_path, report_title
 
 LATEST = 50  # entries: a feed says what is new, the site keeps the rest
 FEED_PATH = "feed.xml"
 
 
-def _entries(agencies: list[Agency]) -> list[tuple[str, Agency, int]]:
+def _entries(agencies: list[Agency]) -> list[tuple[str, Agency, Filed]]:
+    """(updated date, agency, report): a correction (更正说明) makes a report new again."""
     dated = [
-        (record.published, a, year)
+        (_updated(record), a, record)
         for a in agencies
-        for year, record in a.filed.items()
+        for record in a.filed.values()
         if record.published
     ]
-    dated.sort(key=lambda e: (e[0], e[1].slug, e[2]), reverse=True)
+    dated.sort(key=lambda e: (e[0], e[1].slug, e[2].year), reverse=True)
     return dated[:LATEST]
 
 
+def _updated(record: Filed) -> str:
+    return max([record.published, *(date for date, _, _ in record.revisions)])
+
+
 def digest_text(agencies: list[Agency]) -> str:
-    return "\n".join(f"{d}\t{a.slug}\t{a.name}\t{y}" for d, a, y in _entries(agencies))
+    return "\n".join(
+        f"{d}\t{a.slug}\t{a.name}\t{r.year}\t{r.published}\t{r.revisions!r}"
+        for d, a, r in _entries(agencies)
+    )
 
 
 def _stamp(date: str) -> str:
@@ -41,6 +49,13 @@ def _stamp(date: str) -> str:
 def _id(site: Site, slug: str, year: int | None = None) -> str:
     name = f"nianbao:{site.region}:{slug}" + (f"/{year}" if year else "")
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+
+
+def _summary(agency: Agency, record: Filed) -> str:
+    text = f"{agency.name}发布的 {record.year} 年度政府信息公开工作年度报告。"
+    for date, what, why in record.revisions:
+        text += f"更正说明（{date}）：{what}；原因：{why}。"
+    return text
 
 
 def feed(site: Site, agencies: list[Agency]) -> Output:
@@ -62,16 +77,17 @@ def feed(site: Site, agencies: list[Agency]) -> Output:
             f'  <link rel="self" type="application/atom+xml" href={quoteattr(base + FEED_PATH)}/>'
         )
     lines.append("  <generator>nianbao</generator>")
-    for date, agency, year in entries:
+    for updated_on, agency, record in entries:
+        year = record.year
         href = base + report_path(agency.slug, year).removesuffix("index.html")
         lines += [
             "  <entry>",
             f"    <title>{escape(report_title(agency, year))}</title>",
             f"    <id>{_id(site, agency.slug, year)}</id>",
-            f"    <published>{_stamp(date)}</published>",
-            f"    <updated>{_stamp(date)}</updated>",
+            f"    <published>{_stamp(record.published)}</published>",
+            f"    <updated>{_stamp(updated_on)}</updated>",
             f'    <link rel="alternate" type="text/html" href={quoteattr(href)}/>',
-            f"    <summary>{escape(agency.name)}发布的 {year} 年度政府信息公开工作年度报告。</summary>",
+            f"    <summary>{escape(_summary(agency, record))}</summary>",
             "  </entry>",
         ]
     lines.append("</feed>")

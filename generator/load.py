@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from yaml.nodes import Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .contentfiles import Refused, Tree, refusal_problem
 from .formats import Format, Table, all_formats, format_for_year, leaf_paths
 from .formats import Node as FormatNode
 from .markdown import narrative_problems
@@ -30,12 +32,13 @@ from .model import (
     Loc,
     ProcessingFees,
     Report,
+    Revision,
     Site,
     Value,
 )
-from .placeholders import narrative_placeholders, placeholder_problems
+from .placeholders import placeholder_problems
 from .problems import Problem
-from .yamlsource import PLACEHOLDER, Reader, parse_yaml, position, quoted, read_text, suggest
+from .yamlsource import PLACEHOLDER, Reader, decode_text, parse_yaml, position, quoted, suggest
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 YEAR_FOLDER = re.compile(r"[0-9]{4}")  # ASCII only: \d takes ２０２１ too
@@ -73,7 +76,9 @@ REPORT_KEYS = [
     "requests",
     "appeals",
     "processing_fees",
+    "revisions",
 ]
+REVISION_KEYS = ["date", "what", "why"]
 REQUIRED_REPORT_KEYS = ["year", "active", "requests", "appeals"]
 
 
@@ -84,13 +89,17 @@ def display_path(root_display: str, *parts: str) -> str:
     return "/".join([root_display.rstrip("/"), *parts]) if root_display else "/".join(parts)
 
 
-def load_site_yaml(content: Path, shown_root: str, problems: list[Problem]) -> Site | None:
-    """site.yaml alone: the site without its agencies (each agency loads on its own)."""
-    path, shown = content / "site.yaml", display_path(shown_root, "site.yaml")
-    if not path.is_file():
-        problems.append(_missing(path, shown, "站点配置文件 site.yaml"))
+def load_site_yaml(
+    content: Path, shown_root: str, problems: list[Problem], tree: Tree | None = None
+) -> Site | None:
+    """site.yaml alone: the site without its agencies (each agency loads on its own).
+    ``tree`` is the content folder as this build reads it (its digest is the site's)."""
+    tree = tree if tree is not None else Tree(content, os.path.realpath(content))
+    shown = display_path(shown_root, "site.yaml")
+    if not tree.is_file("site.yaml"):
+        problems.append(_missing(tree, "site.yaml", shown, "站点配置文件 site.yaml"))
         return None
-    r, root = _open_yaml(path, shown, problems)
+    r, root = _open_yaml(tree, "site.yaml", shown, problems)
     if root is None:
         return None
     m = r.mapping(root, "site.yaml ", SITE_KEYS, ["title", "region"])
@@ -135,9 +144,9 @@ def load_site_yaml(content: Path, shown_root: str, problems: list[Problem]) -> S
     return site
 
 
-def _missing(path: Path, shown: str, what: str) -> Problem:
+def _missing(tree: Tree, rel: str, shown: str, what: str) -> Problem:
     """A required file that is not there, or is a folder of that name (缺少 would mislead)."""
-    if path.is_dir():
+    if tree.kind(rel) == "dir":
         return Problem(shown, 1, 1, "error", f"{what} 应为文件，实为文件夹")
     return Problem(shown, 1, 1, "error", f"缺少{what}")
 
@@ -162,15 +171,27 @@ def hidden_agency_folders(content: Path, shown_root: str) -> list[Problem]:
     return out
 
 
-def _open_yaml(path: Path, shown: str, problems: list[Problem]) -> tuple[Reader, Node | None]:
+def _open_yaml(
+    tree: Tree, rel: str, shown: str, problems: list[Problem]
+) -> tuple[Reader, Node | None]:
     r = Reader(shown)
-    text, read_problems = read_text(path, shown)
+    text, read_problems = _read_text(tree, rel, shown)
     problems.extend(read_problems)
     if text is None:
         return r, None
     root, parse_problems = parse_yaml(text, shown)
     problems.extend(parse_problems)
     return r, root
+
+
+def _read_text(tree: Tree, rel: str, shown: str) -> tuple[str | None, list[Problem]]:
+    """A content file as text, read through the tree: inside the content folder, a regular
+    file, bounded (see contentfiles)."""
+    try:
+        data = tree.read(rel)
+    except Refused as refused:
+        return None, [refusal_problem(refused, shown)]
+    return decode_text(data, shown)
 
 
 def _text(r: Reader, m: Entries, key: str, what: str, required: bool = True) -> str | None:
@@ -193,33 +214,55 @@ def _texts(r: Reader, m: Entries, key: str, what: str, keys: list[str]) -> dict[
     return out
 
 
-def load_agency(folder: Path, shown: str, problems: list[Problem]) -> Agency | None:
+def load_agency(
+    folder: Path, shown: str, problems: list[Problem], tree: Tree | None = None
+) -> Agency | None:
+    agency, reports = read_agency(folder, shown, problems, tree)
+    if agency is not None:
+        agency.reports = reports
+    return agency
+
+
+def read_agency(
+    folder: Path, shown: str, problems: list[Problem], tree: Tree | None = None
+) -> tuple[Agency | None, dict[int, Report]]:
+    """agency.yaml and every year's report; the reports even when agency.yaml is broken,
+    so that their own problems are found too."""
+    tree = tree if tree is not None else Tree(folder, os.path.realpath(folder.parent))
     slug = folder.name
     agency_yaml = display_path(shown, "agency.yaml")
     if slug == "site.yaml":
-        return None  # a folder named site.yaml: reported as such by load_site_yaml
+        return None, {}  # a folder named site.yaml: reported as such by load_site_yaml
     if YEAR_FOLDER.fullmatch(slug):
         msg = f"机构文件夹名“{slug}”不能是年份；年报应放在 content/<机构>/<年份>/ 下"
         problems.append(Problem(shown + "/", 1, 1, "error", msg))
-        return None
+        return None, {}
     if slug in RESERVED:
         msg = f"机构文件夹名“{slug}”是网站保留的名称（存放样式等文件），请换一个"
         problems.append(Problem(shown + "/", 1, 1, "error", msg))
-        return None
+        return None, {}
     if not SLUG.fullmatch(slug):
         msg = f"机构文件夹名“{slug}”不合规：只能用小写字母 a-z、数字和连字符“-”，如 shanggao-kjj"
         problems.append(Problem(shown + "/", 1, 1, "error", msg))
-        return None
-    if not (folder / "agency.yaml").is_file():
-        problems.append(_missing(folder / "agency.yaml", agency_yaml, "机构信息文件 agency.yaml"))
+        return None, {}
+    refused = tree.refusal("")
+    if refused is not None:
+        problems.append(refusal_problem(refused, shown + "/"))
+        return None, {}
+    if not tree.is_file("agency.yaml"):
+        problems.append(_missing(tree, "agency.yaml", agency_yaml, "机构信息文件 agency.yaml"))
         agency = None
     else:
-        agency = _load_agency_yaml(folder / "agency.yaml", agency_yaml, slug, problems)
+        agency = _load_agency_yaml(tree, agency_yaml, slug, problems)
     reports: dict[int, Report] = {}
-    for sub in sorted(folder.iterdir()):
-        if sub.name.startswith((".", "_")) or sub.name == "agency.yaml":
+    for sub in tree.children():
+        if sub.name.startswith("_") or sub.name == "agency.yaml":
             continue
-        if not sub.is_dir():  # a typo such as agncy.yaml would otherwise go unnoticed
+        refused = tree.refusal(sub.name)
+        if refused is not None:
+            problems.append(refusal_problem(refused, display_path(shown, sub.name)))
+            continue
+        if sub.kind != "dir":  # a typo such as agncy.yaml would otherwise go unnoticed
             close = difflib.get_close_matches(sub.name, ["agency.yaml"], n=1, cutoff=0.6)
             hint = (
                 "是否想写“agency.yaml”？"
@@ -234,17 +277,14 @@ def load_agency(folder: Path, shown: str, problems: list[Problem]) -> Agency | N
             msg = f"年份文件夹名应为四位数字（如 2021），实为“{sub.name}”"
             problems.append(Problem(sub_shown + "/", 1, 1, "error", msg))
             continue
-        report = load_report(sub, sub_shown, slug, problems)
+        report = load_report(tree, sub.name, sub_shown, slug, problems)
         if report is not None:
             reports[report.year] = report
-    if agency is None:
-        return None
-    agency.reports = reports
-    return agency
+    return agency, reports
 
 
-def _load_agency_yaml(path: Path, shown: str, slug: str, problems: list[Problem]) -> Agency | None:
-    r, root = _open_yaml(path, shown, problems)
+def _load_agency_yaml(tree: Tree, shown: str, slug: str, problems: list[Problem]) -> Agency | None:
+    r, root = _open_yaml(tree, "agency.yaml", shown, problems)
     if root is None:
         return None
     m = r.mapping(root, "agency.yaml ", AGENCY_KEYS, ["name", "kind"])
@@ -287,50 +327,64 @@ def _load_agency_yaml(path: Path, shown: str, slug: str, problems: list[Problem]
 # report.yaml
 
 
-def load_report(folder: Path, shown: str, agency: str, problems: list[Problem]) -> Report | None:
-    """One year's report: report.yaml read against its format, plus the narrative files."""
+def load_report(
+    tree: Tree, year: str, shown: str, agency: str, problems: list[Problem]
+) -> Report | None:
+    """One year's report (the folder ``year`` of the agency's tree): report.yaml read
+    against its format, plus the narrative files."""
     yaml_shown = display_path(shown, "report.yaml")
-    narratives = _load_narratives(folder, shown, problems)
-    if not (folder / "report.yaml").is_file():
-        problems.append(_missing(folder / "report.yaml", yaml_shown, "年报数据文件 report.yaml"))
+    narratives = _load_narratives(tree, year, shown, problems)
+    if not tree.is_file(f"{year}/report.yaml"):
+        problems.append(
+            _missing(tree, f"{year}/report.yaml", yaml_shown, "年报数据文件 report.yaml")
+        )
         return None
-    r, root = _open_yaml(folder / "report.yaml", yaml_shown, problems)
+    r, root = _open_yaml(tree, f"{year}/report.yaml", yaml_shown, problems)
     if root is None:
         return None
-    report = read_report(r, root, folder.name, agency)
+    report = read_report(r, root, year, agency)
     problems.extend(r.problems)
     if report is not None:
         report.narratives = narratives
-        for s in report.format.sections:
-            if s.narrative in narratives:
-                name = display_path(shown, NARRATIVE_FILES[s.narrative])
-                problems.extend(narrative_placeholders(name, narratives[s.narrative], s.heading))
         missing = [
             s for s in report.format.sections if s.narrative and s.narrative not in narratives
         ]
         for s in missing:
             name = NARRATIVE_FILES[s.narrative or ""]
-            if (folder / name).exists():
+            if tree.kind(f"{year}/{name}") is not None:
                 continue  # present but unreadable: already reported
             msg = f"缺少{s.heading}的正文文件 {name}"
             problems.append(Problem(display_path(shown, name), 1, 1, "error", msg))
     return report
 
 
-def _load_narratives(folder: Path, shown: str, problems: list[Problem]) -> dict[str, str]:
+def load_report_file(path: Path, shown: str, problems: list[Problem]) -> Report | None:
+    """A report.yaml on its own (a git blob, say): its year is the one it states."""
+    tree = Tree(path.parent, os.path.realpath(path.parent))
+    r, root = _open_yaml(tree, path.name, shown, problems)
+    if root is None:
+        return None
+    entries = root.value if isinstance(root, MappingNode) else []
+    year = next((v.value for k, v in entries if getattr(k, "value", None) == "year"), "")
+    report = read_report(r, root, str(year), "")
+    problems.extend(r.problems)
+    return report
+
+
+def _load_narratives(tree: Tree, year: str, shown: str, problems: list[Problem]) -> dict[str, str]:
     known = {name: key for key, name in NARRATIVE_FILES.items()}
     out: dict[str, str] = {}
-    for f in sorted(folder.iterdir()):
-        if f.name.startswith(".") or f.name == "report.yaml":
+    for f in tree.children(year):
+        if f.name == "report.yaml":
             continue
         f_shown = display_path(shown, f.name)
         if f.name not in known:
             hint = suggest(f.name, [*known, "report.yaml"], "文件名")
-            kind = "文件夹" if f.is_dir() else "文件"
+            kind = "文件夹" if f.kind == "dir" else "文件"
             msg = f"未知的{kind}“{f.name}”，不会发布{hint}"
             problems.append(Problem(f_shown, 1, 1, "warning", msg))
             continue
-        text, read_problems = read_text(f, f_shown)
+        text, read_problems = _read_text(tree, f"{year}/{f.name}", f_shown)
         problems.extend(read_problems)
         if text is not None:
             out[known[f.name]] = text
@@ -426,7 +480,32 @@ def read_report(r: Reader, root: Node, folder_year: str, agency: str) -> Report 
     if "processing_fees" in top:
         report.processing_fees = _read_fees(r, top["processing_fees"][1])
     r.problems.extend(placeholder_problems(r.path, r.placeholders, {}))
+    if "revisions" in top:
+        report.revisions = _read_revisions(r, top["revisions"][1])
     return report
+
+
+def _read_revisions(r: Reader, node: Node) -> tuple[Revision, ...]:
+    """更正说明: a list of {date, what, why}, each part required."""
+    what = "更正说明 revisions "
+    if not isinstance(node, SequenceNode):
+        r.error(
+            node,
+            f"{what}应为列表，每项写 date（日期）、what（更正了什么）、why（原因）",
+            key="revisions",
+        )
+        return ()
+    out = []
+    for item in node.value:
+        m = r.mapping(item, what, REVISION_KEYS, REVISION_KEYS, key="revisions")
+        if m is None or len(m) < len(REVISION_KEYS):
+            continue
+        date = r.date(m["date"][1], what + "日期 date ", "revisions.date")
+        change = r.text(m["what"][1], what + "更正内容 what ", "revisions.what")
+        reason = r.text(m["why"][1], what + "更正原因 why ", "revisions.why")
+        if date is not None and change is not None and reason is not None:
+            out.append(Revision(date, change, reason))
+    return tuple(out)
 
 
 def _v7_message(year: int, expected: Format, found: Format) -> str:

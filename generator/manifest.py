@@ -1,4 +1,5 @@
-"""The record a build leaves in its output folder, so the next build redoes only what changed.
+"""The record a build leaves beside its output folder, so the next build redoes only what
+changed (in the cache folder: see outdir).
 
 For each agency: the signature and digest of its folder, what pages other than its own need
 to know of it (name, group, key figures of each year), the warnings its last check found,
@@ -7,7 +8,9 @@ is rendered from; a page whose fingerprint is unchanged is not rendered again.
 
 The file is JSON Lines: a header, then one line per agency. A warm build copies the line of
 every unchanged agency as it was read, so writing the manifest of a 10,000-report portal
-costs little more than writing the lines of the agencies that changed.
+costs little more than writing the lines of the agencies that changed. The second line
+holds what was written to each output file (size, time, digest), so a warm build notices a
+page changed or removed by hand and renders it again.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from typing import Any
 from .model import Agency, Filed, Summary
 from .problems import Problem
 
-NAME = ".nianbao-manifest.jsonl"
-VERSION = 3
+Stamp = tuple[int, int, str]  # size, modification time (ns), digest of the bytes written
+
+NAME = "manifest.jsonl"
+VERSION = 4
 
 
 @dataclass
@@ -54,6 +59,7 @@ class Manifest:
     key: str  # the generator, theme, templates and site.yaml this build was made with
     agencies: dict[str, AgencyRecord] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)  # site-wide pages → fingerprint
+    files: dict[str, Stamp] = field(default_factory=dict)  # every output file as written
 
     def all_pages(self) -> dict[str, str]:
         out = dict(self.pages)
@@ -76,8 +82,16 @@ def _agency_json(a: Agency | None) -> dict[str, Any] | None:
         "since": a.since,
         "until": a.until,
         "summaries": [[s.year, s.format, s.values] for s in a.summaries.values()],
+        "sketches": [[year, s] for year, s in a.sketches.items()],
         "filed": [
-            [f.year, f.format, f.published, f.values, [list(u) for u in f.units]]
+            [
+                f.year,
+                f.format,
+                f.published,
+                f.values,
+                [list(u) for u in f.units],
+                [list(r) for r in f.revisions],
+            ]
             for f in a.filed.values()
         ],
     }
@@ -90,8 +104,15 @@ def _agency_from(slug: str, d: dict[str, Any] | None) -> Agency | None:
         year: Summary(slug, year, fmt, tuple(values)) for year, fmt, values in d["summaries"]
     }
     filed = {
-        year: Filed(year, fmt, published, values, tuple((c, u) for c, u in units))
-        for year, fmt, published, values, units in d["filed"]
+        year: Filed(
+            year,
+            fmt,
+            published,
+            values,
+            tuple((c, u) for c, u in units),
+            tuple((date, what, why) for date, what, why in revisions),
+        )
+        for year, fmt, published, values, units, revisions in d["filed"]
     }
     return Agency(
         slug=slug,
@@ -105,6 +126,10 @@ def _agency_from(slug: str, d: dict[str, Any] | None) -> Agency | None:
         since=d["since"],
         until=d["until"],
         summaries=summaries,
+        sketches={
+            year: {name: tuple(hashes) for name, hashes in s.items()}
+            for year, s in d.get("sketches", [])
+        },
         filed=filed,
     )
 
@@ -112,19 +137,23 @@ def _agency_from(slug: str, d: dict[str, Any] | None) -> Agency | None:
 def dumps(m: Manifest) -> bytes:
     header = {"version": VERSION, "key": m.key, "pages": m.pages}
     lines = [json.dumps(header, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()]
+    lines.append(json.dumps({"files": m.files}, ensure_ascii=False, separators=(",", ":")).encode())
     lines.extend(r.json_line() for _, r in sorted(m.agencies.items()))
     return b"\n".join(lines) + b"\n"
 
 
-def read(out: Path) -> Manifest | None:
-    """The manifest of the build in ``out``, or None if there is none we can trust."""
+def read(state: Path) -> Manifest | None:
+    """The manifest kept in ``state``, or None if there is none we can trust."""
     try:
-        lines = (out / NAME).read_bytes().splitlines()
+        lines = (state / NAME).read_bytes().splitlines()
         header = json.loads(lines[0])
         if header.get("version") != VERSION:
             return None
+        files = {
+            p: (int(a), int(b), str(c)) for p, (a, b, c) in json.loads(lines[1])["files"].items()
+        }
         agencies = {}
-        for line in lines[1:]:
+        for line in lines[2:]:
             r = json.loads(line)
             slug = r["slug"]
             agencies[slug] = AgencyRecord(
@@ -136,12 +165,13 @@ def read(out: Path) -> Manifest | None:
                 pages=r["pages"],
                 line=line,
             )
-        return Manifest(header["key"], agencies, header["pages"])
+        return Manifest(header["key"], agencies, header["pages"], files)
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None  # absent, unreadable or from another version: build from scratch
 
 
-def write(m: Manifest, out: Path) -> None:
-    tmp = out / f"{NAME}.tmp"
+def write(m: Manifest, state: Path) -> None:
+    state.mkdir(parents=True, exist_ok=True)
+    tmp = state / f"{NAME}.tmp"
     tmp.write_bytes(dumps(m))
-    os.replace(tmp, out / NAME)
+    os.replace(tmp, state / NAME)

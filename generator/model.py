@@ -50,6 +50,15 @@ class ProcessingFees:
     collected: Decimal
 
 
+@dataclass(frozen=True)
+class Revision:
+    """A correction made after publication: when, what changed, why (更正说明)."""
+
+    date: dt.date
+    what: str
+    why: str
+
+
 @dataclass
 class Report:
     agency: str  # the agency's slug
@@ -62,6 +71,7 @@ class Report:
     published: dt.date | None = None
     carry_over_note: str | None = None
     processing_fees: ProcessingFees | None = None
+    revisions: tuple[Revision, ...] = ()  # oldest first, as written
     narratives: dict[str, str] = field(default_factory=dict)  # overview → Markdown source
     anchor: Loc | None = None  # the top of report.yaml, for problems about the whole report
 
@@ -106,6 +116,7 @@ class Filed:
     published: str  # ISO date, or ""
     values: str  # the cells' texts joined by ","
     units: tuple[tuple[str, str], ...] = ()  # (cell id, unit) of money cells given a unit
+    revisions: tuple[tuple[str, str, str], ...] = ()  # (ISO date, what, why), oldest first
 
     def texts(self) -> list[str]:
         return self.values.split(",")
@@ -125,6 +136,8 @@ class Agency:
     until: int | None = None  # last year a report is expected (merged or abolished)
     reports: dict[int, Report] = field(default_factory=dict)  # the reports loaded this run
     summaries: dict[int, Summary] = field(default_factory=dict)  # every year's, always
+    # every year's narrative sketches (review.copying), compared across agencies
+    sketches: dict[int, dict[str, tuple[int, ...]]] = field(default_factory=dict)
     filed: dict[int, Filed] = field(default_factory=dict)  # every year's, always
 
     @property

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from .markdown import COMMENT as _COMMENT
 from .problems import Problem
 from .yamlsource import PLACEHOLDER
 
@@ -41,14 +40,3 @@ def placeholder_problems(
         )
         problems.append(Problem(path, line, col, "error", msg, "P1", items[0][0]))
     return problems
-
-
-def narrative_placeholders(path: str, text: str, heading: str) -> list[Problem]:
-    """One P1 error for a narrative file with paragraphs still reading `待填` (as `nianbao
-    new` writes them), at the first; the writer's comments are not counted."""
-    hidden = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
-    lines = [i for i, line in enumerate(hidden.splitlines(), 1) if line.strip() == PLACEHOLDER]
-    if not lines:
-        return []
-    msg = f"{heading}有 {len(lines)} 处未填写（仍为“{PLACEHOLDER}”）；请写好正文"
-    return [Problem(path, lines[0], 1, "error", msg, "P1")]

@@ -7,6 +7,7 @@ opened from disk; only the sitemap and canonical links use the absolute ``url``.
 
 from __future__ import annotations
 
+import os
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from .contentfiles import inside
 from .figures import (
     Change,
     Chart,
@@ -344,8 +346,10 @@ def _assets(templates: Path | None) -> list[Output]:
     out = {}
     for folder in [THEME / "static", *([templates / "static"] if templates else [])]:
         if folder.is_dir():
+            root = os.path.realpath(folder)
             for f in sorted(folder.rglob("*")):
-                if f.is_file():
+                # a link out of the folder would publish a file of the build machine
+                if f.is_file() and inside(os.path.realpath(f), root):
                     out[posixpath.join("assets", f.relative_to(folder).as_posix())] = f.read_bytes()
     return [Output(path, data) for path, data in sorted(out.items())]
 

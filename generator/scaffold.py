@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .formats import Format, Rule, Term, format_for_year
-from .load import SLUG, YEAR_FOLDER, load_agency, load_report
+from .load import SLUG, YEAR_FOLDER, load_agency
 from .markdown import strip_comments
 from .model import AGENCY_KINDS, NARRATIVE_FILES, Report, Value
 from .problems import Problem
@@ -51,7 +51,8 @@ def new_report(content: Path, agency: str, year: int) -> Written:
     target = folder / str(year)
     if target.exists() and any(target.iterdir()):
         raise Refused(f"{target}/ 已存在且不为空，不会覆盖；如要重新生成，请先删除或改名")
-    previous = _previous(folder, year - 1, agency)
+    name, reports = _agency(folder)
+    previous = reports.get(year - 1)
     cells, notes = carried(fmt, previous)
     schemas = content.parent / "schemas"
     written = Written(filled=len(cells), previous=previous.year if previous else None)
@@ -60,7 +61,7 @@ def new_report(content: Path, agency: str, year: int) -> Written:
     report_file = target / "report.yaml"
     header = [
         schema_comment(schema_path(report_file, schemas, fmt.id)),
-        f"{_agency_name(folder)} {year} 年政府信息公开工作年度报告：表二、表三、表四的数据",
+        f"{name} {year} 年政府信息公开工作年度报告：表二、表三、表四的数据",
         f"格式：{fmt.title}",
         "把每个“待填”改为实际数字，没有的填 0；nianbao check 会按表列出尚未填写的单元格。",
         "表三每行可写 6 个数（总计由程序计算）或 7 个数（最后一个是总计，会核对）。",
@@ -92,18 +93,12 @@ def to_fill(fmt: Format, known: dict[str, Value]) -> dict[str, Value | str]:
     return cells
 
 
-def _previous(folder: Path, year: int, agency: str) -> Report | None:
-    """Last year's report as far as it can be read (its own problems are check's business)."""
-    sub = folder / str(year)
-    if not (sub / "report.yaml").is_file():
-        return None
+def _agency(folder: Path) -> tuple[str, dict[int, Report]]:
+    """The agency's name and its reports as far as they can be read (their own problems
+    are check's business)."""
     problems: list[Problem] = []
-    return load_report(sub, str(sub), agency, problems)
-
-
-def _agency_name(folder: Path) -> str:
-    agency = load_agency(folder, str(folder), [])
-    return agency.name if agency else folder.name
+    agency = load_agency(folder, str(folder), problems)
+    return (agency.name, agency.reports) if agency else (folder.name, {})
 
 
 # ---------------------------------------------------------------------------------------
@@ -187,8 +182,8 @@ def narratives(fmt: Format, year: int, previous: Report | None) -> dict[str, str
             "     这样的注释不会发布。 -->",
             "",
         ]
-        for topic in section.outline:
-            lines += [f"## {topic}", "", "待填", ""]
+        for i, topic in enumerate(section.topics):  # （一）主动公开 …
+            lines += [f"## （{_NUMERALS[i]}）{topic}", "", PLACEHOLDER, ""]
         if section.narrative == "problems" and previous is not None:
             lines += _last_years_problems(previous)
         if section.narrative == "other":
@@ -197,10 +192,13 @@ def narratives(fmt: Format, year: int, previous: Report | None) -> dict[str, str
                 "     report.yaml 的 processing_fees 中，网站据此在本部分列出，这里不必重复。 -->",
                 "",
             ]
-        if not section.outline:
+        if not section.topics:
             lines += ["待填", ""]
         out[NARRATIVE_FILES[section.narrative]] = "\n".join(lines).rstrip("\n") + "\n"
     return out
+
+
+_NUMERALS = "一二三四五六七八九十"
 
 
 def _last_years_problems(previous: Report) -> list[str]:

@@ -64,6 +64,22 @@ def report_schema(fmt: Format) -> Schema:
     for key, table in fmt.tables.items():
         heading = next((s.heading for s in fmt.sections if s.table == key), key)
         props[key] = {"title": heading, **_table(table, fmt)}
+    date = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    text = {"type": "string", "minLength": 1}
+    props["revisions"] = {
+        "title": "更正说明",
+        "description": "发布后的更正：日期、改了什么、为什么",
+        "type": "array",
+        "items": _object(
+            "",
+            "",
+            {
+                "date": {"title": "更正日期", **date},
+                "what": {"title": "更正内容", **text},
+                "why": {"title": "更正原因", **text},
+            },
+        ),
+    }
     props["processing_fees"] = _object(
         "信息处理费",
         "显示在“六、其他需要报告的事项”中",

@@ -9,6 +9,11 @@ livereload over repeated rebuilds on rapid saves).
 
 When a save brings an error, every page shows the problems, located as ``check`` locates
 them, while the last good site stays on disk; fixing the error brings the pages back.
+
+``serve`` holds the output folder's lock while it runs (a ``build`` into the same folder is
+refused, saying so). A file vanishing while it is read (a ``git checkout`` under way) is a
+normal event: the rebuild is tried again once the content has settled. When ``content/``
+itself is replaced (moved away and another put in its place), the watch moves to the new one.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import errno
 import logging
 import socket
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -42,9 +48,12 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from .build import Result, Session, build
+from .outdir import OutputRefused, hold, target
 from .problems import Problem, summary_line
 
 DEBOUNCE = 0.05  # seconds of quiet after a save before rebuilding
+SETTLE = 0.3  # seconds before trying again when files vanished mid-read
+SETTLE_TRIES = 10
 
 _ERROR_PAGE = Environment(autoescape=True).from_string(
     """<!DOCTYPE html>
@@ -89,15 +98,30 @@ class Preview:
         self.session = Session()
         self.problems: list[Problem] = []
         self.failed = False
+        self.unsettled = 0  # rebuilds in a row that saw files vanish
 
-    def rebuild(self, changed: set[Path] | None = None) -> Result:
+    def rebuild(self, changed: set[Path] | None = None, first: bool = False) -> Result:
+        """Build what changed. OutputRefused is raised on the ``first`` build only; later,
+        it is shown like a problem of the content."""
         if changed is not None and self.session.changed is not None:
             self.session.changed |= changed
         elif changed is None:
             self.session.changed = None
-        result = build(
-            self.content, self.templates, self.out, self.shown, self.jobs, session=self.session
-        )
+        try:
+            result = build(
+                self.content, self.templates, self.out, self.shown, self.jobs, session=self.session
+            )
+        except OutputRefused as refused:  # files put into the output by hand meanwhile
+            if first:
+                raise
+            result = Result([Problem(self.out.as_posix(), 1, 1, "error", str(refused))])
+        if result.unsettled and self.unsettled < SETTLE_TRIES:
+            self.unsettled += 1  # the content is changing under us: wait, then look again
+            self.session.changed = None
+            print("内容正在变动，稍后重新生成……")
+            sys.stdout.flush()
+            return result
+        self.unsettled = 0
         self.failed = not result.written
         self.problems = result.problems
         for p in result.problems:
@@ -132,14 +156,17 @@ _EDITS: list[type[FileSystemEvent]] = [
 
 
 class _Changes(FileSystemEventHandler):
-    """Runs on watchdog's thread: hands each path to the server's loop."""
+    """Runs on watchdog's thread: hands each path to the server's loop. ``only`` keeps just
+    the events about those paths (the watch on a watched folder's parent)."""
 
-    def __init__(self, loop: IOLoop, notify: Callable[[Path], None]) -> None:
-        self.loop, self.notify = loop, notify
+    def __init__(
+        self, loop: IOLoop, notify: Callable[[Path], None], only: set[Path] | None = None
+    ) -> None:
+        self.loop, self.notify, self.only = loop, notify, only
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         for path in (event.src_path, getattr(event, "dest_path", "")):
-            if path:
+            if path and (self.only is None or Path(str(path)) in self.only):
                 self.loop.add_callback(self.notify, Path(str(path)))
 
 
@@ -154,15 +181,40 @@ class _Watcher(Watcher):
         self._pending: set[Path] = set()
         self._timer: object | None = None
         self._loop: IOLoop | None = None
+        self._watches: dict[Path, Any] = {}
+        self._handler: _Changes | None = None
 
     def begin(self) -> None:
         """Watch before the server answers: a save made as soon as the page loads must not
-        slip past. (Setting up inotify watches on 10,000 report folders takes a moment.)"""
+        slip past. (Setting up inotify watches on 10,000 report folders takes a moment.)
+        Each watched folder's parent is watched too, for the folder being replaced."""
         self._loop = IOLoop.current()
-        handler = _Changes(self._loop, self._changed)
+        self._handler = _Changes(self._loop, self._changed)
         for path in self.paths:
-            self.observer.schedule(handler, str(path), recursive=True, event_filter=_EDITS)
+            self._watch(path)
+        parents = {p.absolute().parent for p in self.paths}
+        only = {p.absolute() for p in self.paths}
+        for parent in parents:
+            self.observer.schedule(
+                _Changes(self._loop, self._replaced, only), str(parent), event_filter=_EDITS
+            )
         self.observer.start()
+
+    def _watch(self, path: Path) -> None:
+        if path in self._watches:
+            self.observer.unschedule(self._watches.pop(path))
+        assert self._handler is not None
+        if path.is_dir():
+            self._watches[path] = self.observer.schedule(
+                self._handler, str(path), recursive=True, event_filter=_EDITS
+            )
+
+    def _replaced(self, path: Path) -> None:
+        """A watched folder was created, moved or removed as a whole: watch the new one."""
+        for watched in self.paths:
+            if watched.absolute() == path:
+                self._watch(watched)
+        self._changed(path)
 
     def start(self, callback: Callable[[], Any]) -> bool:
         return True  # livereload need not poll: begin() already watches
@@ -183,6 +235,10 @@ class _Watcher(Watcher):
         self._timer = None
         changed, self._pending = self._pending, set()
         self.preview.rebuild(changed)
+        if self.preview.unsettled:
+            assert self._loop is not None
+            self._timer = self._loop.call_later(SETTLE, self._fire)
+            return
         LiveReloadHandler.reload_waiters("*")
 
     def stop(self) -> None:
@@ -277,8 +333,33 @@ def serve(
     if why:
         print(f"nianbao: 错误: {why}", file=sys.stderr)
         return 1
+
+    def say(message: str) -> None:
+        print(f"nianbao: {message}", file=sys.stderr, flush=True)
+
+    try:
+        output = target(out)
+        with hold(output, "serve", say):
+            return _serve(content, templates, out, shown, host, port, jobs)
+    except OutputRefused as refused:
+        say(f"错误: {refused}")
+        return 2
+
+
+def _serve(
+    content: Path,
+    templates: Path | None,
+    out: Path,
+    shown: str,
+    host: str,
+    port: int,
+    jobs: int | None,
+) -> int:
     preview = Preview(content, templates, out, shown, jobs)
-    preview.rebuild()
+    preview.rebuild(first=True)
+    while preview.unsettled:  # started during a checkout: wait for it
+        time.sleep(SETTLE)
+        preview.rebuild(first=True)
     watched = [content] + ([templates] if templates and templates.is_dir() else [])
     watcher = _Watcher(preview, watched)
     server = _QuietServer(watcher=watcher)

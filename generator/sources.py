@@ -3,26 +3,20 @@
 The agency is the unit of change: its folder holds agency.yaml and every year, and the
 cross-year rules never leave it. A warm build looks only at names, sizes and modification
 times (one ``stat`` per file, nothing read) to find the agencies that may have changed;
-only those are read and digested, and an agency whose bytes are unchanged (a file saved
-without edits) is still recognised as unchanged.
+only those are read again, and digested as read (contentfiles), so a page is rendered again
+only when the bytes it is made from changed.
 """
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
-def digest(*parts: bytes | str) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for p in parts:
-        h.update(p.encode("utf-8") if isinstance(p, str) else p)
-        h.update(b"\x00")
-    return h.hexdigest()
+from .contentfiles import Tree, digest, inside
 
 
 def _visible(path: str) -> list[os.DirEntry[str]]:
@@ -44,83 +38,106 @@ class AgencyFolder:
     slug: str
     path: Path
     signature: str  # names, sizes and modification times: cheap, may change without edits
-    _content: tuple[str, str, dict[str, str]] | None = field(default=None, repr=False)
+    root: str = ""  # the content folder, resolved: reads never leave it
+    _tree: Tree | None = field(default=None, repr=False)
 
-    def _read(self) -> tuple[str, str, dict[str, str]]:
-        if self._content is None:
-            children: dict[str, str] = {}
-            whole = _tree_digest(str(self.path), children)
-            meta = children.pop("agency.yaml", "missing")
-            self._content = (whole, meta, children)
-        return self._content
+    @property
+    def tree(self) -> Tree:
+        """The folder as this build reads it (see contentfiles)."""
+        if self._tree is None:
+            self._tree = Tree(self.path, self.root or os.path.realpath(self.path.parent))
+        return self._tree
 
     @property
     def digest(self) -> str:
-        """Every byte of every file in the folder (reads them)."""
-        return self._read()[0]
+        """Every listing and every byte the loader was handed."""
+        return self.tree.digest()
 
     @property
     def meta(self) -> str:
-        """agency.yaml's bytes."""
-        return self._read()[1]
+        """agency.yaml's bytes, as loaded."""
+        return self.tree.file_digest("agency.yaml")
 
     @property
     def years(self) -> dict[str, str]:
-        """Each year folder (or other entry) and the digest of its contents."""
-        return self._read()[2]
+        """Each year folder (or other entry) and the digest of what was loaded from it."""
+        return {e.name: self.tree.digest(e.name) for e in self.tree.children()}
 
 
-def _tree_digest(path: str, children: dict[str, str] | None = None) -> str:
-    parts: list[str] = []
-    for e in _visible(path):
-        if e.is_dir(follow_symlinks=False):  # a link is a file here: no loops
-            d = _tree_digest(e.path)
-            parts.append(f"d:{e.name}:{d}")
-        else:
-            try:
-                d = digest(Path(e.path).read_bytes())
-            except OSError:
-                d = "unreadable"
-            parts.append(f"f:{e.name}:{d}")
-        if children is not None:
-            children[e.name] = d
-    return digest("\n".join(parts))
+RACY_NS = 2_000_000_000  # file times this close to a scan may hide a later edit (FAT: 2 s)
 
 
-def _signature(path: str, rel: str, out: list[str]) -> None:
+def _signature(path: str, rel: str, out: list[str], walk: _Walk) -> None:
     """One line per entry (name, size, mtime), in any order: the caller sorts them once.
-    This runs over every file of the portal on every build, so it does as little as it can."""
+    This runs over every file of the portal on every build, so it does as little as it can.
+    A link is followed only into a folder inside the content folder, and only once."""
     with os.scandir(path) as it:
         for e in it:
             name = e.name
             if name[0] == ".":
                 continue
-            if e.is_dir(follow_symlinks=False):  # a link is a file here: no loops
+            if e.is_dir(follow_symlinks=False):
                 sub = f"{rel}{name}/"
                 out.append(sub)
-                _signature(e.path, sub, out)
-            else:
-                try:
-                    st = e.stat()
-                except OSError:  # a dangling or looping link
-                    out.append(f"{rel}{name}\t?")
+                _signature(e.path, sub, out, walk)
+                continue
+            if e.is_symlink():
+                target = os.path.realpath(e.path)
+                if not inside(target, walk.root):
+                    out.append(f"{rel}{name}\t->outside")
                     continue
-                out.append(f"{rel}{name}\t{st.st_size}\t{st.st_mtime_ns}")
+                if os.path.isdir(target):
+                    sub = f"{rel}{name}/"
+                    out.append(f"{sub}\t->{target}")
+                    if target not in walk.seen:  # no loops
+                        walk.seen.add(target)
+                        _signature(target, sub, out, walk)
+                    continue
+            try:
+                st = e.stat()
+            except OSError:  # a dangling or looping link
+                out.append(f"{rel}{name}\t?")
+                continue
+            if st.st_mtime_ns > walk.racy_after:
+                walk.racy = True
+            out.append(f"{rel}{name}\t{st.st_size}\t{st.st_mtime_ns}")
 
 
-def _agency_folder(path: Path) -> AgencyFolder:
+@dataclass
+class _Walk:
+    root: str
+    racy_after: int  # ns: a file changed after this may change again unseen
+    racy: bool = False
+    seen: set[str] = field(default_factory=set)
+
+
+def _agency_folder(path: Path, root: str) -> AgencyFolder:
+    """The folder's signature. One with a file changed in the last moments is "racy": a
+    second edit within the file system's time resolution would leave the same signature,
+    so it is never trusted (the next build reads the folder again), as git does."""
     lines: list[str] = []
-    try:
-        _signature(str(path), "", lines)
-    except OSError:
-        lines.append("unreadable")
+    walk = _Walk(root, time.time_ns() - RACY_NS)
+    # only a link needs resolving: the content folder itself is resolved already
+    real = os.path.realpath(path) if os.path.islink(path) else os.path.join(root, path.name)
+    if not inside(real, root):
+        lines.append("->outside")  # never walked: the loader refuses it with a message
+    else:
+        try:
+            _signature(real, "", lines, walk)
+        except OSError:
+            lines.append("unreadable")
+            walk.racy = True
     lines.sort()
-    return AgencyFolder(path.name, path, digest("\n".join(lines)))
+    signature = digest("\n".join(lines))
+    return AgencyFolder(path.name, path, "racy:" + signature if walk.racy else signature, root)
+
+
+def trusted(signature: str) -> bool:
+    return not signature.startswith("racy:")
 
 
 @dataclass
 class Scan:
-    site_digest: str
     agencies: dict[str, AgencyFolder] = field(default_factory=dict)
 
 
@@ -128,46 +145,41 @@ PARALLEL_SCAN_FROM = 400  # agencies; below this a second process costs more tha
 
 
 def scan(content: Path, jobs: int = 1) -> Scan:
-    """Every agency folder with its signature; site.yaml with its digest (it is small).
+    """Every agency folder with its signature (site.yaml is read, and digested, by load).
 
     This is the floor of a warm build's time (one ``stat`` per file), so a large portal is
     scanned by ``jobs`` processes: at 10,000 reports, 0.15 s instead of 0.24 s on 2 cores.
     """
-    site_digest = "missing"
+    root = os.path.realpath(content)
     folders: list[Path] = []
     for e in _visible(str(content)):
-        if e.is_dir():
-            if e.name[0] != "_":
-                folders.append(Path(e.path))
-        elif e.name == "site.yaml":
-            try:
-                site_digest = digest(Path(e.path).read_bytes())
-            except OSError:
-                site_digest = "unreadable"
+        if e.is_dir() and e.name[0] != "_":
+            folders.append(Path(e.path))
     if jobs > 1 and len(folders) >= PARALLEL_SCAN_FROM:
         size = -(-len(folders) // jobs)
-        chunks = [folders[i : i + size] for i in range(0, len(folders), size)]
+        chunks = [(folders[i : i + size], root) for i in range(0, len(folders), size)]
         with multiprocessing.get_context("fork").Pool(len(chunks)) as pool:
-            found = [f for part in pool.map(_agency_folders, chunks) for f in part]
+            found = [f for part in pool.starmap(_agency_folders, chunks) for f in part]
     else:
-        found = _agency_folders(folders)
-    return Scan(site_digest, {f.slug: f for f in found})
+        found = _agency_folders(folders, root)
+    return Scan({f.slug: f for f in found})
 
 
-def _agency_folders(paths: list[Path]) -> list[AgencyFolder]:
-    return [_agency_folder(p) for p in paths]
+def _agency_folders(paths: list[Path], root: str) -> list[AgencyFolder]:
+    return [_agency_folder(p, root) for p in paths]
 
 
 def rescan(previous: Scan, content: Path, slugs: set[str]) -> Scan:
     """The previous scan with the named agency folders looked at again."""
     agencies = dict(previous.agencies)
+    root = os.path.realpath(content)
     for slug in slugs:
         folder = content / slug
         if folder.is_dir():
-            agencies[slug] = _agency_folder(folder)
+            agencies[slug] = _agency_folder(folder, root)
         else:
             agencies.pop(slug, None)
-    return Scan(previous.site_digest, dict(sorted(agencies.items())))
+    return Scan(dict(sorted(agencies.items())))
 
 
 def files_digest(paths: Iterable[Path]) -> str:
@@ -175,5 +187,8 @@ def files_digest(paths: Iterable[Path]) -> str:
     parts: list[str] = []
     for p in sorted(paths):
         if p.is_file() and "__pycache__" not in p.parts:
-            parts.append(f"{p.as_posix()}:{digest(p.read_bytes())}")
+            try:
+                parts.append(f"{p.as_posix()}:{digest(p.read_bytes())}")
+            except OSError:  # removed meanwhile (a checkout under way): the next look sees it
+                parts.append(f"{p.as_posix()}:unreadable")
     return digest(*parts)

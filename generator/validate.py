@@ -14,6 +14,7 @@ from functools import cache
 from .formats import Format, Node, Rule, Table, Term, leaf_paths
 from .model import DEADLINES, Agency, Loc, Report, Value
 from .problems import Problem
+from .review import review_report
 
 
 def validate_agency(agency: Agency) -> list[Problem]:
@@ -26,6 +27,7 @@ def validate_agency(agency: Agency) -> list[Problem]:
         if previous is not None:
             problems.extend(check_across_years(report, previous))
         problems.extend(check_deadline(report, agency.kind))
+        problems.extend(review_report(report, previous))
     return problems
 
 

@@ -2,7 +2,8 @@
 
 A full build writes into a fresh sibling folder, which replaces the old output only when
 every file is in place. An incremental build replaces the changed files one by one, each
-atomically (a reader never sees half a page), and removes the pages that are gone.
+atomically (a reader never sees half a page), and removes the pages that are gone. The
+writer notes what it wrote to each file (size, time, digest), for the manifest.
 """
 
 from __future__ import annotations
@@ -10,9 +11,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
+from .contentfiles import digest
+from .manifest import Stamp
 from .render import Output
+
+TMP_SUFFIX = ".nianbao-tmp"  # a page being replaced; recognised as ours (outdir)
 
 
 class UnsafeOutput(ValueError):
@@ -31,10 +37,19 @@ class Writer:
     replaces each file in one step (for a folder being served); a private staging folder
     needs no such care."""
 
-    def __init__(self, root: Path, atomic: bool = True) -> None:
+    def __init__(
+        self,
+        root: Path,
+        atomic: bool = True,
+        stamps: dict[str, Stamp] | None = None,
+        journal: Callable[[str], None] | None = None,
+    ) -> None:
+        """``journal`` is told each path before it changes (outdir.Journal)."""
         self.root = root
+        self.journal = journal
         self.atomic = atomic
         self.written: set[str] = set()
+        self.stamps: dict[str, Stamp] = stamps if stamps is not None else {}
         self._dirs: set[Path] = set()
 
     def write(self, output: Output) -> None:
@@ -42,21 +57,29 @@ class Writer:
         if path in self.written:
             raise UnsafeOutput(f"两个页面的输出路径相同：{path}")
         self.written.add(path)
+        if self.journal is not None:
+            self.journal(path)
         target = self.root / path
         if target.parent not in self._dirs:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._dirs.add(target.parent)
         if not self.atomic:
             target.write_bytes(output.data)
-            return
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(output.data)
-        os.replace(tmp, target)
+        else:
+            tmp = target.with_name(f".{target.name}{TMP_SUFFIX}")
+            tmp.write_bytes(output.data)
+            os.replace(tmp, target)
+        st = target.stat()
+        self.stamps[path] = (st.st_size, st.st_mtime_ns, digest(output.data))
 
     def remove(self, path: str) -> None:
         """Remove a page that no longer exists, and the folders it leaves empty."""
-        target = self.root / safe_path(path)
+        path = safe_path(path)
+        if self.journal is not None:
+            self.journal(path)
+        target = self.root / path
         target.unlink(missing_ok=True)
+        self.stamps.pop(path, None)
         folder = target.parent
         while folder != self.root and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()

@@ -20,10 +20,10 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .contentfiles import Refused, read_bounded
 from .problems import Problem, Severity
 from .yamlhints import WIDE_HINT, indentation_fault, quoted, unclosed_bracket, wide_encoding
 
-MAX_FILE_BYTES = 2 * 1024 * 1024  # a real report.yaml is ~5 KB; narrative rarely 100 KB
 MAX_DEPTH = 1000  # a report nests 4 levels deep; libyaml (PyYAML ≥ 6.0.4) stops at 1,000 too
 TOO_DEEP = f"YAML 嵌套层数过深（超过 {MAX_DEPTH} 层），无法读取"
 
@@ -69,17 +69,21 @@ PLACEHOLDER = "待填"
 
 
 def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
-    """The file as text: UTF-8 (a BOM is allowed), or a problem naming the file."""
+    """The file as text: UTF-8 (a BOM is allowed), or a problem naming the file. Only a
+    regular file is read, and no more than the size cap (a pipe or /dev/zero is refused)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            mb = size / 1024 / 1024
-            return None, [_at(display, 1, 1, f"文件过大（{mb:.1f} MB），超过 2 MB 的上限")]
-        data = path.read_bytes()
+        data = read_bounded(str(path))
+    except Refused as e:
+        return None, [Problem(display, 1, 1, "error", e.message, e.rule)]
     except IsADirectoryError:  # strerror would be English
         return None, [_at(display, 1, 1, "应为文件，实为文件夹")]
     except OSError as e:
         return None, [_at(display, 1, 1, f"无法读取文件：{e.strerror or e}")]
+    return decode_text(data, display)
+
+
+def decode_text(data: bytes, display: str) -> tuple[str | None, list[Problem]]:
+    """Bytes as read (contentfiles) to text: UTF-8, a BOM allowed, or a located problem."""
     wide = wide_encoding(data)
     if wide is not None:
         return None, [

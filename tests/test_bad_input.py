@@ -257,7 +257,7 @@ APPEALS_21 = """appeals:
   litigation_direct: [0, 0, 3, 1, 4]
   litigation_after_review: [2, 1, 3, 3, 9]
 """
-REPORT_KEYS = "year、format、published、carry_over_note、active、requests、appeals、processing_fees"
+REPORT_KEYS = "year、format、published、carry_over_note、active、requests、appeals、processing_fees、revisions"
 
 STRUCTURE = [
     case(

@@ -22,8 +22,7 @@ def test_builds_every_page_type(tmp_path: Path) -> None:
     run = nianbao("build", "--content", PORTAL, "--out", out)
     assert run.code == 0, run.out
     assert run.lines[-1].startswith("已生成 54 个文件（5 份年报），用时 ")
-    assert sorted(tree(out)) == [
-        ".nianbao-manifest.jsonl",  # what the next build needs to redo only what changed
+    assert sorted(tree(out)) == [  # only what is published: build state is kept beside it
         "2019/index.html",
         "2020/index.html",
         "2021/index.html",
@@ -100,7 +99,8 @@ def test_errors_refuse_to_write_and_keep_the_old_site(portal: Path, tmp_path: Pa
     )
     assert run.lines[-1] == "有错误，未生成网站（原有网站保持不变）。"
     assert tree(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
+    # the build state (.nianbao-cache/), and no leftover staging folder
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".nianbao-cache", "content", "site"]
 
 
 def test_example_site_builds_from_project_root(tmp_path: Path) -> None:

@@ -23,14 +23,14 @@ def test_feed_parses_and_has_ids_updated_and_links(site: Path) -> None:
     assert feed.version == "atom10"
     assert feed.feed.title == "示例市政府信息公开工作年度报告"
     assert feed.feed.id.startswith("urn:uuid:")
-    assert feed.feed.updated == "2023-01-12T00:00:00+08:00"  # the newest report's date
+    assert feed.feed.updated == "2023-02-03T00:00:00+08:00"  # demo-bureau 2022's correction
     assert [link.rel for link in feed.feed.links] == ["alternate", "self"]
     assert feed.feed.links[1].href == "https://www.example.gov.cn/ndbg/feed.xml"
     entries = feed.entries
     assert len(entries) == 4  # town-a's 2022 report gives no published date: not in the feed
     assert len({e.id for e in entries}) == 4
     assert all(e.id.startswith("urn:uuid:") and e.updated and e.published for e in entries)
-    dates = [e.published for e in entries]
+    dates = [e.updated for e in entries]
     assert dates == sorted(dates, reverse=True)
     assert entries[0].title == "示例市数据局2022年政府信息公开工作年度报告"
     assert entries[0].link == "https://www.example.gov.cn/ndbg/demo-bureau/2022/"
@@ -69,3 +69,35 @@ def test_every_page_links_the_feed_from_its_head(site: Path) -> None:
         assert 'rel="alternate" type="application/atom+xml"' in head, page
     report = (site / "demo-bureau/2021/index.html").read_text("utf-8")
     assert 'href="../../feed.xml"' in report
+
+
+def test_a_correction_updates_its_entry_and_is_told(site: Path) -> None:
+    """更正说明 reach feed readers: the entry's updated is the correction's date, and the
+    summary says what changed and why (published stays the first publication)."""
+    entry = feedparser.parse((site / "feed.xml").read_bytes()).entries[0]
+    assert entry.title == "示例市数据局2022年政府信息公开工作年度报告"
+    assert entry.published == "2023-01-12T00:00:00+08:00"
+    assert entry.updated == "2023-02-03T00:00:00+08:00"
+    assert entry.summary == (
+        "示例市数据局发布的 2022 年度政府信息公开工作年度报告。"
+        "更正说明（2023-02-03）：表三 （一）予以公开 / 自然人 由 4 改为 5；原因：录入错误。"
+    )
+
+
+def test_a_new_correction_rewrites_the_feed_in_a_warm_build(portal: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert nianbao("build", "--content", portal, "--out", out).code == 0
+    edit(
+        portal / "demo-bureau" / "2022" / "report.yaml",
+        "    why: 录入错误\n",
+        "    why: 录入错误\n  - date: 2023-03-01\n    what: 表二 行政许可 由 9 改为 10\n    why: 漏统计\n",
+    )
+    assert nianbao("build", "--content", portal, "--out", out).code == 0
+    entry = feedparser.parse((out / "feed.xml").read_bytes()).entries[0]
+    assert entry.updated == "2023-03-01T00:00:00+08:00"
+    assert entry.summary.endswith(
+        "更正说明（2023-03-01）：表二 行政许可 由 9 改为 10；原因：漏统计。"
+    )
+    clean = tmp_path / "clean"
+    assert nianbao("build", "--content", portal, "--out", clean).code == 0
+    assert (out / "feed.xml").read_bytes() == (clean / "feed.xml").read_bytes()

@@ -3,6 +3,7 @@ Checker on every page, and no page-level horizontal scrolling at 320 px."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,26 @@ def test_example_report_page_passes_axe(chromium: Chromium, example: Path) -> No
     with serve(example) as base:
         violations = chromium.axe_violations(base + "shanggao-kjj/2021/")
     assert not violations, format_violations(violations)
+
+
+@pytest.fixture(scope="module")
+def review_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The review page (build --review) of a portal with findings to list."""
+    root = tmp_path_factory.mktemp("review")
+    content = root / "content"
+    shutil.copytree(PORTAL, content)
+    (content / "demo-bureau/2022/problems.md").write_text("暂无。\n", "utf-8")
+    (content / "town-a/2022/other.md").write_text("无。\n", "utf-8")
+    out = root / "site"
+    assert nianbao("build", "--content", content, "--out", out, "--review").code == 0
+    return out
+
+
+def test_review_page_passes_axe_at_320px_and_the_nu_checker(
+    chromium: Chromium, review_site: Path
+) -> None:
+    with serve(review_site) as base:
+        violations = chromium.axe_violations(base + "review/")
+        assert not violations, format_violations(violations)
+        assert chromium.horizontal_overflow(base + "review/", width=320) <= 0
+    assert vnu_errors([review_site / "review/index.html"]) == []

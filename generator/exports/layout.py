@@ -82,7 +82,8 @@ def filed(report: Report) -> Filed:
     values = ",".join(value_text(report.cells.get(f.id)) for f in fields)
     units = tuple(sorted((cid, u) for cid, u in report.units.items()))
     published = report.published.isoformat() if report.published else ""
-    return Filed(report.year, report.format.id, published, values, units)
+    revisions = tuple((r.date.isoformat(), r.what, r.why) for r in report.revisions)
+    return Filed(report.year, report.format.id, published, values, units, revisions)
 
 
 def unit_of(field: CellField, units: dict[str, str]) -> str:

@@ -165,8 +165,9 @@ class Section:
     heading: str
     narrative: str | None = None
     table: str | None = None
+    topics: tuple[str, ...] = ()  # what the section must cover (一: 主动公开 …)
+    states: tuple[str, ...] = ()  # what the section must state (六: 信息处理费)
     aliases: tuple[str, ...] = ()  # headings published reports use instead (importers)
-    outline: tuple[str, ...] = ()  # the sub-topics the format names (2021's 一: five)
 
 
 @dataclass(frozen=True, eq=False)  # one object per format: compared and hashed by identity
@@ -305,11 +306,6 @@ def _cells(tables: dict[str, Table]) -> dict[str, CellSpec]:
     return cells
 
 
-def _section(d: dict[str, Any]) -> Section:
-    tuples = {k: tuple(d.get(k, ())) for k in ("aliases", "outline")}
-    return Section(**{**d, **tuples})
-
-
 def leaf_paths(nodes: tuple[Node, ...]) -> list[tuple[Node, ...]]:
     """Each leaf with its ancestors, outermost first, in table order."""
     out: list[tuple[Node, ...]] = []
@@ -319,6 +315,18 @@ def leaf_paths(nodes: tuple[Node, ...]) -> list[tuple[Node, ...]]:
         else:
             out.append((n,))
     return out
+
+
+def _section(d: dict[str, Any]) -> Section:
+    return Section(
+        number=d["number"],
+        heading=d["heading"],
+        narrative=d.get("narrative"),
+        table=d.get("table"),
+        topics=tuple(d.get("topics", ())),
+        states=tuple(d.get("states", ())),
+        aliases=tuple(d.get("aliases", ())),
+    )
 
 
 def _format(d: dict[str, Any]) -> Format:

@@ -1,0 +1,277 @@
+"""The output folder: whether it may be replaced, who is writing it, and whether it still
+holds what the last build wrote.
+
+Build state lives outside the output, in ``.nianbao-cache/<name>/`` beside it (``site/`` →
+``.nianbao-cache/site/``): the manifest, the record of a build in progress, and the lock.
+The output holds only what is published, so two builds of the same content in two folders
+give identical trees.
+
+An output folder is replaced only when it is empty, or when every file in it is one the
+cache records as written by nianbao (or it carries the manifest of an older nianbao).
+Anything else (a folder of notes, a git checkout of a pages repository, a file, a link to
+somewhere else) is refused, saying why, before anything is read or written.
+
+Before a build changes the output it records the paths it may write ("pending"); the
+record goes only once the new manifest is in place. A build that finds it knows that the
+last one was interrupted, and builds from scratch.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .contentfiles import digest
+from .manifest import Stamp
+from .search import INDEX_FOLDER
+from .write import TMP_SUFFIX
+
+CACHE = ".nianbao-cache"
+PENDING = "pending"  # the paths an unfinished build may have written, one a line
+LEGACY_MANIFEST = ".nianbao-manifest.jsonl"  # nianbao ≤ 0.1 kept its manifest in the output
+
+
+class OutputRefused(Exception):
+    """The output folder will not be written; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Target:
+    shown: str  # as the user wrote it
+    path: Path  # the folder's real parent, and its name (the name itself is not followed)
+
+    @property
+    def state(self) -> Path:
+        return self.path.parent / CACHE / self.path.name
+
+
+def target(out: Path, shown: str | None = None) -> Target:
+    """The output folder, refused if it is a link or a file."""
+    shown = (shown or out.as_posix()).rstrip("/") + "/"
+    if out.name in ("", ".", ".."):
+        out = out.resolve()
+    path = out.parent.resolve() / out.name
+    if path.is_symlink():
+        raise OutputRefused(
+            f"输出目录 {shown} 是符号链接（指向 {os.readlink(path)}）；为免把网站写到别处或删掉"
+            "别处的文件，不会跟随它。请用 --out 指定实际的目录"
+        )
+    if path.exists() and not path.is_dir():
+        raise OutputRefused(
+            f"输出目录 {shown} 已存在，但它是一个文件而不是文件夹；不会替换它。请用 --out 另选一个目录"
+        )
+    return Target(shown, path)
+
+
+# ---------------------------------------------------------------------------------------
+# Who is writing
+
+
+@contextmanager
+def hold(t: Target, who: str, say: Callable[[str], None]) -> Iterator[None]:
+    """The output's lock, for one build or a whole ``serve`` (``who``). A build waits for
+    another build, saying so; nothing waits for a ``serve``, which may run for hours."""
+    made = [p for p in (t.state.parent, t.state) if not p.exists()]
+    t.state.mkdir(parents=True, exist_ok=True)
+    lock = _Lock(t.state / "lock")
+    owner_file = t.state / "owner"
+    if not lock.acquire(wait=False):
+        owner = _owner(owner_file)
+        if owner[0] == "serve":
+            lock.release()
+            raise OutputRefused(
+                f"另一个 nianbao serve（进程 {owner[1]}）正在使用输出目录 {t.shown}；"
+                "请先停止它，或用 --out 另选一个目录"
+            )
+        say(f"另一个 nianbao {owner[0]}（进程 {owner[1]}）正在生成 {t.shown}，等它完成后继续……")
+        lock.acquire(wait=True)
+    try:
+        owner_file.write_text(f"{who} {os.getpid()}\n", "utf-8")
+        clean_leftovers(t)
+        yield
+    except OutputRefused:
+        if made:  # refused before anything was built: leave no trace
+            shutil.rmtree(made[0], ignore_errors=True)
+        raise
+    finally:
+        lock.release()
+
+
+class _Lock:
+    """An exclusive lock on one file, released by the system when the process dies.
+
+    The standard library's flock (POSIX) or msvcrt.locking (Windows) rather than the
+    filelock package: importing that costs about 40 ms of CPU (logging, inspect), a tenth
+    of a warm build, for the two calls used here."""
+
+    def __init__(self, path: Path) -> None:
+        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+
+    def acquire(self, wait: bool) -> bool:
+        if sys.platform == "win32":
+            import msvcrt
+            import time
+
+            while True:
+                try:
+                    msvcrt.locking(self.fd, msvcrt.LK_NBLCK, 1)
+                    return True
+                except OSError:
+                    if not wait:
+                        return False
+                    time.sleep(0.1)
+        else:
+            import fcntl
+
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+                return True
+            except BlockingIOError:
+                return False
+
+    def release(self) -> None:
+        os.close(self.fd)  # closing the descriptor releases the lock (flock and msvcrt)
+
+
+def _owner(path: Path) -> tuple[str, str]:
+    try:
+        who, pid = path.read_text("utf-8").split()
+        return who, pid
+    except (OSError, ValueError):
+        return "build", "?"
+
+
+def clean_leftovers(t: Target) -> None:
+    """Folders a killed build left beside the output (only a lock holder may do this)."""
+    for prefix in (f".{t.path.name}.new-", f".{t.path.name}.old-"):
+        for leftover in t.path.parent.glob(glob_escape(prefix) + "*"):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+def glob_escape(text: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in text)
+
+
+# ---------------------------------------------------------------------------------------
+# What the output holds
+
+
+@dataclass
+class Survey:
+    """The output folder compared with the files the cache says were written there."""
+
+    fresh: bool  # absent or empty: nothing to keep
+    legacy: bool = False  # made by an older nianbao (manifest inside)
+    damaged: set[str] = field(default_factory=set)  # written, since changed or removed
+
+
+def survey(
+    t: Target,
+    written: dict[str, Stamp] | None,
+    pending: set[str] | None,
+    verify: bool = False,
+) -> Survey:
+    """Refuse an output holding files nianbao did not write; find the ones it wrote that
+    were changed since (by size and time, or, with ``verify``, by their bytes)."""
+    if not t.path.is_dir():
+        return Survey(fresh=True)
+    found: dict[str, os.stat_result] = {}
+    _walk(str(t.path), "", found)
+    if not found:  # empty, or only empty folders
+        return Survey(fresh=True)
+    if LEGACY_MANIFEST in found:
+        return Survey(fresh=False, legacy=True)
+    known = set(written or ()) | (pending or set())
+    foreign = sorted(p for p in found if p not in known and not _ours(p))
+    if foreign:
+        which = f"“{foreign[0]}”" + (f"等 {len(foreign)} 个文件" if len(foreign) > 1 else "")
+        if known:
+            raise OutputRefused(
+                f"输出目录 {t.shown} 中有不是 nianbao 生成的文件（{which}）；为免删除它们，"
+                "未生成网站。请把它们移走，或用 --out 另选一个目录"
+            )
+        raise OutputRefused(
+            f"输出目录 {t.shown} 不是空目录，也没有 nianbao 生成它的记录（其中有{which}）；"
+            "为免删除其中的文件，未生成网站。请清空该目录，或用 --out 另选一个目录"
+        )
+    damaged = set()
+    for path, (size, mtime, want) in (written or {}).items():
+        st = found.get(path)
+        changed = st is None or st.st_size != size or st.st_mtime_ns != mtime
+        if changed or (verify and _file_digest(t.path / path) != want):
+            damaged.add(path)
+    return Survey(fresh=False, damaged=damaged)
+
+
+def _walk(folder: str, rel: str, found: dict[str, os.stat_result]) -> None:
+    """Every file and link (not followed) under ``folder``; empty folders are nobody's."""
+    with os.scandir(folder) as it:
+        for e in it:
+            if e.is_dir(follow_symlinks=False):  # from the listing: no stat
+                _walk(e.path, f"{rel}{e.name}/", found)
+            else:
+                found[f"{rel}{e.name}"] = e.stat(follow_symlinks=False)
+
+
+def _ours(path: str) -> bool:
+    """A page being replaced, or the search index (written after the pages, as a whole,
+    by the search step of the same locked build)."""
+    return path.endswith(TMP_SUFFIX) or path.startswith(INDEX_FOLDER + "/")
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return digest(path.read_bytes())
+    except OSError:
+        return "unreadable"
+
+
+# ---------------------------------------------------------------------------------------
+# A build in progress
+
+
+def pending(t: Target) -> set[str] | None:
+    """The paths an unfinished build may have written, or None if the last one finished."""
+    try:
+        return set((t.state / PENDING).read_text("utf-8").splitlines())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return set()  # unreadable: still unfinished
+
+
+def begin(t: Target, paths: set[str]) -> None:
+    """Record, before the output changes, every path the build may write."""
+    t.state.mkdir(parents=True, exist_ok=True)
+    tmp = t.state / "pending.tmp"
+    tmp.write_text("".join(f"{p}\n" for p in sorted(paths)), "utf-8")
+    os.replace(tmp, t.state / PENDING)
+
+
+class Journal:
+    """For a build that changes the output in place: told each path before it changes, it
+    records the build as unfinished (with every path it may write) at the first one, and
+    adds any path not yet recorded. A build that changes nothing records nothing."""
+
+    def __init__(self, t: Target, known: set[str]) -> None:
+        self.t, self.known, self.started = t, known, False
+
+    def note(self, path: str) -> None:
+        if not self.started:
+            begin(self.t, self.known | {path})
+            self.started = True
+        elif path not in self.known:
+            with (self.t.state / PENDING).open("a", encoding="utf-8") as f:
+                f.write(f"{path}\n")
+        self.known.add(path)
+
+
+def finish(t: Target) -> None:
+    """The new manifest is in place: the output is what it says."""
+    (t.state / PENDING).unlink(missing_ok=True)

@@ -1,0 +1,134 @@
+"""Copying: a narrative section nearly the same as the agency's previous year's (R6) or as
+another agency's of the same year (R7).
+
+A section is compared as the set of its clauses (split at ，。；、 …) with every figure
+replaced by one mark, so a copy with the year and the numbers changed is still a copy.
+Similarity is the Jaccard index of the two sets. Against last year the agency's own
+sections are compared directly; across agencies each section keeps a bottom-k sketch (the
+k smallest clause hashes), and an index on the few smallest finds the candidates, so the
+cost grows with the number of reports, not with its square.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
+
+from ..formats import all_formats
+from ..model import NARRATIVE_FILES, Agency, Report
+from ..problems import Problem
+
+SIMILAR = 0.8  # flagged at or above this Jaccard index
+SKETCH = 32  # clause hashes kept per section for the comparison across agencies
+ANCHORS = 3  # of which the smallest this many are indexed (a pair at 0.8 shares one but 1%)
+CROWDED = 24  # an anchor shared by more sections than this is boilerplate, not a lead
+MIN_CLAUSES = 8  # shorter sections are formulaic ("本年度未收取信息处理费")
+MIN_CHARS = 200
+SECTIONS = ("overview", "problems", "other")
+
+# Clauses end at punctuation; figures, Markdown marks and spaces end them too, so a copy
+# with the year and the numbers changed still has the same clauses. One split, no rewriting.
+_SPLIT = re.compile(r"[\s，,。；;、！!？?：:（）()“”\"#>*_`|\d.%％]+")
+
+
+# A section is hashed as this year's (R6), as next year's (R6) and for its sketch (R7):
+# an agency's years are checked together, so a few dozen entries keep every hit.
+@lru_cache(maxsize=64)
+def clause_hashes(text: str) -> frozenset[int]:
+    """The section's clauses, figures masked, as hashes; empty if too short to judge."""
+    if len(text) < MIN_CHARS:
+        return frozenset()
+    clauses = [c for c in _SPLIT.split(text) if len(c) >= 4]
+    if len(clauses) < MIN_CLAUSES or sum(map(len, clauses)) < MIN_CHARS:
+        return frozenset()
+    return frozenset(zlib.crc32(c.encode()) for c in clauses)
+
+
+def jaccard(a: frozenset[int] | set[int], b: frozenset[int] | set[int]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def check_previous_year(report: Report, previous: Report | None, path: str) -> list[Problem]:
+    """R6: sections of this year's report nearly the same as last year's."""
+    if previous is None:
+        return []
+    out = []
+    for section in report.format.sections:
+        name = section.narrative
+        if name not in SECTIONS:
+            continue
+        now = clause_hashes(report.narratives.get(name, ""))
+        before = clause_hashes(previous.narratives.get(name, ""))
+        similarity = jaccard(now, before)
+        if similarity >= SIMILAR:
+            msg = (
+                f"{section.heading}与 {previous.year} 年度的几乎相同（相似度 {similarity:.0%}，"
+                "数字不计）：请确认不是照抄了上一年度的正文"
+            )
+            out.append(Problem(f"{path}/{NARRATIVE_FILES[name]}", 1, 1, "warning", msg, "R6"))
+    return out
+
+
+def sketches(report: Report) -> dict[str, tuple[int, ...]]:
+    """Section → its bottom-k sketch (what the manifest keeps between builds)."""
+    out = {}
+    for name in SECTIONS:
+        hashes = clause_hashes(report.narratives.get(name, ""))
+        if hashes:
+            out[name] = tuple(sorted(hashes)[:SKETCH])
+    return out
+
+
+def estimate(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    """Jaccard index from two bottom-k sketches (exact when both hold whole sections)."""
+    k = min(len(a), len(b))
+    union = sorted(set(a) | set(b))[:k]
+    both = set(a) & set(b)
+    return sum(1 for h in union if h in both) / k if k else 0.0
+
+
+def copies_across_agencies(agencies: Iterable[Agency]) -> list[Problem]:
+    """R7: a section nearly the same as another agency's of the same year, both flagged."""
+    # (year, section) → anchor → agencies; serve runs this on every save, so it is lean
+    index: dict[tuple[int, str], dict[int, list[str]]] = defaultdict(dict)
+    by_slug = {}
+    for agency in agencies:
+        by_slug[agency.slug] = agency
+        for year, sections in agency.sketches.items():
+            for name, sketch in sections.items():
+                postings = index[(year, name)]
+                for anchor in sketch[:ANCHORS]:
+                    postings.setdefault(anchor, []).append(agency.slug)
+    pairs: set[tuple[int, str, str, str]] = set()
+    for (year, name), postings in index.items():
+        for slugs in postings.values():
+            if 1 < len(slugs) <= CROWDED:
+                for i, a in enumerate(slugs):
+                    for b in slugs[i + 1 :]:
+                        pairs.add((year, name, *sorted((a, b))))  # type: ignore[arg-type]
+    out = []
+    for year, name, a, b in sorted(pairs):
+        first, second = by_slug[a], by_slug[b]
+        similarity = estimate(first.sketches[year][name], second.sketches[year][name])
+        if similarity < SIMILAR:
+            continue
+        for this, other in ((first, second), (second, first)):
+            folder = this.path.rsplit("/", 1)[0]
+            msg = (
+                f"{_heading(name)}与{other.name}（{other.slug}）{year} 年度的几乎相同"
+                f"（相似度约 {similarity:.0%}，数字不计）：请确认不是照抄了其他机关的正文"
+            )
+            path = f"{folder}/{year}/{NARRATIVE_FILES[name]}"
+            out.append(Problem(path, 1, 1, "warning", msg, "R7"))
+    return out
+
+
+def _heading(name: str) -> str:
+    for fmt in all_formats().values():
+        for s in fmt.sections:
+            if s.narrative == name:
+                return s.heading
+    return name
