@@ -136,3 +136,16 @@ def test_init_writes_the_same_schemas(tmp_path: Path) -> None:
     for fmt in ("2019", "2021"):
         written = (tmp_path / "p" / "schemas" / f"report-{fmt}.schema.json").read_text("utf-8")
         assert written == nianbao("schema", "--format", fmt).out
+
+
+def test_an_imported_report_names_its_schema_and_validates(tmp_path: Path) -> None:
+    """`import` writes the $schema line as `new` does, and the schemas it points at."""
+    content = tmp_path / "content"
+    source = FIXTURES / "real-reports" / "10-2024-hongze-quzhengfu.txt"
+    assert nianbao("import", source, "--content", content, "--agency", "hongze").code == 0
+    report = content / "hongze" / "2024" / "report.yaml"
+    text = report.read_text("utf-8")
+    first = text.splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../../../schemas/report-2021.schema.json"
+    assert (report.parent / first.split("=", 1)[1]).resolve().is_file()
+    assert errors(as_editor_reads(text), "2021") == []

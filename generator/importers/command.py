@@ -21,6 +21,7 @@ from typing import TextIO
 
 from ..load import load_agency
 from ..problems import Problem, sort_problems
+from ..schema import write_schemas
 from ..validate import validate_agency
 from . import EXTENSIONS, read_document
 from .convert import Converted, Options, convert
@@ -132,6 +133,7 @@ def _write(c: Converted, content: Path, force: bool, dry_run: bool, out: TextIO)
     if not dry_run:
         try:
             _commit(c, agency_dir, target)
+            write_schemas(content.parent / "schemas")  # what report.yaml's $schema line names
         except OSError as e:
             return f"{c.source}: 无法写入 {shown_target}/（{e.strerror}），未导入"
     made = "（由名称生成，可用 --agency 指定）" if c.slug_made else ""

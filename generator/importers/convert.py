@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..formats import Format, all_formats, format_for_year
 from ..model import NARRATIVE_FILES
-from ..reportyaml import dump_report
+from ..reportyaml import dump_report, schema_comment, schema_file_name
 from .document import Block, Document, Paragraph, SourceError
 from .labels import core, nfkc, squeeze
 from .mapper import Flag, map_tables
@@ -105,7 +105,9 @@ def convert(doc: Document, options: Options) -> Converted:
         top["published"] = published.isoformat()
     comments = {flag.cid: "待填：" + flag.comment() for flag in mapped.flags if flag.cid}
     header = [
-        f"{name}{year}年政府信息公开工作年度报告：由 nianbao import 导入，表格数字照录已公开的报告"
+        # content/<agency>/<year>/report.yaml → the schemas/ folder beside content/ (as `new`)
+        schema_comment(f"../../../schemas/{schema_file_name(fmt.id)}"),
+        f"{name}{year}年政府信息公开工作年度报告：由 nianbao import 导入，表格数字照录已公开的报告",
     ]
     header.append(f"来源：{Path(doc.path).name}")  # the name alone: same bytes from any folder
     files = {
