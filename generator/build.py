@@ -26,7 +26,7 @@ from pathlib import Path
 from . import __version__, outdir
 from .contentfiles import VANISHED, Tree
 from .coverage import region_years, year_digest_text
-from .exports import year_files
+from .exports import YearFilePool, year_file_task, year_files
 from .exports.layout import filed
 from .exports.report_files import report_data_paths, report_outputs
 from .feed import FEED_PATH, digest_text, feed
@@ -397,6 +397,7 @@ def _cold(
             renderer_for(templates, key),
             writer,
             (problems, shown) if review else None,
+            jobs or os.cpu_count() or 1,
         )
         made = Manifest(key, records, site_pages, writer.stamps)
         outdir.begin(out, set(writer.stamps))  # before the swap: these may be in the output
@@ -563,6 +564,7 @@ def _site_pages(
     renderer: Renderer,
     writer: Writer,
     review: tuple[list[Problem], str] | None = None,
+    jobs: int = 1,
 ) -> tuple[dict[str, str], int]:
     """Home, year pages, 404, assets and sitemap (and, asked for, the review page, which
     the sitemap leaves out): render those whose inputs changed."""
@@ -601,15 +603,23 @@ def _site_pages(
         )
     if review is not None:
         pages.append(_review_page(site, agencies, key, renderer, *review))
-    fingerprints: dict[str, str] = {}
-    rendered = 0
-    for path, fingerprint, make in pages:
-        fingerprints[path] = fingerprint
-        if before.get(path) != fingerprint:
-            output = make()
+    fingerprints = {path: fingerprint for path, fingerprint, _ in pages}
+    due = [(path, make) for path, fingerprint, make in pages if before.get(path) != fingerprint]
+    year_data = [path for path, _ in due if year_file_task(path) is not None]
+    pool = YearFilePool(agencies, year_data, jobs) if jobs > 1 and len(year_data) > 1 else None
+    try:
+        # the other pages are made while the workers make the year files; all are written
+        # in the order listed, as before
+        made = {path: None if pool and path in pool else make() for path, make in due}
+        rendered = 0
+        for path, _ in due:
+            output = pool.take(path) if pool and path in pool else made[path]
             if output is not None:
                 writer.write(output)
                 rendered += 1
+    finally:
+        if pool is not None:
+            pool.close()
     return fingerprints, rendered
 
 

@@ -65,6 +65,21 @@ def _cell_prefixes(format_id: str) -> tuple[tuple[str, CellField], ...]:
     return tuple(prefixes)
 
 
+def _json_value(value: Value | None) -> str:
+    """``json.dumps(json_number(value))``, without the encoder for the common cases."""
+    if value is None:
+        return "null"
+    if type(value) is int:
+        return str(value)  # what json.dumps writes for an int
+    return json.dumps(json_number(value))
+
+
+@cache
+def _json_text(text: str) -> str:
+    """A unit as a JSON string: a handful of distinct units, encoded once each."""
+    return json.dumps(text, ensure_ascii=False)
+
+
 def report_json(agency: Agency, report: Report) -> bytes:
     fmt = report.format
     doc = {
@@ -77,9 +92,9 @@ def report_json(agency: Agency, report: Report) -> bytes:
         "published": report.published.isoformat() if report.published else None,
     }
     # one cell a line: readable, and a third the size of an indented document
+    cells = report.cells
     lines = ",\n".join(
-        f"{prefix}{json.dumps(json_number(report.cells.get(f.id)))}, "
-        f'"unit": {json.dumps(unit_of(f, report.units), ensure_ascii=False)}}}'
+        f'{prefix}{_json_value(cells.get(f.id))}, "unit": {_json_text(unit_of(f, report.units))}}}'
         for prefix, f in _cell_prefixes(fmt.id)
     )
     head = json.dumps(doc, ensure_ascii=False)[:-1]
