@@ -408,3 +408,13 @@ def test_html_line_break_inside_spans_ends_the_line() -> None:
         "甲乙",
         "丙丁",
     ]
+
+
+def test_where_a_cell_was_seen_reads_unambiguously() -> None:
+    """The summary tells a table's row from a page's line (a comma between them)."""
+    from nianbao.importers.document import Where
+
+    assert Where(page=4, table=4, row=7, column=2).describe() == "第 4 页，表格 4 第 7 行第 2 列"
+    assert Where(page=3, line=12).describe() == "第 3 页第 12 行"
+    assert Where(paragraph=9).describe() == "第 9 段"
+    assert Where().describe() == "文件中"

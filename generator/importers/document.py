@@ -25,21 +25,23 @@ class Where:
     paragraph: int | None = None  # 1-based paragraph of a Word document (it has no lines)
 
     def describe(self) -> str:
-        """Chinese, for the import summary: 第 3 页第 12 行, 表格 2 第 5 行第 3 列."""
-        parts = []
+        """Chinese, for the import summary: 第 3 页第 12 行; 第 4 页，表格 2 第 5 行第 3 列
+        (the comma keeps a table's row apart from the page's line)."""
+        place = ""
         if self.page is not None:
-            parts.append(f"第 {self.page} 页")
+            place += f"第 {self.page} 页"
         if self.line is not None:
-            parts.append(f"第 {self.line} 行")
+            place += f"第 {self.line} 行"
         if self.paragraph is not None:
-            parts.append(f"第 {self.paragraph} 段")
+            place += f"第 {self.paragraph} 段"
+        cell = ""
         if self.table is not None:
-            parts.append(f"表格 {self.table}")
+            cell = f"表格 {self.table}"
             if self.row is not None:
-                parts.append(f"第 {self.row} 行")
+                cell += f" 第 {self.row} 行"
             if self.column is not None:
-                parts.append(f"第 {self.column} 列")
-        return "".join(parts) if parts else "文件中"
+                cell += f"第 {self.column} 列"
+        return "，".join(part for part in (place, cell) if part) or "文件中"
 
 
 @dataclass(frozen=True)
