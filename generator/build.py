@@ -174,7 +174,17 @@ def _run(
             )
         else:
             result, made = _warm(
-                site, found.agencies, shown, key, templates, out, old, damaged, verify, review
+                site,
+                found.agencies,
+                shown,
+                key,
+                templates,
+                out,
+                old,
+                damaged,
+                verify,
+                review,
+                jobs,
             )
     except TemplateFault as fault:  # a template failed on a page: nothing new is swapped in
         # check everything as `check` would, so every problem and the count are listed
@@ -472,6 +482,7 @@ def _warm(
     damaged: set[str],
     verify: bool = False,
     review: bool = False,
+    jobs: int | None = None,
 ) -> tuple[Result, Manifest | None]:
     """``verify``: trust no signature either; every agency is read again."""
     records: dict[str, AgencyRecord] = {}
@@ -518,6 +529,7 @@ def _warm(
         renderer,
         writer,
         (problems, shown) if review else None,
+        jobs or os.cpu_count() or 1,
     )
     now = agency_pages | set(site_pages)
     for gone in sorted((set(old.all_pages()) | set(old.files)) - now):
