@@ -38,7 +38,8 @@ from .model import (
 )
 from .placeholders import placeholder_problems
 from .problems import Problem
-from .yamlsource import PLACEHOLDER, Reader, decode_text, parse_yaml, position, quoted, suggest
+from .yamlparse import decode_text, parse_yaml
+from .yamlsource import PLACEHOLDER, Reader, position, quoted, suggest
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 YEAR_FOLDER = re.compile(r"[0-9]{4}")  # ASCII only: \d takes ２０２１ too
