@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .formats import Block, Format, Node, Table, all_formats, leaf_paths
-from .load import REQUIRED_REPORT_KEYS
+from .reportread import REQUIRED_REPORT_KEYS
 from .reportyaml import FEE_KEYS, schema_file_name
 from .yamlsource import PLACEHOLDER
 

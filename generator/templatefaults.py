@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 
 from .problems import Problem
-from .yamlsource import read_text
+from .yamlparse import read_text
 
 
 class TemplateFault(Exception):

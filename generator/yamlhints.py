@@ -1,6 +1,7 @@
 """Hints for what a clerk cannot see: the encoding a file really has, indentation made of
 tabs or full-width spaces, a bracket left open at the end, invisible characters in a value.
-Used by ``yamlsource`` to word its messages; nothing here reads files or records problems.
+Used by ``yamlparse`` and ``yamlsource`` to word their messages; nothing here reads files
+or records problems.
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ from nianbao.build import _load_and_check
 from nianbao.coverage import coverage
 from nianbao.formats import all_formats
 from nianbao.indicators import percent_text, ratio
-from nianbao.load import add_totals
 from nianbao.model import Report
+from nianbao.reportread import add_totals
 from nianbao.sources import scan
 from nianbao.validate import check_report
 

@@ -84,7 +84,7 @@ def test_ctrl_c_in_check_says_interrupted(monkeypatch: pytest.MonkeyPatch) -> No
     def interrupted(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("nianbao.cli.check", interrupted)
+    monkeypatch.setattr("nianbao.commands.check", interrupted)
     run = nianbao("check", "--content", PORTAL)
     assert (run.code, run.out, run.err) == (130, "", "\n已中断。\n")
 
@@ -162,7 +162,7 @@ def test_jobs_beyond_the_cores_are_clamped(
         raise KeyboardInterrupt  # stop there: only the arguments matter
 
     monkeypatch.setattr("os.cpu_count", lambda: 2)
-    monkeypatch.setattr(f"nianbao.cli.{command}", spy)
+    monkeypatch.setattr(f"nianbao.commands.{command}", spy)
     args = ["--out", tmp_path / "site"] if command == "build" else []
     assert nianbao(command, "--content", PORTAL, "--jobs", "2000", *args).code == 130
     assert seen == [2]
