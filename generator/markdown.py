@@ -19,11 +19,15 @@ from mdit_py_plugins.footnote import footnote_plugin
 from .formats import all_formats
 from .problems import Problem
 
-_md = (
-    MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    .enable("table")
-    .use(footnote_plugin)
-)
+
+def commonmark() -> MarkdownIt:
+    """The narrative's Markdown as every output reads it: CommonMark with tables, raw HTML off."""
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
+        "table"
+    )
+
+
+_md = commonmark().use(footnote_plugin)
 MAX_NESTING = int(_md.options["maxNesting"])  # markdown-it drops what lies deeper
 
 # Wide tables scroll inside a focusable, labelled region instead of widening the page.

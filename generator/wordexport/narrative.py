@@ -16,15 +16,12 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ..markdown import strip_comments
+from ..markdown import commonmark, strip_comments
 from .layout import BODY, HEADINGS, SANHAO, TABLE_STYLE, TABLE_TEXT, WUHAO, add_paragraph, style_id
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
-    "table"
-)
+_md = commonmark()  # the site's settings (its footnote plugin aside)
 
 _WIDE = re.compile(r"[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]")  # CJK and full-width
 
