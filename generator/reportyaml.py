@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .formats import Format, Node, Table, leaf_paths
+from .yamlsource import PLACEHOLDER
 
 Value = int | Decimal | str
 _LABEL_NAMES = {"requests": "表三", "appeals": "表四"}
@@ -48,7 +49,7 @@ def schema_comment(schema: str) -> str:
 
 def _scalar(value: Value | None) -> str:
     if value is None:
-        return "待填"
+        return PLACEHOLDER
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
     return str(value)
