@@ -37,6 +37,7 @@ from .manifest import AgencyRecord, Manifest, Stamp
 from .manifest import read as read_manifest
 from .manifest import write as write_manifest
 from .model import Agency, Site
+from .pagekeys import BuildKey, data_key, page_fingerprint, template_digests
 from .problems import Problem, sort_problems
 from .region import data_page, search_page, trend, year_page
 from .render import (
@@ -51,6 +52,7 @@ from .render import (
     template_problems,
     year_path,
 )
+from .rerender import render_all
 from .review.copying import copies_across_agencies, sketches
 from .search import SEARCH_PAGE
 from .sources import AgencyFolder, Scan, digest, files_digest, rescan, scan, trusted
@@ -85,15 +87,29 @@ class Result:
         return any(p.rule == VANISHED for p in self.problems)
 
 
+# An agency as loaded (reports and all) and, for each of its pages, the digest of the data
+# it is made from and its kind (pagekeys.PAGE_TEMPLATES): enough to render it again.
+Kept = tuple[Agency, dict[str, tuple[str, str]]]
+
+
 @dataclass
 class Session:
     """What ``serve`` keeps between builds: the last manifest and scan, so a save costs a
     look at the agencies it touched rather than a read of the whole portal. ``changed``
-    holds the paths reported since the last build; None means "look at everything"."""
+    holds the paths reported since the last build; None means "look at everything".
+    ``kept`` holds every agency of the last build as loaded (when that build loaded them
+    all), so a template edit renders the pages it changes without reading any content."""
 
     manifest: Manifest | None = None
     found: Scan | None = None
     changed: set[Path] | None = None
+    kept: dict[str, Kept] | None = None
+    data: str = ""  # the data key of the last build (pagekeys.BuildKey.data)
+
+    def renders_from_memory(self, old: Manifest, key: BuildKey) -> bool:
+        """Whether a build with ``key`` after the one that made ``old`` differs in
+        templates only, with every agency in memory to render from."""
+        return self.kept is not None and old is self.manifest and self.data == key.data
 
 
 @dataclass
@@ -105,6 +121,7 @@ class Job:
     key: str
     templates: Path | None
     render_into: Path | None = None  # cold builds: workers write report and agency pages here
+    keep: bool = False  # hand back each agency as loaded, for Session.kept
 
 
 def check(content: Path, shown: str | None = None, jobs: int | None = None) -> Result:
@@ -165,12 +182,17 @@ def _run(
             problems.extend(broken)
             out = None
     key = build_key(site_tree.file_digest("site.yaml"), templates, shown, site.word)
-    if old is not None and old.key != key:
+    if (
+        old is not None
+        and old.key != key
+        and not (session and session.renders_from_memory(old, key))
+    ):
         old = None
+    kept: dict[str, Kept] | None = {} if session is not None else None
     try:
         if old is None or out is None:
             result, made = _cold(
-                site, found.agencies, shown, key, templates, out, jobs, progress, review
+                site, found.agencies, shown, key, templates, out, jobs, progress, review, kept
             )
         else:
             result, made = _warm(
@@ -185,6 +207,8 @@ def _run(
                 verify,
                 review,
                 jobs,
+                session.kept if session is not None and old.key != key else None,
+                kept,
             )
     except TemplateFault as fault:  # a template failed on a page: nothing new is swapped in
         # check everything as `check` would, so every problem and the count are listed
@@ -192,6 +216,8 @@ def _run(
         result.problems.append(fault.problem)
     if session is not None and result.written:
         session.manifest, session.found, session.changed = made, found, set()
+        session.kept = _kept_after(session.kept if old is not None else {}, kept, found)
+        session.data = key.data
     result.problems = sort_problems(problems + result.problems)
     result.seconds = time.perf_counter() - start
     return result
@@ -224,7 +250,7 @@ def _look(content: Path, session: Session | None, jobs: int) -> Scan:
         try:
             parts = path.resolve().relative_to(root).parts
         except ValueError:
-            return scan(content, jobs)  # outside content/ (templates): the key decides
+            continue  # outside content/ (a template): the key tells what it changes
         if len(parts) < 2:
             return scan(content, jobs)  # site.yaml, or an agency folder added or removed
         slugs.add(parts[0])
@@ -233,16 +259,30 @@ def _look(content: Path, session: Session | None, jobs: int) -> Scan:
     return rescan(session.found, content, slugs)
 
 
-def build_key(site_digest: str, templates: Path | None, shown: str, word: bool = False) -> str:
+def build_key(site_digest: str, templates: Path | None, shown: str, word: bool = False) -> BuildKey:
     """Everything every page depends on: the generator itself (code, theme, formats), the
     site's own templates, site.yaml, and how paths are shown in problems; with Word
-    documents, the version of python-docx that writes them."""
+    documents, the version of python-docx that writes them. Its data key leaves the site's
+    templates out, and each kind of page adds the digest of its own (pagekeys)."""
     own = files_digest(
         p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".yaml", ".html", ".css")
     )
     theirs = files_digest(templates.rglob("*")) if templates and templates.is_dir() else "none"
     writer = importlib.metadata.version("python-docx") if word else ""
-    return digest(__version__, own, theirs, site_digest, shown, writer)
+    data = digest(__version__, own, site_digest, shown, writer)
+    return BuildKey.made(data, template_digests(templates), theirs)
+
+
+def _kept_after(
+    before: dict[str, Kept] | None, loaded: dict[str, Kept] | None, found: Scan
+) -> dict[str, Kept] | None:
+    """Session.kept after a build that loaded ``loaded``: None unless every agency is in."""
+    if before is None or loaded is None:
+        return None
+    kept = {slug: k for slug, k in before.items() if slug in found.agencies}
+    kept.update(loaded)
+    complete = all(slug in kept for slug, f in found.agencies.items())
+    return kept if complete else None
 
 
 # ---------------------------------------------------------------------------------------
@@ -266,31 +306,52 @@ def _load_and_check(folder: AgencyFolder, shown: str) -> tuple[Agency | None, li
     return agency, problems
 
 
-def agency_fingerprints(
+def agency_bases(
     agency: Agency, folder: AgencyFolder, key: str, word: bool = False
-) -> dict[str, str]:
-    """For each page (and Word document) of the agency, a digest of everything it is
-    rendered from. A Word document shares its report page's: the page states its size."""
-    pages = {}
+) -> dict[str, tuple[str, str]]:
+    """For each page (and data file, and Word document) of the agency, a digest of the
+    data it is made from, and its kind of page ("" for a data file: no template)."""
+    data = data_key(key)
+    pages: dict[str, tuple[str, str]] = {}
     for year in agency.years:
         previous = agency.summaries.get(year - 1)
-        page = digest(
-            key,
+        base = digest(
+            data,
             folder.meta,
             folder.years.get(str(year), ""),
             repr(previous),
             str(year + 1 in agency.summaries),
         )
-        pages[report_path(agency.slug, year)] = page
-        # the report's data files: made from the same inputs, written with the page
+        pages[report_path(agency.slug, year)] = (base, "report")
+        # the report's data files (and Word document): made from the same inputs
         fmt = all_formats()[agency.filed[year].format]
-        pages.update(dict.fromkeys(report_data_paths(agency.slug, year, fmt), page))
+        pages.update(dict.fromkeys(report_data_paths(agency.slug, year, fmt), (base, "")))
         if word:
-            pages[docx_path(agency.slug, year)] = pages[report_path(agency.slug, year)]
-    pages[agency_path(agency.slug)] = digest(
-        key, folder.meta, repr(list(agency.summaries.values()))
+            pages[docx_path(agency.slug, year)] = (base, "")
+    pages[agency_path(agency.slug)] = (
+        digest(data, folder.meta, repr(list(agency.summaries.values()))),
+        "agency",
     )
     return pages
+
+
+def fingerprints(bases: dict[str, tuple[str, str]], key: str) -> dict[str, str]:
+    """Each file's fingerprint: its data's, and for a page, its templates' too."""
+    return {p: page_fingerprint(b, key, kind) if kind else b for p, (b, kind) in bases.items()}
+
+
+def agency_fingerprints(
+    agency: Agency, folder: AgencyFolder, key: str, word: bool = False
+) -> dict[str, str]:
+    """For each page (and Word document) of the agency, a digest of everything it is
+    rendered from. A Word document is made from its report's data; the page states its
+    size."""
+    return fingerprints(agency_bases(agency, folder, key, word), key)
+
+
+def _kept(agency: Agency, bases: dict[str, tuple[str, str]]) -> Kept:
+    """What Session.kept holds of an agency: its pages' bases, without the data files'."""
+    return agency, {p: base for p, base in bases.items() if base[1]}
 
 
 def _render_agency(
@@ -306,19 +367,26 @@ def _render_agency(
     for year in agency.years:
         path = report_path(agency.slug, year)
         word = docx_path(agency.slug, year) if site.word else None
-        if before.get(path) == pages[path] and (word is None or before.get(word) == pages[word]):
+        fmt = all_formats()[agency.filed[year].format]
+        data_due = any(before.get(p) != pages[p] for p in report_data_paths(agency.slug, year, fmt))
+        page_due = before.get(path) != pages[path]
+        word_due = word is not None and before.get(word) != pages[word]
+        if not (page_due or data_due or word_due):
             continue
         download = None
-        if word is not None:
+        if word is not None and (word_due or word not in writer.stamps):
             from .wordexport import report_docx  # python-docx loads only for sites using it
 
             data = report_docx(agency, agency.reports[year])
             writer.write(Output(word, data))
             download = Download(word.rsplit("/", 1)[1], len(data))
             count += 1
-        writer.write(renderer.report(site, agency, agency.reports[year], download))
-        count += 1
-        if before.get(path) != pages[path]:  # the data files: made from the same inputs
+        elif word is not None:  # the page alone changed: the document stays as it is
+            download = Download(word.rsplit("/", 1)[1], writer.stamps[word][0])
+        if page_due:
+            writer.write(renderer.report(site, agency, agency.reports[year], download))
+            count += 1
+        if data_due:  # the data files: made from the same inputs
             for output in report_outputs(agency, agency.reports[year]):
                 writer.write(output)
                 count += 1
@@ -342,10 +410,10 @@ def _record(
 
 
 _JOB: Job | None = None
-_RENDERER: Renderer | None = None
 
 
-Done = tuple[AgencyRecord, int, dict[str, Stamp]]  # record, pages rendered, files written
+# record, pages rendered, files written, the agency as loaded (Job.keep)
+Done = tuple[AgencyRecord, int, dict[str, Stamp], Kept | None]
 
 
 def _cold_agency(folder: AgencyFolder) -> Done:
@@ -353,16 +421,17 @@ def _cold_agency(folder: AgencyFolder) -> Done:
     job = _JOB
     assert job is not None
     agency, problems = _load_and_check(folder, job.shown)
-    pages = agency_fingerprints(agency, folder, job.key, job.site.word) if agency else {}
+    bases = agency_bases(agency, folder, job.key, job.site.word) if agency else {}
+    pages = fingerprints(bases, job.key)
     errors = any(p.severity == "error" for p in problems)
     rendered = 0
     writer = Writer(job.render_into or Path(), atomic=False)
     if agency is not None and job.render_into is not None and not errors:
-        global _RENDERER
-        if _RENDERER is None:
-            _RENDERER = Renderer(job.templates)
-        rendered = _render_agency(agency, pages, {}, job.site, _RENDERER, writer)
-    return _record(folder, agency, problems, pages), rendered, writer.stamps
+        # one per templates and key: a process that builds again (serve) sees new templates
+        renderer = renderer_for(job.templates, job.key)
+        rendered = _render_agency(agency, pages, {}, job.site, renderer, writer)
+    kept = _kept(agency, bases) if job.keep and agency is not None else None
+    return _record(folder, agency, problems, pages), rendered, writer.stamps, kept
 
 
 def _cold_chunk(folders: list[AgencyFolder]) -> list[Done]:
@@ -379,13 +448,19 @@ def _cold(
     jobs: int | None,
     progress: Progress | None,
     review: bool = False,
+    kept: dict[str, Kept] | None = None,
 ) -> tuple[Result, Manifest | None]:
+    """``kept``, given, receives every agency as loaded (for Session.kept)."""
     global _JOB
     staging = staging_for(out.path) if out is not None else None
-    _JOB = Job(site, shown, key, templates, staging)
+    _JOB = Job(site, shown, key, templates, staging, keep=kept is not None)
     try:
         done = _map_agencies(list(folders.values()), jobs, progress)
-        records = {slug: record for slug, (record, _, _) in zip(folders, done, strict=True)}
+        records = {slug: record for slug, (record, _, _, _) in zip(folders, done, strict=True)}
+        if kept is not None:
+            kept.update(
+                (slug, k) for slug, (_, _, _, k) in zip(folders, done, strict=True) if k is not None
+            )
         agencies = _agencies(records)
         problems = [p for r in records.values() for p in r.problems]
         problems.extend(copies_across_agencies(agencies))
@@ -395,9 +470,9 @@ def _cold(
                 discard(staging)
             return result, None
         writer = Writer(staging, atomic=False)
-        for _, _, stamps in done:
+        for _, _, stamps, _ in done:
             writer.stamps.update(stamps)
-        rendered = sum(n for _, n, _ in done)
+        rendered = sum(n for _, n, _, _ in done)
         site_pages, rendered_site = _site_pages(
             site,
             agencies,
@@ -483,8 +558,12 @@ def _warm(
     verify: bool = False,
     review: bool = False,
     jobs: int | None = None,
+    memory: dict[str, Kept] | None = None,
+    kept: dict[str, Kept] | None = None,
 ) -> tuple[Result, Manifest | None]:
-    """``verify``: trust no signature either; every agency is read again."""
+    """``verify``: trust no signature either; every agency is read again. ``memory``:
+    the templates changed since ``old``; the agencies that did not change are rendered
+    from these, as loaded before. ``kept``, given, receives the agencies loaded now."""
     records: dict[str, AgencyRecord] = {}
     changed: dict[str, tuple[AgencyFolder, Agency | None]] = {}
     for slug, folder in folders.items():
@@ -495,13 +574,20 @@ def _warm(
             and trusted(folder.signature)
             and before.signature == folder.signature
             and damaged.isdisjoint(before.pages)
+            and (memory is None or slug in memory)
         ):
             records[slug] = before
+            if memory is not None:  # its pages, with the templates as they are now
+                records[slug], again = retemplated(before, memory[slug], key)
+                if again:
+                    changed[slug] = (folder, memory[slug][0])
         else:
             agency, problems = _load_and_check(folder, shown)
-            pages = agency_fingerprints(agency, folder, key, site.word) if agency else {}
-            records[slug] = _record(folder, agency, problems, pages)
+            bases = agency_bases(agency, folder, key, site.word) if agency else {}
+            records[slug] = _record(folder, agency, problems, fingerprints(bases, key))
             changed[slug] = (folder, agency)
+            if kept is not None and agency is not None:
+                kept[slug] = _kept(agency, bases)
     agencies = _agencies(records)
     problems = [p for r in records.values() for p in r.problems]
     problems.extend(copies_across_agencies(agencies))
@@ -512,14 +598,19 @@ def _warm(
     agency_pages = {p for r in records.values() for p in r.pages}
     journal = outdir.Journal(out, set(old.files) | agency_pages)
     writer = Writer(out.path, stamps=dict(old.files), journal=journal.note)
-    rendered = 0
-    for slug, (_, agency) in sorted(changed.items()):
-        if agency is None:
-            continue
-        before_pages = old.agencies[slug].pages if slug in old.agencies else {}
-        rendered += _render_agency(
-            agency, records[slug].pages, _intact(before_pages, damaged), site, renderer, writer
-        )
+    work = [
+        (agency, records[slug].pages, _intact(old.agencies[slug].pages, damaged))
+        if slug in old.agencies
+        else (agency, records[slug].pages, {})
+        for slug, (_, agency) in sorted(changed.items())
+        if agency is not None
+    ]
+    rendered = render_all(
+        work,
+        lambda agency, now, before, w: _render_agency(agency, now, before, site, renderer, w),
+        writer,
+        jobs or os.cpu_count() or 1,
+    )
     site_pages, rendered_site = _site_pages(
         site,
         agencies,
@@ -542,6 +633,15 @@ def _warm(
     result.repaired = len(damaged & writer.written)
     result.written = True
     return result, made
+
+
+def retemplated(before: AgencyRecord, kept: Kept, key: str) -> tuple[AgencyRecord, bool]:
+    """An unchanged agency's record with its pages' fingerprints under ``key`` (whose
+    templates changed), and whether any page is to be rendered again."""
+    pages = {**before.pages, **fingerprints(kept[1], key)}
+    if pages == before.pages:
+        return before, False
+    return replace(before, pages=pages, line=None), True
 
 
 def _intact(fingerprints: dict[str, str], damaged: set[str]) -> dict[str, str]:
@@ -584,34 +684,42 @@ def _site_pages(
     years = region_years(agencies)
     # what a year's page and data files are made from (a plain string: 10,000 dataclass
     # reprs cost a tenth of a warm build)
-    year_digests = {y: digest(key, "year", year_digest_text(y, agencies)) for y in years}
+    # data files are made with the data key alone; pages add their templates' (pagekeys)
+    data = data_key(key)
+    year_digests = {y: digest(data, "year", year_digest_text(y, agencies)) for y in years}
     index = repr([(a.slug, a.name, a.group, a.order, a.years) for a in agencies])
-    home = digest(key, "home", index, *year_digests.values())
+    home = page_fingerprint(digest(data, "home", index, *year_digests.values()), key, "home")
     pages.append(("index.html", home, lambda: renderer.home(site, agencies, trend(site, agencies))))
     for year in years:
-        pages.append((year_path(year), year_digests[year], _year(renderer, site, year, agencies)))
+        year_page_fingerprint = page_fingerprint(year_digests[year], key, "year")
+        pages.append(
+            (year_path(year), year_page_fingerprint, _year(renderer, site, year, agencies))
+        )
         pages.extend(year_files(year, agencies, year_digests[year]))
-    data_digest = digest(key, "data", repr(years), index)  # lists years, links a report
+    data_digest = digest(data, "data", repr(years), index)  # lists years, links a report
     pages.append(
         (
             "data/index.html",
-            data_digest,
+            page_fingerprint(data_digest, key, "data"),
             lambda: renderer.page(data_page(site, agencies), "data.html"),
         )
     )
     pages.append(
-        (FEED_PATH, digest(key, "feed", digest_text(agencies)), lambda: feed(site, agencies))
+        (FEED_PATH, digest(data, "feed", digest_text(agencies)), lambda: feed(site, agencies))
     )
     if site.search:  # the index itself is made by `nianbao build` (search.py), not here
         page = lambda: renderer.page(search_page(site), "search.html")  # noqa: E731
-        pages.append((SEARCH_PAGE, digest(key, "search"), page))
-    pages.append(("404.html", digest(key, "404"), lambda: renderer.not_found(site)))
+        pages.append((SEARCH_PAGE, page_fingerprint(digest(data), key, "search"), page))
+    pages.append(
+        ("404.html", page_fingerprint(digest(data), key, "404"), lambda: renderer.not_found(site))
+    )
     for asset in renderer.assets():
-        pages.append((asset.path, digest(key, asset.path), _given(asset)))
+        fingerprint = digest(data, asset.path, digest(asset.data))
+        pages.append((asset.path, fingerprint, _given(asset)))
     if site.url:
         paths = sorted({p for r in records.values() for p in r.pages} | {p for p, _, _ in pages})
         pages.append(
-            ("sitemap.xml", digest(key, "sitemap", "\n".join(paths)), lambda: sitemap(site, paths))
+            ("sitemap.xml", digest(data, "sitemap", "\n".join(paths)), lambda: sitemap(site, paths))
         )
     if review is not None:
         pages.append(_review_page(site, agencies, key, renderer, *review))
@@ -646,7 +754,8 @@ def _review_page(
     from .review import page
 
     state = repr([(a.slug, a.name, a.kind, a.since, a.until, a.filed) for a in agencies])
-    fingerprint = digest(key, "review", state, repr(sort_problems(problems)))
+    base = digest(data_key(key), "review", state, repr(sort_problems(problems)))
+    fingerprint = page_fingerprint(base, key, "review")
     return (
         page.PATH,
         fingerprint,

@@ -1,0 +1,112 @@
+"""What each output file's fingerprint is made of: the data, and for a page, its templates.
+
+A page is rendered from data (content, site.yaml, the generator) through templates; a data
+file (data.json, the CSVs, the year files, the feed, the sitemap, assets) from data alone.
+So a build has two keys: the data key, in every fingerprint, and the digest of each page
+template *with everything it includes, extends or imports* (found with Jinja's own parser),
+in the fingerprints of the pages rendered with it. Editing ``home.html`` then changes the
+home page's fingerprint only; editing ``_footer.html`` (included by ``base.html``) every
+page's; data files never change with a template.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import jinja2.meta
+
+from .contentfiles import digest
+from .render import environment
+
+# The templates each kind of page is rendered with (render.Renderer, review/page.py).
+# ``_table.html`` renders a report's standard tables (render.TableRenderer).
+PAGE_TEMPLATES = {
+    "report": ("report.html", "_table.html"),
+    "agency": ("agency.html",),
+    "home": ("home.html",),
+    "year": ("year.html",),
+    "data": ("data.html",),
+    "search": ("search.html",),
+    "404": ("404.html",),
+    "review": ("review.html",),
+}
+
+
+class BuildKey(str):
+    """The key a build is made with, as text (what the manifest records: data and every
+    template), carrying the data key and each page kind's template digest."""
+
+    data: str
+    pages: dict[str, str]
+
+    @classmethod
+    def made(cls, data: str, pages: dict[str, str], everything: str) -> BuildKey:
+        key = cls(digest(data, everything))
+        key.data, key.pages = data, pages
+        return key
+
+    def __reduce__(self) -> tuple[object, ...]:  # to worker processes, with its parts
+        return (_rebuilt, (str(self), self.data, self.pages))
+
+
+def _rebuilt(text: str, data: str, pages: dict[str, str]) -> BuildKey:
+    key = BuildKey(text)
+    key.data, key.pages = data, pages
+    return key
+
+
+def data_key(key: str) -> str:
+    """The part of ``key`` data files depend on (all of it for a plain string)."""
+    return key.data if isinstance(key, BuildKey) else key
+
+
+def page_fingerprint(base: str, key: str, kind: str) -> str:
+    """A page's fingerprint: what its data is made of (``base``, made with the data key)
+    and the digest of the templates of its ``kind`` (PAGE_TEMPLATES)."""
+    templates = key.pages[kind] if isinstance(key, BuildKey) else key
+    return digest(base, kind, templates)
+
+
+def template_digests(templates: Path | None) -> dict[str, str]:
+    """For each kind of page, a digest of the source of every template it is rendered
+    with, found through the loader (the site's own templates before the theme)."""
+    env = environment(templates)
+    sources: dict[str, str] = {}
+    return {kind: _closure_digest(env, names, sources) for kind, names in PAGE_TEMPLATES.items()}
+
+
+def _closure_digest(
+    env: jinja2.Environment, names: tuple[str, ...], sources: dict[str, str]
+) -> str:
+    seen: set[str] = set()
+    todo = list(names)
+    dynamic = False
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        source = _source(env, name, sources)
+        try:
+            referenced = list(jinja2.meta.find_referenced_templates(env.parse(source)))
+        except jinja2.TemplateError:
+            continue  # reported by template_problems; the page will not render
+        for ref in referenced:
+            if ref is None:
+                dynamic = True  # a name computed while rendering: could be any template
+            else:
+                todo.append(ref)
+    if dynamic:
+        seen.update(env.list_templates())
+    return digest(*(f"{name}\x00{_source(env, name, sources)}" for name in sorted(seen)))
+
+
+def _source(env: jinja2.Environment, name: str, sources: dict[str, str]) -> str:
+    if name not in sources:
+        try:
+            assert env.loader is not None
+            sources[name] = env.loader.get_source(env, name)[0]
+        except (jinja2.TemplateNotFound, UnicodeDecodeError, OSError) as e:
+            sources[name] = f"\x00unreadable:{type(e).__name__}"
+    return sources[name]
