@@ -97,19 +97,20 @@ class Session:
     """What ``serve`` keeps between builds: the last manifest and scan, so a save costs a
     look at the agencies it touched rather than a read of the whole portal. ``changed``
     holds the paths reported since the last build; None means "look at everything".
-    ``kept`` holds every agency of the last build as loaded (when that build loaded them
-    all), so a template edit renders the pages it changes without reading any content."""
+    ``kept`` holds the agencies of the last build as loaded, so a template edit renders the
+    pages it changes without reading any content (a session that started on a built site
+    loads the others at its first template edit, once)."""
 
     manifest: Manifest | None = None
     found: Scan | None = None
     changed: set[Path] | None = None
-    kept: dict[str, Kept] | None = None
+    kept: dict[str, Kept] = field(default_factory=dict)
     data: str = ""  # the data key of the last build (pagekeys.BuildKey.data)
 
     def renders_from_memory(self, old: Manifest, key: BuildKey) -> bool:
-        """Whether a build with ``key`` after the one that made ``old`` differs in
-        templates only, with every agency in memory to render from."""
-        return self.kept is not None and old is self.manifest and self.data == key.data
+        """Whether a build with ``key`` after the one that made ``old`` (this session's
+        last) differs from it in templates only."""
+        return old is self.manifest and self.data == key.data
 
 
 @dataclass
@@ -182,12 +183,12 @@ def _run(
             problems.extend(broken)
             out = None
     key = build_key(site_tree.file_digest("site.yaml"), templates, shown, site.word)
-    if (
-        old is not None
-        and old.key != key
-        and not (session and session.renders_from_memory(old, key))
-    ):
-        old = None
+    memory = None  # serve, after a template edit: the agencies to render from
+    if old is not None and old.key != key:
+        if session is not None and out is not None and session.renders_from_memory(old, key):
+            memory = _recall(session.kept, old, found, Job(site, shown, key, templates), jobs)
+        else:
+            old = None
     kept: dict[str, Kept] | None = {} if session is not None else None
     try:
         if old is None or out is None:
@@ -207,7 +208,7 @@ def _run(
                 verify,
                 review,
                 jobs,
-                session.kept if session is not None and old.key != key else None,
+                memory,
                 kept,
             )
     except TemplateFault as fault:  # a template failed on a page: nothing new is swapped in
@@ -216,7 +217,8 @@ def _run(
         result.problems.append(fault.problem)
     if session is not None and result.written:
         session.manifest, session.found, session.changed = made, found, set()
-        session.kept = _kept_after(session.kept if old is not None else {}, kept, found)
+        if kept is not None:
+            session.kept = _kept_after(session.kept if old is not None else {}, kept, found)
         session.data = key.data
     result.problems = sort_problems(problems + result.problems)
     result.seconds = time.perf_counter() - start
@@ -230,6 +232,10 @@ def _previous(
     written; (None, …) means build from scratch. Refuses a folder nianbao did not make."""
     if session is not None and session.manifest is not None:
         old: Manifest | None = session.manifest
+        if not verify and out.path.is_dir() and outdir.pending(out) is None:
+            # serve holds the output's lock and made every file in it since its first build;
+            # a file changed there by hand meanwhile is found by the next `build`
+            return old, set()
     else:
         old = read_manifest(out.state)
     unfinished = outdir.pending(out)
@@ -273,16 +279,38 @@ def build_key(site_digest: str, templates: Path | None, shown: str, word: bool =
     return BuildKey.made(data, template_digests(templates), theirs)
 
 
-def _kept_after(
-    before: dict[str, Kept] | None, loaded: dict[str, Kept] | None, found: Scan
-) -> dict[str, Kept] | None:
-    """Session.kept after a build that loaded ``loaded``: None unless every agency is in."""
-    if before is None or loaded is None:
-        return None
+def _kept_after(before: dict[str, Kept], loaded: dict[str, Kept], found: Scan) -> dict[str, Kept]:
+    """Session.kept after a build that loaded ``loaded``: the agencies still there."""
     kept = {slug: k for slug, k in before.items() if slug in found.agencies}
     kept.update(loaded)
-    complete = all(slug in kept for slug, f in found.agencies.items())
-    return kept if complete else None
+    return kept
+
+
+def _recall(
+    kept: dict[str, Kept], old: Manifest, found: Scan, job: Job, jobs: int | None
+) -> dict[str, Kept]:
+    """``kept``, with the agencies it lacks that are as ``old`` recorded them loaded (in
+    parallel, as a cold build loads them); the others are loaded by the build itself."""
+    global _JOB
+    missing = [
+        folder
+        for slug, folder in found.agencies.items()
+        if slug not in kept
+        and slug in old.agencies
+        and trusted(folder.signature)
+        and old.agencies[slug].signature == folder.signature
+    ]
+    if missing:
+        _JOB = replace(job, keep=True)
+        try:
+            for folder, (_, _, _, agency) in zip(
+                missing, _map_agencies(missing, jobs, None), strict=True
+            ):
+                if agency is not None:
+                    kept[folder.slug] = agency
+        finally:
+            _JOB = None
+    return kept
 
 
 # ---------------------------------------------------------------------------------------

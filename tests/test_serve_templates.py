@@ -162,3 +162,38 @@ def test_a_broken_template_leaves_the_site_and_is_reported(tmp_path: Path) -> No
     assert fixed.written
     assert "修好了" in (serving.out / "index.html").read_text("utf-8")
     assert tree(serving.out) == serving.clean()
+
+
+def test_a_session_started_on_a_built_site_loads_the_agencies_once(
+    tmp_path: Path, reads: list[str]
+) -> None:
+    serving = Serving(tmp_path)  # a site already built: the next serve starts warm
+    serving.session = Session()
+    reads.clear()
+    assert serving.build().written
+    assert reads == []  # nothing changed: nothing loaded
+    serving.save_template("home.html", theme("home.html", "第一次"))
+    assert sorted(set(reads) & {"demo-bureau", "town-a"}) == ["demo-bureau", "town-a"]
+    reads.clear()
+    result = serving.save_template("_footer.html", "<p>第二次</p>\n")
+    assert result.written and reads == []
+    assert tree(serving.out) == serving.clean()
+
+
+def test_a_page_changed_by_hand_under_serve_is_repaired_by_the_next_build(
+    tmp_path: Path,
+) -> None:
+    """serve trusts the output it holds the lock of (no survey of every file on each save);
+    the next ``build`` still finds the page changed by hand and writes it again."""
+    serving = Serving(tmp_path)
+    page = serving.out / "town-a/index.html"
+    page.write_text("手工改动", "utf-8")
+    narrative = serving.content / "demo-bureau/2021/overview.md"
+    narrative.write_text(narrative.read_text("utf-8") + "\n补充。\n", "utf-8")
+    assert serving.session.changed is not None
+    serving.session.changed.add(narrative)
+    assert serving.build().written
+    assert "补充。" in (serving.out / "demo-bureau/2021/index.html").read_text("utf-8")
+    result = build(serving.content, serving.templates, serving.out, jobs=1)
+    assert result.repaired == 1
+    assert tree(serving.out) == serving.clean()
