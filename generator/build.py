@@ -14,6 +14,7 @@ The callers that write (cli, serve) hold the output's lock (outdir.hold).
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import multiprocessing
 import os
@@ -270,13 +271,20 @@ def build_key(site_digest: str, templates: Path | None, shown: str, word: bool =
     site's own templates, site.yaml, and how paths are shown in problems; with Word
     documents, the version of python-docx that writes them. Its data key leaves the site's
     templates out, and each kind of page adds the digest of its own (pagekeys)."""
-    own = files_digest(
-        p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".yaml", ".html", ".css")
-    )
+    own = _own_digest()
     theirs = files_digest(templates.rglob("*")) if templates and templates.is_dir() else "none"
     writer = importlib.metadata.version("python-docx") if word else ""
     data = digest(__version__, own, site_digest, shown, writer)
     return BuildKey.made(data, template_digests(templates), theirs)
+
+
+@functools.cache
+def _own_digest() -> str:
+    """The generator's code, theme and formats: once per process (a process runs the code
+    it started with; serve would otherwise read them all again on every save)."""
+    return files_digest(
+        p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".yaml", ".html", ".css")
+    )
 
 
 def _kept_after(before: dict[str, Kept], loaded: dict[str, Kept], found: Scan) -> dict[str, Kept]:
