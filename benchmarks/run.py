@@ -276,7 +276,11 @@ def serve_figures(
         return figures
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=60)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # started in the background: Ctrl-C is ignored
+            proc.kill()
+            proc.wait()
 
 
 def _spread(seconds: list[float]) -> str:
