@@ -11,7 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-from .annotations import github_commands, gitlab_report
 from .build import Result, build, check
 from .formats import all_formats
 from .outdir import OutputRefused, hold, target
@@ -152,6 +151,8 @@ def run_docx(content: Path, args: argparse.Namespace) -> int:
 
 
 def run_check(content: Path, shown: str, strict: bool, fmt: str, jobs: int | None) -> int:
+    from .annotations import github_commands, gitlab_report
+
     result = check(content, shown, jobs)
     if fmt == "json":
         print(to_json(result.problems, result.reports))

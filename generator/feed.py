@@ -10,7 +10,6 @@ its address) unless ``url`` gives the site's full address.
 from __future__ import annotations
 
 import uuid
-from xml.sax.saxutils import escape, quoteattr
 
 from .model import Agency, Filed, Site
 from .render import Output, report_path, report_title
@@ -59,6 +58,10 @@ def _summary(agency: Agency, record: Filed) -> str:
 
 
 def feed(site: Site, agencies: list[Agency]) -> Output:
+    # here, not above: xml.sax.saxutils imports urllib, http and ssl (~80 ms), and most
+    # builds only digest the feed's entries
+    from xml.sax.saxutils import escape, quoteattr
+
     entries = _entries(agencies)
     base = site.url or ""
     updated = _stamp(entries[0][0]) if entries else "2000-01-01T00:00:00+08:00"

@@ -18,6 +18,7 @@ last one was interrupted, and builds from scratch.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
@@ -171,6 +172,26 @@ class Survey:
     damaged: set[str] = field(default_factory=set)  # written, since changed or removed
 
 
+Listing = dict[str, tuple[int, int]]  # every file and link in the output → size, time (ns)
+
+
+def listing(folder: Path) -> Listing | None:
+    """Size and modification time of every file and link (not followed) under ``folder``;
+    None if it is not a folder. The output's every file is looked at on every build, so
+    this does as little as it can per file: one ``stat``, one tuple."""
+    if not folder.is_dir():
+        return None
+    found: Listing = {}
+    collecting = gc.isenabled()
+    gc.disable()  # tens of thousands of tuples, none of them garbage
+    try:
+        _walk(str(folder), "", found)
+    finally:
+        if collecting:
+            gc.enable()
+    return found
+
+
 def survey(
     t: Target,
     written: dict[str, Stamp] | None,
@@ -179,19 +200,19 @@ def survey(
 ) -> Survey:
     """Refuse an output holding files nianbao did not write; find the ones it wrote that
     were changed since (by size and time, or, with ``verify``, by their bytes)."""
-    if not t.path.is_dir():
-        return Survey(fresh=True)
-    found: dict[str, os.stat_result] = {}
-    _walk(str(t.path), "", found)
-    if not found:  # empty, or only empty folders
+    found = listing(t.path)
+    if not found:  # absent, empty, or only empty folders
         return Survey(fresh=True)
     if LEGACY_MANIFEST in found:
         return Survey(fresh=False, legacy=True)
-    known = set(written or ()) | (pending or set())
-    foreign = sorted(p for p in found if p not in known and not _ours(p))
+    written = written or {}
+    extra = found.keys() - written.keys()
+    if extra and pending:
+        extra -= pending
+    foreign = sorted(p for p in extra if not _ours(p))
     if foreign:
         which = f"“{foreign[0]}”" + (f"等 {len(foreign)} 个文件" if len(foreign) > 1 else "")
-        if known:
+        if written or pending:
             raise OutputRefused(
                 f"输出目录 {t.shown} 中有不是 nianbao 生成的文件（{which}）；为免删除它们，"
                 "未生成网站。请把它们移走，或用 --out 另选一个目录"
@@ -200,23 +221,25 @@ def survey(
             f"输出目录 {t.shown} 不是空目录，也没有 nianbao 生成它的记录（其中有{which}）；"
             "为免删除其中的文件，未生成网站。请清空该目录，或用 --out 另选一个目录"
         )
-    damaged = set()
-    for path, (size, mtime, want) in (written or {}).items():
-        st = found.get(path)
-        changed = st is None or st.st_size != size or st.st_mtime_ns != mtime
-        if changed or (verify and _file_digest(t.path / path) != want):
-            damaged.add(path)
+    # size and time first, in one pass; the bytes only when asked
+    damaged = {p for p, (size, mtime, _) in written.items() if found.get(p) != (size, mtime)}
+    if verify:
+        damaged.update(p for p, (_, _, want) in written.items() if _file_digest(t.path / p) != want)
     return Survey(fresh=False, damaged=damaged)
 
 
-def _walk(folder: str, rel: str, found: dict[str, os.stat_result]) -> None:
+def _walk(folder: str, rel: str, found: Listing) -> None:
     """Every file and link (not followed) under ``folder``; empty folders are nobody's."""
+    folders = []
     with os.scandir(folder) as it:
         for e in it:
             if e.is_dir(follow_symlinks=False):  # from the listing: no stat
-                _walk(e.path, f"{rel}{e.name}/", found)
+                folders.append(e)
             else:
-                found[f"{rel}{e.name}"] = e.stat(follow_symlinks=False)
+                st = e.stat(follow_symlinks=False)
+                found[rel + e.name] = (st.st_size, st.st_mtime_ns)
+    for e in folders:  # one folder open at a time
+        _walk(e.path, f"{rel}{e.name}/", found)
 
 
 def _ours(path: str) -> bool:
@@ -250,7 +273,7 @@ def begin(t: Target, paths: set[str]) -> None:
     """Record, before the output changes, every path the build may write."""
     t.state.mkdir(parents=True, exist_ok=True)
     tmp = t.state / "pending.tmp"
-    tmp.write_text("".join(f"{p}\n" for p in sorted(paths)), "utf-8")
+    tmp.write_text("".join(("\n".join(paths), "\n")) if paths else "", "utf-8")  # any order
     os.replace(tmp, t.state / PENDING)
 
 
