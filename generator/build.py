@@ -518,7 +518,7 @@ def _warm(
         return result, None
     renderer = renderer_for(templates, key)
     agency_pages = {p for r in records.values() for p in r.pages}
-    journal = outdir.Journal(out, set(old.files) | agency_pages)
+    journal = outdir.Journal(out, old.files, agency_pages - old.files.keys())
     writer = Writer(out.path, stamps=dict(old.files), journal=journal.note)
     rendered = 0
     for slug, (_, agency) in sorted(changed.items()):

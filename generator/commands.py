@@ -39,8 +39,7 @@ def run_build(content: Path, args: argparse.Namespace) -> int:
                 )
             finally:
                 bar.close()
-            for p in result.problems:
-                print(p.format())
+            _print_problems(result.problems)
             if not result.written:
                 print(summary_line(result.problems, result.reports))
                 print("有错误，未生成网站（原有网站保持不变）。")
@@ -50,6 +49,12 @@ def run_build(content: Path, args: argparse.Namespace) -> int:
     except OutputRefused as refused:
         print(f"nianbao: 错误: {refused}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    """One write: a large portal may carry thousands of warnings, printed on every build."""
+    if problems:
+        sys.stdout.write("".join(f"{p.format()}\n" for p in problems))
 
 
 def _index(content: Path, out: Path, rendered: int) -> int:
