@@ -517,7 +517,9 @@ def _warm(
     if result.errors:
         return result, None
     renderer = renderer_for(templates, key)
-    agency_pages = {p for r in records.values() for p in r.pages}
+    agency_pages: set[str] = set()
+    for record in records.values():
+        agency_pages.update(record.pages)
     journal = outdir.Journal(out, old.files, agency_pages - old.files.keys())
     writer = Writer(out.path, stamps=dict(old.files), journal=journal.note)
     rendered = 0
@@ -539,9 +541,13 @@ def _warm(
         (problems, shown) if review else None,
         jobs or os.cpu_count() or 1,
     )
-    now = agency_pages | set(site_pages)
-    for gone in sorted((set(old.all_pages()) | set(old.files)) - now):
-        writer.remove(gone)
+    now = agency_pages | site_pages.keys()
+    gone = (old.files.keys() | old.pages.keys()) - now
+    for slug, before in old.agencies.items():
+        if records.get(slug) is not before:  # an unchanged agency's pages are all in `now`
+            gone |= before.pages.keys() - now
+    for gone_path in sorted(gone):
+        writer.remove(gone_path)
     made = Manifest(key, records, site_pages, writer.stamps)
     write_manifest(made, out.state)
     outdir.finish(out)
@@ -617,7 +623,9 @@ def _site_pages(
     for asset in renderer.assets():
         pages.append((asset.path, digest(key, asset.path), _given(asset)))
     if site.url:
-        paths = sorted({p for r in records.values() for p in r.pages} | {p for p, _, _ in pages})
+        # every page, in an order fixed by the content (sitemap() sorts what it lists): no
+        # sort of 50,000 paths on every build
+        paths = [p for r in records.values() for p in r.pages] + [p for p, _, _ in pages]
         pages.append(
             ("sitemap.xml", digest(key, "sitemap", "\n".join(paths)), lambda: sitemap(site, paths))
         )

@@ -65,12 +65,6 @@ class Manifest:
     pages: dict[str, str] = field(default_factory=dict)  # site-wide pages → fingerprint
     files: dict[str, Stamp] = field(default_factory=dict)  # every output file as written
 
-    def all_pages(self) -> dict[str, str]:
-        out = dict(self.pages)
-        for record in self.agencies.values():
-            out.update(record.pages)
-        return out
-
 
 def _plain(a: Agency | None) -> tuple[Any, ...] | None:
     if a is None:
