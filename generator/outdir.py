@@ -172,24 +172,14 @@ class Survey:
     damaged: set[str] = field(default_factory=set)  # written, since changed or removed
 
 
-Listing = dict[str, tuple[int, int]]  # every file and link in the output → size, time (ns)
+@dataclass
+class _Found:
+    """What a walk of the output found, compared file by file with what was written."""
 
-
-def listing(folder: Path) -> Listing | None:
-    """Size and modification time of every file and link (not followed) under ``folder``;
-    None if it is not a folder. The output's every file is looked at on every build, so
-    this does as little as it can per file: one ``stat``, one tuple."""
-    if not folder.is_dir():
-        return None
-    found: Listing = {}
-    collecting = gc.isenabled()
-    gc.disable()  # tens of thousands of tuples, none of them garbage
-    try:
-        _walk(str(folder), "", found)
-    finally:
-        if collecting:
-            gc.enable()
-    return found
+    written: dict[str, Stamp]
+    matched: int = 0  # files found that were written
+    unknown: list[str] = field(default_factory=list)  # files found that were not
+    changed: set[str] = field(default_factory=set)  # written, since changed
 
 
 def survey(
@@ -200,15 +190,22 @@ def survey(
 ) -> Survey:
     """Refuse an output holding files nianbao did not write; find the ones it wrote that
     were changed since (by size and time, or, with ``verify``, by their bytes)."""
-    found = listing(t.path)
-    if not found:  # absent, empty, or only empty folders
+    if not t.path.is_dir():
         return Survey(fresh=True)
-    if LEGACY_MANIFEST in found:
-        return Survey(fresh=False, legacy=True)
     written = written or {}
-    extra = found.keys() - written.keys()
-    if extra and pending:
-        extra -= pending
+    found = _Found(written)
+    collecting = gc.isenabled()
+    gc.disable()  # nothing made here is garbage: nothing for the collector to look for
+    try:
+        _walk(str(t.path), "", found)
+    finally:
+        if collecting:
+            gc.enable()
+    if not found.matched and not found.unknown:  # empty, or only empty folders
+        return Survey(fresh=True)
+    if LEGACY_MANIFEST in found.unknown:
+        return Survey(fresh=False, legacy=True)
+    extra = set(found.unknown) - pending if pending else found.unknown
     foreign = sorted(p for p in extra if not _ours(p))
     if foreign:
         which = f"“{foreign[0]}”" + (f"等 {len(foreign)} 个文件" if len(foreign) > 1 else "")
@@ -221,25 +218,48 @@ def survey(
             f"输出目录 {t.shown} 不是空目录，也没有 nianbao 生成它的记录（其中有{which}）；"
             "为免删除其中的文件，未生成网站。请清空该目录，或用 --out 另选一个目录"
         )
-    # size and time first, in one pass; the bytes only when asked
-    damaged = {p for p, (size, mtime, _) in written.items() if found.get(p) != (size, mtime)}
+    damaged = found.changed
+    if found.matched < len(written):  # some were removed: which (rare: walked again)
+        damaged.update(written.keys() - _files(str(t.path), ""))
     if verify:
         damaged.update(p for p, (_, _, want) in written.items() if _file_digest(t.path / p) != want)
     return Survey(fresh=False, damaged=damaged)
 
 
-def _walk(folder: str, rel: str, found: Listing) -> None:
-    """Every file and link (not followed) under ``folder``; empty folders are nobody's."""
+def _walk(folder: str, rel: str, found: _Found) -> None:
+    """Every file and link (not followed) under ``folder``; empty folders are nobody's.
+    The output's every file is looked at on every build, so this does as little as it
+    can per file: one ``stat`` (none for a file nianbao did not write), two comparisons."""
     folders = []
+    written = found.written
     with os.scandir(folder) as it:
         for e in it:
             if e.is_dir(follow_symlinks=False):  # from the listing: no stat
                 folders.append(e)
-            else:
-                st = e.stat(follow_symlinks=False)
-                found[rel + e.name] = (st.st_size, st.st_mtime_ns)
+                continue
+            path = rel + e.name
+            stamp = written.get(path)
+            if stamp is None:
+                found.unknown.append(path)
+                continue
+            found.matched += 1
+            st = e.stat(follow_symlinks=False)
+            if st.st_size != stamp[0] or st.st_mtime_ns != stamp[1]:
+                found.changed.add(path)
     for e in folders:  # one folder open at a time
         _walk(e.path, f"{rel}{e.name}/", found)
+
+
+def _files(folder: str, rel: str) -> set[str]:
+    """Every file and link (not followed) under ``folder``."""
+    out = set()
+    with os.scandir(folder) as it:
+        for e in it:
+            if e.is_dir(follow_symlinks=False):
+                out |= _files(e.path, f"{rel}{e.name}/")
+            else:
+                out.add(rel + e.name)
+    return out
 
 
 def _ours(path: str) -> bool:
