@@ -362,7 +362,14 @@ def _cold_agency(folder: AgencyFolder) -> Done:
         if _RENDERER is None:
             _RENDERER = Renderer(job.templates)
         rendered = _render_agency(agency, pages, {}, job.site, _RENDERER, writer)
-    return _record(folder, agency, problems, pages), rendered, writer.stamps
+    return _record(folder, agency, problems, pages), rendered, _sharing_paths(writer.stamps, pages)
+
+
+def _sharing_paths(stamps: dict[str, Stamp], pages: dict[str, str]) -> dict[str, Stamp]:
+    """The stamps keyed by the very strings that key ``pages``: pickled back together, a
+    path then crosses to the parent (and stays in its memory) once, not twice."""
+    same = {path: path for path in pages}
+    return {same.get(path, path): stamp for path, stamp in stamps.items()}
 
 
 def _cold_chunk(folders: list[AgencyFolder]) -> list[Done]:
@@ -386,6 +393,11 @@ def _cold(
     try:
         done = _map_agencies(list(folders.values()), jobs, progress)
         records = {slug: record for slug, (record, _, _) in zip(folders, done, strict=True)}
+        stamps: dict[str, Stamp] = {}
+        for _, _, written in done:
+            stamps.update(written)
+        rendered = sum(n for _, n, _ in done)
+        del done  # one dict of stamps per agency: the merged one is all that is kept
         agencies = _agencies(records)
         problems = [p for r in records.values() for p in r.problems]
         problems.extend(copies_across_agencies(agencies))
@@ -394,10 +406,7 @@ def _cold(
             if staging is not None:
                 discard(staging)
             return result, None
-        writer = Writer(staging, atomic=False)
-        for _, _, stamps in done:
-            writer.stamps.update(stamps)
-        rendered = sum(n for _, n, _ in done)
+        writer = Writer(staging, atomic=False, stamps=stamps)
         site_pages, rendered_site = _site_pages(
             site,
             agencies,
