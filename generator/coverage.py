@@ -153,6 +153,15 @@ def coverage(
     return Coverage(year, published, missing, region_totals, groups)
 
 
+def region_inputs(agency: Agency | None) -> tuple[object, ...] | None:
+    """What of an agency the year pages and files are made from (``year_digest_text``
+    and the display order): an agency whose inputs are unchanged leaves them unchanged."""
+    if agency is None:
+        return None
+    a = agency
+    return (a.slug, a.name, a.group, a.order, a.since, a.until, a.filed)
+
+
 def year_digest_text(year: int, agencies: list[Agency]) -> str:
     """Everything a year's page and files are made from, as one string to digest."""
     latest = max((y for a in agencies for y in a.filed), default=year)
