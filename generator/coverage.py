@@ -153,13 +153,20 @@ def coverage(
     return Coverage(year, published, missing, region_totals, groups)
 
 
-def region_inputs(agency: Agency | None) -> tuple[object, ...] | None:
-    """What of an agency the year pages and files are made from (``year_digest_text``
-    and the display order): an agency whose inputs are unchanged leaves them unchanged."""
-    if agency is None:
+def years_changed(before: Agency | None, after: Agency | None) -> set[int] | None:
+    """The years whose pages and files an edit of one agency changes (what
+    ``year_digest_text`` reads), or None for every year: a new name, group, order or
+    since/until, or a year's report added or removed, moves the agency on every year page."""
+    if before is None or after is None:
         return None
-    a = agency
-    return (a.slug, a.name, a.group, a.order, a.since, a.until, a.filed)
+    if _placing(before) != _placing(after) or before.filed.keys() != after.filed.keys():
+        return None
+    return {year for year, record in after.filed.items() if before.filed[year] != record}
+
+
+def _placing(a: Agency) -> tuple[object, ...]:
+    """What puts an agency on a year page, and where: name, group, order, expected years."""
+    return (a.slug, a.name, a.group, a.order, a.since, a.until)
 
 
 def year_digest_text(year: int, agencies: list[Agency]) -> str:
