@@ -1,0 +1,220 @@
+"""Writing a year's data files: straight to their place, in pieces, and — for the tidy
+files on an edit — spliced from the old file.
+
+A tidy file (cells.csv, cells.json, summary.csv) is a head, one piece per report, a tail
+(``Layout``). Beside the build's manifest we keep, for each such file, where each report's
+piece lies in it and a fingerprint of what it was made from. On a warm build, a report
+whose fingerprint is unchanged is copied from the old file by the kernel
+(``os.copy_file_range``); only the changed reports' rows are made again. The result is the
+same bytes as a file made whole. The record is a cache: if it is missing, unreadable, for
+another file (size and time differ) or does not fit, the file is made whole.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import mmap
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..contentfiles import digest
+from ..manifest import Stamp
+from ..model import Agency, Filed
+from ..write import PieceFile
+from .workbook import write_workbook
+from .year_files import LAYOUTS, Layout, Members, members
+
+RECORDS = "year-files"  # folder of the records, in the build state
+CHUNK = 1 << 20  # fresh rows written in pieces of about this many characters
+
+
+@dataclass(frozen=True)
+class YearJob:
+    """What a year's data files are made from and where they go."""
+
+    agencies: list[Agency]
+    root: Path  # the output (or staging) folder
+    atomic: bool  # replace each file in one step (a warm build)
+    state: Path | None  # the build state folder: where the records of pieces are kept
+    key: str  # the build key: a piece made by other code or labels is not reused
+
+
+@dataclass(frozen=True)
+class Piece:
+    slug: str
+    fingerprint: str
+    start: int
+    end: int
+
+
+def write_year_file(job: YearJob, path: str, splice: bool) -> Stamp:
+    """Write ``path`` (data/<year>/<name>) under ``job.root``; its stamp. ``splice``: the
+    old file is intact (the survey found it as written) and may be reused."""
+    _, year_text, name = path.split("/")
+    year = int(year_text)
+    rows = members(year, job.agencies)
+    target = job.root / path
+    if name == "reports.xlsx":
+        buffer = io.BytesIO()  # the zip is rewritten in place as it goes: made in memory
+        write_workbook(buffer, year, rows, rows[0][1].format if rows else None)
+        out = PieceFile(target, job.atomic)
+        try:
+            out.write(buffer.getbuffer())
+        except BaseException:
+            out.abort()
+            raise
+        return out.close()
+    layout = LAYOUTS[name]
+    record = _record_path(job, path)
+    old = _old_pieces(record, target, job.key) if splice and record else None
+    stamp, pieces = _write_tidy(job, layout, year, rows, target, old)
+    if record is not None:
+        _save(record, job.key, stamp, pieces)
+    return stamp
+
+
+def fingerprint(key: str, year: int, agency: Agency, record: Filed) -> str:
+    """Everything a report's piece of a year file is made from."""
+    summary = agency.summaries.get(year)
+    return digest(
+        key, agency.slug, agency.name, agency.group or "\x00", repr(record), repr(summary)
+    )
+
+
+def _write_tidy(
+    job: YearJob,
+    layout: Layout,
+    year: int,
+    rows: Members,
+    target: Path,
+    old: dict[str, Piece] | None,
+) -> tuple[Stamp, list[Piece]]:
+    source = _open_old(target) if old else None
+    out = PieceFile(target, job.atomic)
+    pieces: list[Piece] = []
+    try:
+        head = layout.head(year, rows)
+        pending: list[str] = [head]
+        pending_size = len(head.encode())
+        copy: tuple[int, int] | None = None  # a run of old bytes still to copy (start, end)
+        sep = layout.sep.encode()
+
+        def flush_text() -> None:
+            nonlocal pending, pending_size
+            if pending:
+                out.write("".join(pending).encode())
+                pending, pending_size = [], 0
+
+        def flush_copy() -> None:
+            nonlocal copy
+            if copy is not None and source is not None:
+                fd, view = source
+                out.copy(fd, copy[0], view[copy[0] : copy[1]])
+                copy = None
+
+        for i, (agency, record) in enumerate(rows):
+            mark = fingerprint(job.key, year, agency, record)
+            was = old.get(agency.slug) if old else None
+            if was is not None and was.fingerprint == mark:
+                flush_text()
+                # the separator before it: copied with it when the old file has it there
+                if i and copy is not None and was.start == copy[1] + len(sep):
+                    copy = (copy[0], was.end)
+                    start = out.size + (copy[1] - copy[0]) - (was.end - was.start)
+                else:
+                    flush_copy()
+                    if i:
+                        out.write(sep)
+                    copy = (was.start, was.end)
+                    start = out.size
+                pieces.append(Piece(agency.slug, mark, start, start + was.end - was.start))
+                continue
+            flush_copy()
+            text = layout.piece(year, agency, record)
+            start = out.size + pending_size + (len(sep) if i else 0)
+            if i:
+                pending.append(layout.sep)
+                pending_size += len(sep)
+            encoded_size = len(text.encode())
+            pending.append(text)
+            pending_size += encoded_size
+            pieces.append(Piece(agency.slug, mark, start, start + encoded_size))
+            if pending_size > CHUNK:
+                flush_text()
+        flush_copy()
+        pending.append(layout.tail)
+        flush_text()
+    except BaseException:
+        out.abort()
+        raise
+    finally:
+        if source is not None:
+            _close_old(source)
+    return out.close(), pieces
+
+
+def _open_old(target: Path) -> tuple[int, memoryview] | None:
+    try:
+        fd = os.open(target, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        mapped = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # empty, or not mappable
+        os.close(fd)
+        return None
+    return fd, memoryview(mapped)
+
+
+def _close_old(source: tuple[int, memoryview]) -> None:
+    fd, view = source
+    mapped = view.obj
+    view.release()
+    assert isinstance(mapped, mmap.mmap)
+    mapped.close()
+    os.close(fd)
+
+
+# ---------------------------------------------------------------------------------------
+# The records of pieces
+
+
+def _record_path(job: YearJob, path: str) -> Path | None:
+    if job.state is None:
+        return None
+    return job.state / RECORDS / (path.replace("/", "_") + ".json")
+
+
+def _old_pieces(record: Path, target: Path, key: str) -> dict[str, Piece] | None:
+    """The pieces of the file now at ``target``, by agency; None when the record does not
+    describe that file (or anything about it is odd)."""
+    try:
+        saved = json.loads(record.read_bytes())
+        st = os.stat(target)
+        if saved["key"] != key or saved["stamp"][:2] != [st.st_size, st.st_mtime_ns]:
+            return None
+        pieces = [Piece(*p) for p in saved["pieces"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    end = 0
+    for p in pieces:  # in file order, apart, inside the file
+        if not (isinstance(p.start, int) and isinstance(p.end, int) and end <= p.start <= p.end):
+            return None
+        end = p.end
+    if end > st.st_size:
+        return None
+    return {p.slug: p for p in pieces}
+
+
+def _save(record: Path, key: str, stamp: Stamp, pieces: list[Piece]) -> None:
+    record.parent.mkdir(parents=True, exist_ok=True)
+    saved = {
+        "key": key,
+        "stamp": list(stamp),
+        "pieces": [[p.slug, p.fingerprint, p.start, p.end] for p in pieces],
+    }
+    tmp = record.with_name(record.name + ".tmp")
+    tmp.write_text(json.dumps(saved, separators=(",", ":")), "utf-8")
+    os.replace(tmp, record)
