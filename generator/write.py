@@ -20,6 +20,7 @@ from .manifest import Stamp
 from .render import Output
 
 TMP_SUFFIX = ".nianbao-tmp"  # a page being replaced; recognised as ours (outdir)
+COPY_BUFFER = 1 << 20  # bytes read at a time to hash a copied range
 
 
 class UnsafeOutput(ValueError):
@@ -130,23 +131,36 @@ class PieceFile:
             view = view[os.write(self.fd, view) :]
         self.size += len(data)
 
-    def copy(self, source: int, start: int, data: memoryview) -> None:
-        """Append ``data``, which is the bytes of the open file ``source`` from ``start``:
-        copied by the kernel (no read into this process but the hash's)."""
-        self._hash.update(data)
-        done = 0
+    def copy(self, source: int, start: int, length: int) -> None:
+        """Append ``length`` bytes of the open file ``source`` from ``start``: copied by the
+        kernel; read here only in pieces, for the hash (memory stays small however large
+        the file)."""
+        end = start + length
+        offset = start
         try:
-            while done < len(data):
-                n = os.copy_file_range(source, self.fd, len(data) - done, start + done)
+            while offset < end:
+                n = os.copy_file_range(source, self.fd, end - offset, offset)
                 if n == 0:
                     break
-                done += n
-        except OSError:  # a file system without it: write what is left ourselves
+                offset += n
+        except OSError:  # a file system without it: what is left is written below
             pass
-        view = data[done:]
-        while view:
-            view = view[os.write(self.fd, view) :]
-        self.size += len(data)
+        buffer = bytearray(min(length, COPY_BUFFER))
+        at = start
+        while at < end:
+            view = memoryview(buffer)[: min(len(buffer), end - at)]
+            got = os.preadv(source, [view], at)
+            if got == 0:
+                raise OSError(f"文件在复制时变短：{self.target}")
+            self._hash.update(view[:got])
+            if at + got > offset:  # not copied by the kernel: write it
+                skip = max(0, offset - at)
+                rest = view[skip:got]
+                while rest:
+                    rest = rest[os.write(self.fd, rest) :]
+                offset = at + got
+            at += got
+        self.size += length
 
     def close(self) -> Stamp:
         """Put the file in place; its stamp, as ``Writer`` records one."""

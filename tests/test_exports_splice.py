@@ -74,9 +74,9 @@ def copied(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     sizes: list[int] = []
     original = PieceFile.copy
 
-    def copy(self: PieceFile, source: int, start: int, data: memoryview) -> None:
-        sizes.append(len(data))
-        original(self, source, start, data)
+    def copy(self: PieceFile, source: int, start: int, length: int) -> None:
+        sizes.append(length)
+        original(self, source, start, length)
 
     monkeypatch.setattr(PieceFile, "copy", copy)
     return sizes
@@ -226,3 +226,26 @@ def copy_agency(source: Path, target: Path, name: str) -> None:
         + "\n",
         "utf-8",
     )
+
+
+@pytest.mark.parametrize("kernel", ["refuses", "copies a little", "stops early"])
+def test_a_copy_the_kernel_does_not_finish_is_written_by_hand(
+    kernel: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = agencies()
+    write(job_for(tmp_path, before), "cells.csv", splice=False)
+    real = os.copy_file_range
+    calls: list[int] = []
+
+    def partial(src: int, dst: int, count: int, offset_src: int | None = None) -> int:
+        calls.append(count)
+        if kernel == "refuses":
+            raise OSError(18, "Invalid cross-device link")
+        if kernel == "stops early" or len(calls) % 2 == 0:
+            return 0  # every second call: as at the end of a file
+        return real(src, dst, min(count, 100), offset_src)  # a little of the run
+
+    monkeypatch.setattr(os, "copy_file_range", partial)
+    after = [*before[:5], with_value(before[5], "321"), *before[6:]]
+    assert write(job_for(tmp_path, after), "cells.csv", splice=True) == whole("cells.csv", after)
+    assert calls

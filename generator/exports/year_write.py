@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import json
-import mmap
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,89 +91,92 @@ def _write_tidy(
     old: dict[str, Piece] | None,
 ) -> tuple[Stamp, list[Piece]]:
     source = _open_old(target) if old else None
-    out = PieceFile(target, job.atomic)
+    out = _Splicer(PieceFile(target, job.atomic), source, layout.sep.encode())
     pieces: list[Piece] = []
     try:
-        head = layout.head(year, rows)
-        pending: list[str] = [head]
-        pending_size = len(head.encode())
-        copy: tuple[int, int] | None = None  # a run of old bytes still to copy (start, end)
-        sep = layout.sep.encode()
-
-        def flush_text() -> None:
-            nonlocal pending, pending_size
-            if pending:
-                out.write("".join(pending).encode())
-                pending, pending_size = [], 0
-
-        def flush_copy() -> None:
-            nonlocal copy
-            if copy is not None and source is not None:
-                fd, view = source
-                out.copy(fd, copy[0], view[copy[0] : copy[1]])
-                copy = None
-
+        out.text(layout.head(year, rows).encode())
         for i, (agency, record) in enumerate(rows):
             mark = fingerprint(job.key, year, agency, record)
             was = old.get(agency.slug) if old else None
-            if was is not None and was.fingerprint == mark:
-                flush_text()
-                # the separator before it: copied with it when the old file has it there
-                if i and copy is not None and was.start == copy[1] + len(sep):
-                    copy = (copy[0], was.end)
-                    start = out.size + (copy[1] - copy[0]) - (was.end - was.start)
-                else:
-                    flush_copy()
-                    if i:
-                        out.write(sep)
-                    copy = (was.start, was.end)
-                    start = out.size
-                pieces.append(Piece(agency.slug, mark, start, start + was.end - was.start))
-                continue
-            flush_copy()
-            text = layout.piece(year, agency, record)
-            start = out.size + pending_size + (len(sep) if i else 0)
-            if i:
-                pending.append(layout.sep)
-                pending_size += len(sep)
-            encoded_size = len(text.encode())
-            pending.append(text)
-            pending_size += encoded_size
-            pieces.append(Piece(agency.slug, mark, start, start + encoded_size))
-            if pending_size > CHUNK:
-                flush_text()
-        flush_copy()
-        pending.append(layout.tail)
-        flush_text()
+            if was is not None and source is not None and was.fingerprint == mark:
+                start = out.old(was.start, was.end, first=i == 0)
+            else:
+                start = out.new(layout.piece(year, agency, record).encode(), first=i == 0)
+            pieces.append(Piece(agency.slug, mark, start, out.size))
+        out.text(layout.tail.encode())
+        out.flush()
     except BaseException:
-        out.abort()
+        out.file.abort()
         raise
     finally:
         if source is not None:
-            _close_old(source)
-    return out.close(), pieces
+            os.close(source)
+    return out.file.close(), pieces
 
 
-def _open_old(target: Path) -> tuple[int, memoryview] | None:
+class _Splicer:
+    """Appends pieces to a ``PieceFile``: fresh bytes gathered into chunks, old ones as runs
+    of the old file (a run of unchanged reports, separators included, is one copy)."""
+
+    def __init__(self, file: PieceFile, source: int | None, sep: bytes) -> None:
+        self.file, self.source, self.sep = file, source, sep
+        self.size = 0  # of the file so far, pending bytes included
+        self._text: list[bytes] = []
+        self._text_size = 0
+        self._run: tuple[int, int] | None = None  # old bytes to copy: (start, end)
+
+    def text(self, data: bytes) -> None:
+        self._copy()
+        self._text.append(data)
+        self._text_size += len(data)
+        self.size += len(data)
+        if self._text_size > CHUNK:
+            self._write()
+
+    def new(self, piece: bytes, first: bool) -> int:
+        """Append a piece made now (after a separator unless ``first``); where it starts."""
+        if not first:
+            self.text(self.sep)
+        start = self.size
+        self.text(piece)
+        return start
+
+    def old(self, start: int, end: int, first: bool) -> int:
+        """Append the old file's bytes [start, end) (after a separator unless ``first``)."""
+        run = self._run
+        if not first and run is not None and start == run[1] + len(self.sep):
+            self._run = (run[0], end)  # the separator between is in the old file too
+            self.size += end - run[1]
+            return self.size - (end - start)
+        if not first:
+            self.text(self.sep)
+        self._write()
+        self._copy()
+        self._run = (start, end)
+        at = self.size
+        self.size += end - start
+        return at
+
+    def flush(self) -> None:
+        self._write()
+        self._copy()
+
+    def _write(self) -> None:
+        if self._text:
+            self.file.write(b"".join(self._text))
+            self._text, self._text_size = [], 0
+
+    def _copy(self) -> None:
+        if self._run is not None and self.source is not None:
+            self.file.copy(self.source, self._run[0], self._run[1] - self._run[0])
+            self._run = None
+
+
+def _open_old(target: Path) -> int | None:
     try:
-        fd = os.open(target, os.O_RDONLY | os.O_CLOEXEC)
+        return os.open(target, os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
         return None
-    try:
-        mapped = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):  # empty, or not mappable
-        os.close(fd)
-        return None
-    return fd, memoryview(mapped)
-
-
-def _close_old(source: tuple[int, memoryview]) -> None:
-    fd, view = source
-    mapped = view.obj
-    view.release()
-    assert isinstance(mapped, mmap.mmap)
-    mapped.close()
-    os.close(fd)
 
 
 # ---------------------------------------------------------------------------------------
