@@ -67,7 +67,8 @@ def write_year_file(job: YearJob, path: str, splice: bool) -> Stamp:
         return out.close()
     layout = LAYOUTS[name]
     record = _record_path(job, path)
-    old = _old_pieces(record, target, job.key) if splice and record else None
+    # (never in place: the old file is read while the new one is written beside it)
+    old = _old_pieces(record, target, job.key) if splice and job.atomic and record else None
     stamp, pieces = _write_tidy(job, layout, year, rows, target, old)
     if record is not None:
         _save(record, job.key, stamp, pieces)
