@@ -822,7 +822,7 @@ def _site_pages(
     fingerprints = {path: fingerprint for path, fingerprint, _ in pages}
     due = [(path, make) for path, fingerprint, make in pages if before.get(path) != fingerprint]
     year_data = [path for path, _ in due if is_year_file(path)]
-    job = YearJob(agencies, writer.root, writer.atomic, state, key)
+    job = YearJob(agencies, writer.root, writer.atomic, state, data)
     year_files_due = YearFiles(job, year_data, set(before), writer, jobs)
     try:
         # the other pages are made while the workers write the year files
