@@ -272,12 +272,13 @@ def agency_fingerprints(
     """For each page (and Word document) of the agency, a digest of everything it is
     rendered from. A Word document shares its report page's: the page states its size."""
     pages = {}
+    meta, years = folder.meta, folder.years  # digests of what was read: taken once
     for year in agency.years:
         previous = agency.summaries.get(year - 1)
         page = digest(
             key,
-            folder.meta,
-            folder.years.get(str(year), ""),
+            meta,
+            years.get(str(year), ""),
             repr(previous),
             str(year + 1 in agency.summaries),
         )
@@ -287,9 +288,7 @@ def agency_fingerprints(
         pages.update(dict.fromkeys(report_data_paths(agency.slug, year, fmt), page))
         if word:
             pages[docx_path(agency.slug, year)] = pages[report_path(agency.slug, year)]
-    pages[agency_path(agency.slug)] = digest(
-        key, folder.meta, repr(list(agency.summaries.values()))
-    )
+    pages[agency_path(agency.slug)] = digest(key, meta, repr(list(agency.summaries.values())))
     return pages
 
 
