@@ -141,11 +141,12 @@ class _Flow:
             return None
         parts = self.text[1:-1].split(",")
         items = [part.lstrip(" ") for part in parts]
-        # each item's column: where its part starts (after the "[" and each comma), plus
-        # the spaces before it
-        starts = accumulate((len(part) + 1 for part in parts), initial=self.at + 2)
-        spaces = map(sub, map(len, parts), map(len, items))
-        return list(map(int, items)), list(map(add, starts, spaces))
+        # each item's column: the parts and commas before it, the spaces before it, and
+        # where the list starts (map and accumulate: no Python call per item)
+        before = accumulate(map(len, parts), initial=0)
+        starts = map(add, before, range(self.at + 2, self.at + 2 + len(parts)))
+        columns = map(add, starts, map(sub, map(len, parts), map(len, items)))
+        return list(map(int, items)), list(columns)
 
 
 def _value(text: str, line: int, at: int) -> object:
@@ -319,15 +320,12 @@ def _matrix_rows(
 ) -> None:
     if not isinstance(value, dict):
         raise _Unsure
-    allowed = {row.key or "" for row in rows}
-    if any(k not in allowed for k in value) or any(
-        not row.optional and row.key not in value for row in rows
-    ):
+    allowed, required, plan = _rows_plan(rows, prefix)
+    if not allowed.issuperset(value) or not required.issubset(value):
         raise _Unsure
-    for row in rows:
+    for row, rid in plan:
         if row.key not in value:
             continue
-        rid = f"{prefix}.{row.key}"
         row_value = value[row.key or ""][0]
         if row.children:
             _matrix_rows(row_value, table, row.children, rid, cells, locs)
@@ -348,6 +346,21 @@ def _matrix_rows(
 
 
 _ROW_IDS: dict[tuple[int, str, int], tuple[str, ...]] = {}
+RowsPlan = tuple[frozenset[str], frozenset[str], tuple[tuple[FormatNode, str], ...]]
+_ROWS_PLANS: dict[tuple[int, str], RowsPlan] = {}
+
+
+def _rows_plan(rows: tuple[FormatNode, ...], prefix: str) -> RowsPlan:
+    """The keys a level of matrix rows allows and requires, and each row with its id."""
+    key = (id(rows), prefix)  # formats live as long as the process
+    plan = _ROWS_PLANS.get(key)
+    if plan is None:
+        plan = _ROWS_PLANS[key] = (
+            frozenset(row.key or "" for row in rows),
+            frozenset(row.key or "" for row in rows if not row.optional),
+            tuple((row, f"{prefix}.{row.key}") for row in rows),
+        )
+    return plan
 
 
 def _row_ids(table: Table, rid: str, given: int) -> tuple[str, ...]:
