@@ -143,7 +143,7 @@ def environment(templates: Path | None) -> jinja2.Environment:
     )
     env.globals["kinds"] = AGENCY_KINDS
     env.globals["portal_meta"] = portal_meta
-    env.filters["num"] = lambda v: display(v)
+    env.filters["num"] = display
     return env
 
 
@@ -246,28 +246,33 @@ class TableRenderer:
 
     def __init__(self, env: jinja2.Environment) -> None:
         self._macro = env.get_template("_table.html").module.standard_table  # type: ignore[attr-defined]
-        self._compiled: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+        self._compiled: dict[tuple[str, str], tuple[str, list[str]]] = {}
 
-    def _pieces(self, fmt: Format, grid: Grid) -> tuple[list[str], list[str]]:
-        """The table's markup cut at each value slot, and the cell id of each slot."""
+    def _pieces(self, fmt: Format, grid: Grid) -> tuple[str, list[str]]:
+        """The table's markup as a %-template with a %s in each value slot, and the cell
+        id of each slot."""
         key = (fmt.id, grid.key)
         if key not in self._compiled:
             pieces = str(self._macro(grid, _Slots(self.MARK))).split(self.MARK)
-            self._compiled[key] = (pieces[0::2], pieces[1::2])
+            markup, slots = pieces[0::2], pieces[1::2]
+            template = "%s".join(m.replace("%", "%%") for m in markup)
+            self._compiled[key] = (template, slots)
         return self._compiled[key]
 
     def render(self, report: Report) -> dict[str, Markup]:
         cells, units = report.cells, report.units
         out = {}
         for grid in grids(report.format):
-            markup, slots = self._pieces(report.format, grid)
-            parts = [markup[0]]
-            for cid, after in zip(slots, markup[1:], strict=True):
-                v = cells.get(cid)
-                # integers need no escaping; anything else goes through escape()
-                parts.append(str(v) if type(v) is int else escape(display(v, units.get(cid))))
-                parts.append(after)
-            out[grid.key] = Markup("".join(parts))
+            template, slots = self._pieces(report.format, grid)
+            values: list[object] = list(map(cells.get, slots))
+            if set(map(type, values)) != {int}:
+                # integers need no escaping (%s writes them as str does); anything else
+                # goes through escape()
+                for i, cid in enumerate(slots):
+                    v = cells.get(cid)
+                    if type(v) is not int:
+                        values[i] = escape(display(v, units.get(cid)))
+            out[grid.key] = Markup(template % tuple(values))
         return out
 
 
