@@ -341,7 +341,6 @@ def _record(
 
 
 _JOB: Job | None = None
-_RENDERER: Renderer | None = None
 
 
 Done = tuple[AgencyRecord, int, dict[str, Stamp]]  # record, pages rendered, files written
@@ -357,10 +356,10 @@ def _cold_agency(folder: AgencyFolder) -> Done:
     rendered = 0
     writer = Writer(job.render_into or Path(), atomic=False)
     if agency is not None and job.render_into is not None and not errors:
-        global _RENDERER
-        if _RENDERER is None:
-            _RENDERER = Renderer(job.templates)
-        rendered = _render_agency(agency, pages, {}, job.site, _RENDERER, writer)
+        # one renderer per templates and key: a build in this process after a template
+        # changed (serve, tests) must not render with the templates compiled before
+        renderer = renderer_for(job.templates, job.key)
+        rendered = _render_agency(agency, pages, {}, job.site, renderer, writer)
     return _record(folder, agency, problems, pages), rendered, writer.stamps
 
 

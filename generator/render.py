@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from .comparetable import CompareRenderer
 from .contentfiles import inside
 from .figures import (
     Change,
@@ -92,6 +93,7 @@ class ReportPage(Page):
     tables: dict[str, Markup] = field(default_factory=dict)  # table key → rendered table
     narratives: dict[str, Markup] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
+    compare_table: Markup = field(default_factory=Markup)  # changes as a table (_compare.html)
     previous: Summary | None = None
     next: Summary | None = None
     previous_format: Format | None = None
@@ -185,6 +187,7 @@ class Renderer:
         self.env = environment(templates)
         try:
             self.tables = TableRenderer(self.env)
+            self.compare = CompareRenderer(self.env)
         except (jinja2.TemplateError, UnicodeDecodeError, RecursionError) as e:
             raise TemplateFault(located(e, templates, THEME)) from None
 
@@ -200,6 +203,13 @@ class Renderer:
     ) -> Output:
         page = report_page(site, agency, report, self.tables)
         page.download = download
+        if page.changes and page.previous is not None:
+            try:
+                page.compare_table = self.compare.render(
+                    page.previous.year, report.year, page.changes
+                )
+            except (jinja2.TemplateError, UnicodeDecodeError, RecursionError) as e:
+                raise TemplateFault(located(e, self.templates, THEME)) from None
         return self._render(page, "report.html")
 
     def agency(self, site: Site, agency: Agency) -> Output:
