@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from itertools import accumulate, repeat
+from itertools import accumulate, chain, repeat
 from operator import add, sub
 
 from .formats import Format, Table, all_formats, format_for_year
@@ -36,7 +36,9 @@ _FLOW_MAP = re.compile(
 )
 _ITEM = re.compile(_TOKEN)
 _COUNT_TEXT = r"(?:0|[1-9][0-9]{0,14})"  # at most MAX_DIGITS digits
-_COUNT_LIST = re.compile(rf"\[ *{_COUNT_TEXT}(?: *, *{_COUNT_TEXT})* *\]")
+_COUNT_LIST = rf"\[ *{_COUNT_TEXT}(?: *, *{_COUNT_TEXT})* *\]"
+_COUNT_ROWS = re.compile(rf"{_COUNT_LIST}(?:\n{_COUNT_LIST})*")  # the lists, one a line
+_DIGITS = re.compile(r"[0-9]+")
 _PAIR = re.compile(rf"([a-z_][a-z0-9_]*): +({_TOKEN})")
 _SCALAR = re.compile(_TOKEN)
 # What libyaml refuses as unprintable, a BOM inside the text, and what YAML 1.1 also takes
@@ -133,20 +135,6 @@ class _Flow:
         return [
             (t.group(), self.line, self.at + t.start() + 1) for t in _ITEM.finditer(self.text, 1)
         ]
-
-    def counts(self) -> tuple[list[int], list[int]] | None:
-        """The items as counts, with their 1-based columns, when every one is a plain
-        count; else None."""
-        if not _COUNT_LIST.fullmatch(self.text):
-            return None
-        parts = self.text[1:-1].split(",")
-        items = [part.lstrip(" ") for part in parts]
-        # each item's column: the parts and commas before it, the spaces before it, and
-        # where the list starts (map and accumulate: no Python call per item)
-        before = accumulate(map(len, parts), initial=0)
-        starts = map(add, before, range(self.at + 2, self.at + 2 + len(parts)))
-        columns = map(add, starts, map(sub, map(len, parts), map(len, items)))
-        return list(map(int, items)), list(columns)
 
 
 def _value(text: str, line: int, at: int) -> object:
@@ -294,7 +282,9 @@ def _table(
                     raise _Unsure
                 units[f"{rid}.{block.unit_column}"] = unit
     elif table.layout == "matrix":
-        _matrix_rows(value, table, table.rows, table.key, cells, locs)
+        data_rows: list[tuple[str, _Flow]] = []
+        _matrix_rows(value, table.rows, table.key, data_rows)
+        _fill_rows(table, data_rows, cells, locs)
     else:
         groups = [(g, g.leaves) for g in _keyed_groups(table.columns)]
         m = _mapping(value, [g.key or "" for g, _ in groups])
@@ -311,13 +301,9 @@ def _table(
 
 
 def _matrix_rows(
-    value: object,
-    table: Table,
-    rows: tuple[FormatNode, ...],
-    prefix: str,
-    cells: dict[str, Value],
-    locs: dict[str, tuple[int, int]],
+    value: object, rows: tuple[FormatNode, ...], prefix: str, leaves: list[tuple[str, _Flow]]
 ) -> None:
+    """Each data row of a matrix table (its id and its list), in the format's order."""
     if not isinstance(value, dict):
         raise _Unsure
     allowed, required, plan = _rows_plan(rows, prefix)
@@ -328,21 +314,41 @@ def _matrix_rows(
             continue
         row_value = value[row.key or ""][0]
         if row.children:
-            _matrix_rows(row_value, table, row.children, rid, cells, locs)
-            continue
-        if not isinstance(row_value, _Flow):
+            _matrix_rows(row_value, row.children, rid, leaves)
+        elif isinstance(row_value, _Flow):
+            leaves.append((rid, row_value))
+        else:
             raise _Unsure
-        counts = row_value.counts() if table.type == "count" else None
-        if counts is not None:  # the usual row: a list of plain counts
-            values, columns = counts
-            ids = _row_ids(table, rid, len(values))
-            cells.update(zip(ids, values, strict=True))
-            locs.update(zip(ids, zip(repeat(row_value.line), columns), strict=True))
-            continue
-        items = row_value.items()
-        ids = _row_ids(table, rid, len(items))
-        for cid, item in zip(ids, items, strict=True):
-            _put(cid, item, table.type, cells, locs)
+
+
+def _fill_rows(
+    table: Table,
+    leaves: list[tuple[str, _Flow]],
+    cells: dict[str, Value],
+    locs: dict[str, tuple[int, int]],
+) -> None:
+    """The rows' values and positions. Rows of plain counts (table 三, nearly always) are
+    read all at once: one check, one findall, no Python call per row or per number."""
+    texts = [flow.text for _, flow in leaves]
+    joined = "\n".join(texts)
+    if table.type != "count" or not _COUNT_ROWS.fullmatch(joined):
+        for rid, flow in leaves:
+            items = flow.items()
+            for cid, item in zip(_row_ids(table, rid, len(items)), items, strict=True):
+                _put(cid, item, table.type, cells, locs)
+        return
+    sizes = [text.count(",") + 1 for text in texts]
+    ids = tuple(chain.from_iterable(map(_row_ids, repeat(table), [r for r, _ in leaves], sizes)))
+    values = map(int, _DIGITS.findall(joined))
+    # a number's column: its offset in the joined text, less where its row starts there,
+    # plus where the row's list starts on its line
+    starts = accumulate((len(text) + 1 for text in texts), initial=0)
+    bases = map(sub, [flow.at + 1 for _, flow in leaves], starts)
+    offsets = [m.start() for m in _DIGITS.finditer(joined)]
+    columns = map(add, offsets, chain.from_iterable(map(repeat, bases, sizes)))
+    lines = chain.from_iterable(map(repeat, [flow.line for _, flow in leaves], sizes))
+    cells.update(zip(ids, values, strict=True))
+    locs.update(zip(ids, zip(lines, columns, strict=True), strict=True))
 
 
 _ROW_IDS: dict[tuple[int, str, int], tuple[str, ...]] = {}
