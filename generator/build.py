@@ -14,7 +14,6 @@ The callers that write (cli, serve) hold the output's lock (outdir.hold).
 
 from __future__ import annotations
 
-import importlib.metadata
 import multiprocessing
 import os
 import signal
@@ -53,7 +52,7 @@ from .render import (
 )
 from .review.copying import copies_across_agencies, sketches
 from .search import SEARCH_PAGE
-from .sources import AgencyFolder, Scan, digest, files_digest, rescan, scan, trusted
+from .sources import AgencyFolder, Scan, Scanning, digest, files_digest, rescan, trusted
 from .validate import validate_agency
 from .write import Writer, discard, staging_for, swap_in
 
@@ -146,12 +145,17 @@ def _run(
 ) -> Result:
     start = time.perf_counter()
     shown = content.as_posix() if shown is None else shown
-    old, damaged = _previous(out, session, verify) if out is not None else (None, set())
+    # the content is scanned by worker processes while this one surveys the output
+    scanning = _look(content, session, jobs or os.cpu_count() or 1)
+    try:
+        old, damaged = _previous(out, session, verify) if out is not None else (None, set())
+        found = scanning.result()
+    finally:
+        scanning.close()
     problems: list[Problem] = []
     site_tree = Tree(content, os.path.realpath(content))
     site = load_site_yaml(content, shown, problems, site_tree)
     problems.extend(hidden_agency_folders(content, shown))
-    found = _look(content, session, jobs or os.cpu_count() or 1)
     if site is None or any(p.severity == "error" for p in problems):
         reports = 0
         for folder in found.agencies.values():  # still report every agency's problems
@@ -213,24 +217,24 @@ def _previous(
     return old, found.damaged
 
 
-def _look(content: Path, session: Session | None, jobs: int) -> Scan:
-    """The scan of the content folder: whole, or, in a session that knows which paths
+def _look(content: Path, session: Session | None, jobs: int) -> Scanning:
+    """The scan of the content folder (under way): whole, or, in a session that knows which paths
     changed, the last scan with just the agency folders holding them looked at again."""
     if session is None or session.found is None or session.changed is None:
-        return scan(content, jobs)
+        return Scanning(content, jobs)
     slugs = set()
     root = content.resolve()
     for path in session.changed:
         try:
             parts = path.resolve().relative_to(root).parts
         except ValueError:
-            return scan(content, jobs)  # outside content/ (templates): the key decides
+            return Scanning(content, jobs)  # outside content/ (templates): the key decides
         if len(parts) < 2:
-            return scan(content, jobs)  # site.yaml, or an agency folder added or removed
+            return Scanning(content, jobs)  # site.yaml, or an agency folder added or removed
         slugs.add(parts[0])
     # and those last seen mid-edit: their signature, once settled, can be trusted again
     slugs |= {slug for slug, f in session.found.agencies.items() if not trusted(f.signature)}
-    return rescan(session.found, content, slugs)
+    return Scanning.ready(rescan(session.found, content, slugs))
 
 
 def build_key(site_digest: str, templates: Path | None, shown: str, word: bool = False) -> str:
@@ -241,7 +245,11 @@ def build_key(site_digest: str, templates: Path | None, shown: str, word: bool =
         p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".yaml", ".html", ".css")
     )
     theirs = files_digest(templates.rglob("*")) if templates and templates.is_dir() else "none"
-    writer = importlib.metadata.version("python-docx") if word else ""
+    writer = ""
+    if word:
+        import importlib.metadata  # 40 ms of imports, for sites with Word documents only
+
+        writer = importlib.metadata.version("python-docx")
     return digest(__version__, own, theirs, site_digest, shown, writer)
 
 
@@ -507,8 +515,10 @@ def _warm(
     if result.errors:
         return result, None
     renderer = renderer_for(templates, key)
-    agency_pages = {p for r in records.values() for p in r.pages}
-    journal = outdir.Journal(out, set(old.files) | agency_pages)
+    agency_pages: set[str] = set()
+    for record in records.values():
+        agency_pages.update(record.pages)
+    journal = outdir.Journal(out, old.files, agency_pages - old.files.keys())
     writer = Writer(out.path, stamps=dict(old.files), journal=journal.note)
     rendered = 0
     for slug, (_, agency) in sorted(changed.items()):
@@ -529,9 +539,13 @@ def _warm(
         (problems, shown) if review else None,
         jobs or os.cpu_count() or 1,
     )
-    now = agency_pages | set(site_pages)
-    for gone in sorted((set(old.all_pages()) | set(old.files)) - now):
-        writer.remove(gone)
+    now = agency_pages | site_pages.keys()
+    gone = (old.files.keys() | old.pages.keys()) - now
+    for slug, before in old.agencies.items():
+        if records.get(slug) is not before:  # an unchanged agency's pages are all in `now`
+            gone |= before.pages.keys() - now
+    for gone_path in sorted(gone):
+        writer.remove(gone_path)
     made = Manifest(key, records, site_pages, writer.stamps)
     write_manifest(made, out.state)
     outdir.finish(out)
@@ -607,7 +621,9 @@ def _site_pages(
     for asset in renderer.assets():
         pages.append((asset.path, digest(key, asset.path), _given(asset)))
     if site.url:
-        paths = sorted({p for r in records.values() for p in r.pages} | {p for p, _, _ in pages})
+        # every page, in an order fixed by the content (sitemap() sorts what it lists): no
+        # sort of 50,000 paths on every build
+        paths = [p for r in records.values() for p in r.pages] + [p for p, _, _ in pages]
         pages.append(
             ("sitemap.xml", digest(key, "sitemap", "\n".join(paths)), lambda: sitemap(site, paths))
         )

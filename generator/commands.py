@@ -11,7 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-from .annotations import github_commands, gitlab_report
 from .build import Result, build, check
 from .formats import all_formats
 from .outdir import OutputRefused, hold, target
@@ -40,8 +39,7 @@ def run_build(content: Path, args: argparse.Namespace) -> int:
                 )
             finally:
                 bar.close()
-            for p in result.problems:
-                print(p.format())
+            _print_problems(result.problems)
             if not result.written:
                 print(summary_line(result.problems, result.reports))
                 print("有错误，未生成网站（原有网站保持不变）。")
@@ -51,6 +49,12 @@ def run_build(content: Path, args: argparse.Namespace) -> int:
     except OutputRefused as refused:
         print(f"nianbao: 错误: {refused}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    """One write: a large portal may carry thousands of warnings, printed on every build."""
+    if problems:
+        sys.stdout.write("".join(f"{p.format()}\n" for p in problems))
 
 
 def _index(content: Path, out: Path, rendered: int) -> int:
@@ -152,6 +156,8 @@ def run_docx(content: Path, args: argparse.Namespace) -> int:
 
 
 def run_check(content: Path, shown: str, strict: bool, fmt: str, jobs: int | None) -> int:
+    from .annotations import github_commands, gitlab_report
+
     result = check(content, shown, jobs)
     if fmt == "json":
         print(to_json(result.problems, result.reports))

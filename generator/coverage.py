@@ -127,7 +127,7 @@ def coverage(
 
 def year_digest_text(year: int, agencies: list[Agency]) -> str:
     """Everything a year's page and files are made from, as one string to digest."""
-    latest = max((y for a in agencies for y in a.filed), default=year)
+    latest = max((max(a.filed) for a in agencies if a.filed), default=year)
     lines = []
     for a in agencies:
         record = a.filed.get(year)

@@ -4,20 +4,27 @@ changed (in the cache folder: see outdir).
 For each agency: the signature and digest of its folder, what pages other than its own need
 to know of it (name, group, key figures of each year), the warnings its last check found,
 and the fingerprint of each of its pages. A page's fingerprint is a digest of everything it
-is rendered from; a page whose fingerprint is unchanged is not rendered again.
+is rendered from; a page whose fingerprint is unchanged is not rendered again. Beside them,
+what was written to each output file (size, time, digest), so a warm build notices a page
+changed or removed by hand and renders it again.
 
-The file is JSON Lines: a header, then one line per agency. A warm build copies the line of
-every unchanged agency as it was read, so writing the manifest of a 10,000-report portal
-costs little more than writing the lines of the agencies that changed. The second line
-holds what was written to each output file (size, time, digest), so a warm build notices a
-page changed or removed by hand and renders it again.
+Every warm build reads and writes the whole record, so it is kept in the form Python reads
+fastest: ``marshal`` of plain data (str, int, None, tuple, list, dict; never code or a
+class to call), after a magic line and a CRC-32 of the bytes. Each agency is marshalled
+on its own and kept as read while it is unchanged, so writing the record after one edit
+costs little more than writing that agency. At 10,000 reports this reads in about a third
+and writes in about a tenth of the time one JSON line per agency took. Anything odd about
+the file (absent, cut short, a byte changed, another version or shape) means "no record".
 """
 
 from __future__ import annotations
 
+import gc
 import json
+import marshal
 import os
-from dataclasses import asdict, dataclass, field
+import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +33,11 @@ from .problems import Problem
 
 Stamp = tuple[int, int, str]  # size, modification time (ns), digest of the bytes written
 
-NAME = "manifest.jsonl"
-VERSION = 4
+NAME = "manifest.bin"
+JSONL = "manifest.jsonl"  # nianbao ≤ 0.1.x's record: JSON Lines, the written files on line 2
+VERSION = 5
+MAGIC = b"nianbao manifest %d marshal %d\n" % (VERSION, marshal.version)
+CHECK = 4  # bytes of CRC-32 after MAGIC: catches a file cut short or changed by accident
 
 
 @dataclass
@@ -38,20 +48,14 @@ class AgencyRecord:
     agency: Agency | None  # without reports; None when agency.yaml could not be read
     problems: list[Problem] = field(default_factory=list)
     pages: dict[str, str] = field(default_factory=dict)  # page path → fingerprint
-    line: bytes | None = field(default=None, repr=False)  # as read, while unchanged
+    blob: bytes | None = field(default=None, repr=False, compare=False)  # as read, unchanged
 
-    def json_line(self) -> bytes:
-        if self.line is None:
-            doc = {
-                "slug": self.slug,
-                "signature": self.signature,
-                "digest": self.digest,
-                "agency": _agency_json(self.agency),
-                "problems": [list(asdict(p).values()) for p in self.problems],
-                "pages": self.pages,
-            }
-            self.line = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
-        return self.line
+    def marshalled(self) -> bytes:
+        if self.blob is None:
+            problems = [tuple(p.__dict__.values()) for p in self.problems]
+            plain = (self.slug, self.signature, self.digest, _plain(self.agency), problems)
+            self.blob = marshal.dumps((*plain, self.pages))
+        return self.blob
 
 
 @dataclass
@@ -61,113 +65,89 @@ class Manifest:
     pages: dict[str, str] = field(default_factory=dict)  # site-wide pages → fingerprint
     files: dict[str, Stamp] = field(default_factory=dict)  # every output file as written
 
-    def all_pages(self) -> dict[str, str]:
-        out = dict(self.pages)
-        for record in self.agencies.values():
-            out.update(record.pages)
-        return out
 
-
-def _agency_json(a: Agency | None) -> dict[str, Any] | None:
+def _plain(a: Agency | None) -> tuple[Any, ...] | None:
     if a is None:
         return None
-    return {
-        "name": a.name,
-        "kind": a.kind,
-        "path": a.path,
-        "short_name": a.short_name,
-        "group": a.group,
-        "order": a.order,
-        "contact": a.contact,
-        "since": a.since,
-        "until": a.until,
-        "summaries": [[s.year, s.format, s.values] for s in a.summaries.values()],
-        "sketches": [[year, s] for year, s in a.sketches.items()],
-        "filed": [
-            [
-                f.year,
-                f.format,
-                f.published,
-                f.values,
-                [list(u) for u in f.units],
-                [list(r) for r in f.revisions],
-            ]
-            for f in a.filed.values()
-        ],
-    }
+    summaries = [(s.year, s.format, s.values) for s in a.summaries.values()]
+    filed = [
+        (f.year, f.format, f.published, f.values, f.units, f.revisions) for f in a.filed.values()
+    ]
+    head = (a.name, a.kind, a.path, a.short_name, a.group, a.order, a.contact, a.since, a.until)
+    return (*head, summaries, a.sketches, filed)
 
 
-def _agency_from(slug: str, d: dict[str, Any] | None) -> Agency | None:
-    if d is None:
-        return None
-    summaries = {
-        year: Summary(slug, year, fmt, tuple(values)) for year, fmt, values in d["summaries"]
-    }
-    filed = {
-        year: Filed(
-            year,
-            fmt,
-            published,
-            values,
-            tuple((c, u) for c, u in units),
-            tuple((date, what, why) for date, what, why in revisions),
+def _record(blob: bytes) -> AgencyRecord:
+    slug, signature, digest, plain, problems, pages = marshal.loads(blob)
+    agency = None
+    if plain is not None:
+        name, kind, path, short_name, group, order, contact, since, until, *rest = plain
+        summaries, sketches, filed = rest
+        agency = Agency(
+            slug,
+            name,
+            kind,
+            path,
+            short_name,
+            group,
+            order,
+            contact,
+            since,
+            until,
+            summaries={y: Summary(slug, y, fmt, values) for y, fmt, values in summaries},
+            sketches=sketches,
+            filed={f[0]: Filed(*f) for f in filed},
         )
-        for year, fmt, published, values, units, revisions in d["filed"]
-    }
-    return Agency(
-        slug=slug,
-        name=d["name"],
-        kind=d["kind"],
-        path=d["path"],
-        short_name=d["short_name"],
-        group=d["group"],
-        order=d["order"],
-        contact=d["contact"],
-        since=d["since"],
-        until=d["until"],
-        summaries=summaries,
-        sketches={
-            year: {name: tuple(hashes) for name, hashes in s.items()}
-            for year, s in d.get("sketches", [])
-        },
-        filed=filed,
-    )
+    problems = [Problem(*p) for p in problems]
+    return AgencyRecord(slug, signature, digest, agency, problems, pages, blob)
 
 
 def dumps(m: Manifest) -> bytes:
-    header = {"version": VERSION, "key": m.key, "pages": m.pages}
-    lines = [json.dumps(header, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()]
-    lines.append(json.dumps({"files": m.files}, ensure_ascii=False, separators=(",", ":")).encode())
-    lines.extend(r.json_line() for _, r in sorted(m.agencies.items()))
-    return b"\n".join(lines) + b"\n"
+    blobs = [r.marshalled() for _, r in sorted(m.agencies.items())]
+    data = marshal.dumps((m.key, m.pages, m.files, blobs))
+    return MAGIC + zlib.crc32(data).to_bytes(CHECK, "big") + data
+
+
+def loads(raw: bytes) -> Manifest | None:
+    head = len(MAGIC) + CHECK
+    if not raw.startswith(MAGIC) or len(raw) < head:
+        return None
+    data = memoryview(raw)[head:]
+    if zlib.crc32(data).to_bytes(CHECK, "big") != raw[len(MAGIC) : head]:
+        return None
+    key, pages, files, blobs = marshal.loads(data)
+    records = [_record(b) for b in blobs]
+    if not (isinstance(key, str) and isinstance(pages, dict) and isinstance(files, dict)):
+        return None
+    return Manifest(key, {r.slug: r for r in records}, pages, files)
 
 
 def read(state: Path) -> Manifest | None:
     """The manifest kept in ``state``, or None if there is none we can trust."""
+    collecting = gc.isenabled()
+    gc.disable()  # a few hundred thousand objects, none of them garbage: nothing to look for
     try:
-        lines = (state / NAME).read_bytes().splitlines()
-        header = json.loads(lines[0])
-        if header.get("version") != VERSION:
-            return None
-        files = {
-            p: (int(a), int(b), str(c)) for p, (a, b, c) in json.loads(lines[1])["files"].items()
-        }
-        agencies = {}
-        for line in lines[2:]:
-            r = json.loads(line)
-            slug = r["slug"]
-            agencies[slug] = AgencyRecord(
-                slug=slug,
-                signature=r["signature"],
-                digest=r["digest"],
-                agency=_agency_from(slug, r["agency"]),
-                problems=[Problem(*p) for p in r["problems"]],
-                pages=r["pages"],
-                line=line,
-            )
-        return Manifest(header["key"], agencies, header["pages"], files)
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
-        return None  # absent, unreadable or from another version: build from scratch
+        return loads((state / NAME).read_bytes())
+    except FileNotFoundError:
+        return _jsonl_files(state)
+    except Exception:  # unreadable, damaged, another version or shape: no record
+        return None
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _jsonl_files(state: Path) -> Manifest | None:
+    """What an earlier nianbao's record says it wrote, and nothing else (its key matches
+    no build): after an upgrade the output is still known as nianbao's and is built again
+    from scratch, rather than refused."""
+    try:
+        with (state / JSONL).open("rb") as f:
+            f.readline()
+            files = json.loads(f.readline())["files"]
+        return Manifest("", files={p: (int(a), int(b), str(c)) for p, (a, b, c) in files.items()})
+    except Exception:  # absent or unreadable: no record
+        return None
 
 
 def write(m: Manifest, state: Path) -> None:
@@ -175,3 +155,4 @@ def write(m: Manifest, state: Path) -> None:
     tmp = state / f"{NAME}.tmp"
     tmp.write_bytes(dumps(m))
     os.replace(tmp, state / NAME)
+    (state / JSONL).unlink(missing_ok=True)

@@ -18,10 +18,11 @@ last one was interrupted, and builds from scratch.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,6 +172,16 @@ class Survey:
     damaged: set[str] = field(default_factory=set)  # written, since changed or removed
 
 
+@dataclass
+class _Found:
+    """What a walk of the output found, compared file by file with what was written."""
+
+    written: dict[str, Stamp]
+    matched: int = 0  # files found that were written
+    unknown: list[str] = field(default_factory=list)  # files found that were not
+    changed: set[str] = field(default_factory=set)  # written, since changed
+
+
 def survey(
     t: Target,
     written: dict[str, Stamp] | None,
@@ -181,17 +192,24 @@ def survey(
     were changed since (by size and time, or, with ``verify``, by their bytes)."""
     if not t.path.is_dir():
         return Survey(fresh=True)
-    found: dict[str, os.stat_result] = {}
-    _walk(str(t.path), "", found)
-    if not found:  # empty, or only empty folders
+    written = written or {}
+    found = _Found(written)
+    collecting = gc.isenabled()
+    gc.disable()  # nothing made here is garbage: nothing for the collector to look for
+    try:
+        _walk(str(t.path), "", found)
+    finally:
+        if collecting:
+            gc.enable()
+    if not found.matched and not found.unknown:  # empty, or only empty folders
         return Survey(fresh=True)
-    if LEGACY_MANIFEST in found:
+    if LEGACY_MANIFEST in found.unknown:
         return Survey(fresh=False, legacy=True)
-    known = set(written or ()) | (pending or set())
-    foreign = sorted(p for p in found if p not in known and not _ours(p))
+    extra = set(found.unknown) - pending if pending else found.unknown
+    foreign = sorted(p for p in extra if not _ours(p))
     if foreign:
         which = f"“{foreign[0]}”" + (f"等 {len(foreign)} 个文件" if len(foreign) > 1 else "")
-        if known:
+        if written or pending:
             raise OutputRefused(
                 f"输出目录 {t.shown} 中有不是 nianbao 生成的文件（{which}）；为免删除它们，"
                 "未生成网站。请把它们移走，或用 --out 另选一个目录"
@@ -200,23 +218,48 @@ def survey(
             f"输出目录 {t.shown} 不是空目录，也没有 nianbao 生成它的记录（其中有{which}）；"
             "为免删除其中的文件，未生成网站。请清空该目录，或用 --out 另选一个目录"
         )
-    damaged = set()
-    for path, (size, mtime, want) in (written or {}).items():
-        st = found.get(path)
-        changed = st is None or st.st_size != size or st.st_mtime_ns != mtime
-        if changed or (verify and _file_digest(t.path / path) != want):
-            damaged.add(path)
+    damaged = found.changed
+    if found.matched < len(written):  # some were removed: which (rare: walked again)
+        damaged.update(written.keys() - _files(str(t.path), ""))
+    if verify:
+        damaged.update(p for p, (_, _, want) in written.items() if _file_digest(t.path / p) != want)
     return Survey(fresh=False, damaged=damaged)
 
 
-def _walk(folder: str, rel: str, found: dict[str, os.stat_result]) -> None:
-    """Every file and link (not followed) under ``folder``; empty folders are nobody's."""
+def _walk(folder: str, rel: str, found: _Found) -> None:
+    """Every file and link (not followed) under ``folder``; empty folders are nobody's.
+    The output's every file is looked at on every build, so this does as little as it
+    can per file: one ``stat`` (none for a file nianbao did not write), two comparisons."""
+    folders = []
+    written = found.written
     with os.scandir(folder) as it:
         for e in it:
             if e.is_dir(follow_symlinks=False):  # from the listing: no stat
-                _walk(e.path, f"{rel}{e.name}/", found)
+                folders.append(e)
+                continue
+            path = rel + e.name
+            stamp = written.get(path)
+            if stamp is None:
+                found.unknown.append(path)
+                continue
+            found.matched += 1
+            st = e.stat(follow_symlinks=False)
+            if st.st_size != stamp[0] or st.st_mtime_ns != stamp[1]:
+                found.changed.add(path)
+    for e in folders:  # one folder open at a time
+        _walk(e.path, f"{rel}{e.name}/", found)
+
+
+def _files(folder: str, rel: str) -> set[str]:
+    """Every file and link (not followed) under ``folder``."""
+    out = set()
+    with os.scandir(folder) as it:
+        for e in it:
+            if e.is_dir(follow_symlinks=False):
+                out |= _files(e.path, f"{rel}{e.name}/")
             else:
-                found[f"{rel}{e.name}"] = e.stat(follow_symlinks=False)
+                out.add(rel + e.name)
+    return out
 
 
 def _ours(path: str) -> bool:
@@ -247,29 +290,34 @@ def pending(t: Target) -> set[str] | None:
 
 
 def begin(t: Target, paths: set[str]) -> None:
-    """Record, before the output changes, every path the build may write."""
+    """Record, before the output changes, every path the build may write that the manifest
+    does not list (the survey takes both as nianbao's)."""
     t.state.mkdir(parents=True, exist_ok=True)
     tmp = t.state / "pending.tmp"
-    tmp.write_text("".join(f"{p}\n" for p in sorted(paths)), "utf-8")
+    tmp.write_text("".join(p + "\n" for p in sorted(paths)), "utf-8")
     os.replace(tmp, t.state / PENDING)
 
 
 class Journal:
     """For a build that changes the output in place: told each path before it changes, it
-    records the build as unfinished (with every path it may write) at the first one, and
-    adds any path not yet recorded. A build that changes nothing records nothing."""
+    records the build as unfinished at the first one (with the paths it may write that the
+    manifest, old or new, does not list), and adds any such path not yet recorded. A build
+    that changes nothing records nothing. At 10,000 reports the manifest lists 50,000
+    files; an edit adds none of them, so the record stays a few lines."""
 
-    def __init__(self, t: Target, known: set[str]) -> None:
-        self.t, self.known, self.started = t, known, False
+    def __init__(self, t: Target, listed: Container[str], unlisted: set[str]) -> None:
+        self.t, self.listed, self.known, self.started = t, listed, unlisted, False
 
     def note(self, path: str) -> None:
+        new = path not in self.listed and path not in self.known
         if not self.started:
-            begin(self.t, self.known | {path})
+            begin(self.t, self.known | {path} if new else self.known)
             self.started = True
-        elif path not in self.known:
+        elif new:
             with (self.t.state / PENDING).open("a", encoding="utf-8") as f:
                 f.write(f"{path}\n")
-        self.known.add(path)
+        if new:
+            self.known.add(path)
 
 
 def finish(t: Target) -> None:

@@ -10,6 +10,7 @@ only when the bytes it is made from changed.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.pool
 import os
 import time
 from collections.abc import Iterable
@@ -144,25 +145,62 @@ class Scan:
 PARALLEL_SCAN_FROM = 400  # agencies; below this a second process costs more than it saves
 
 
+class Scanning:
+    """A scan under way. A large portal is scanned by ``jobs`` worker processes, started
+    here, so the caller can do other work meanwhile (a warm build lists the output folder);
+    ``result()`` waits for them. ``close()`` stops them if the result is not wanted."""
+
+    def __init__(self, content: Path, jobs: int = 1) -> None:
+        root = os.path.realpath(content)
+        folders: list[Path] = []
+        for e in _visible(str(content)):
+            if e.is_dir() and e.name[0] != "_":
+                folders.append(Path(e.path))
+        self._pool: multiprocessing.pool.Pool | None = None
+        self._parts: multiprocessing.pool.AsyncResult[list[list[AgencyFolder]]] | None = None
+        self._found: list[AgencyFolder] | None = None
+        if jobs > 1 and len(folders) >= PARALLEL_SCAN_FROM:
+            size = -(-len(folders) // jobs)
+            chunks = [(folders[i : i + size], root) for i in range(0, len(folders), size)]
+            self._pool = multiprocessing.get_context("fork").Pool(len(chunks))
+            self._parts = self._pool.starmap_async(_agency_folders, chunks)
+        else:
+            self._folders, self._root = folders, root
+
+    @classmethod
+    def ready(cls, found: Scan) -> Scanning:
+        """A scan already made (``rescan``)."""
+        done = cls.__new__(cls)
+        done._pool, done._parts, done._found = None, None, list(found.agencies.values())
+        return done
+
+    def result(self) -> Scan:
+        if self._found is None:
+            if self._parts is not None:
+                self._found = [f for part in self._parts.get() for f in part]
+                self.close()
+            else:
+                self._found = _agency_folders(self._folders, self._root)
+        return Scan({f.slug: f for f in self._found})
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+
 def scan(content: Path, jobs: int = 1) -> Scan:
     """Every agency folder with its signature (site.yaml is read, and digested, by load).
 
     This is the floor of a warm build's time (one ``stat`` per file), so a large portal is
     scanned by ``jobs`` processes: at 10,000 reports, 0.15 s instead of 0.24 s on 2 cores.
     """
-    root = os.path.realpath(content)
-    folders: list[Path] = []
-    for e in _visible(str(content)):
-        if e.is_dir() and e.name[0] != "_":
-            folders.append(Path(e.path))
-    if jobs > 1 and len(folders) >= PARALLEL_SCAN_FROM:
-        size = -(-len(folders) // jobs)
-        chunks = [(folders[i : i + size], root) for i in range(0, len(folders), size)]
-        with multiprocessing.get_context("fork").Pool(len(chunks)) as pool:
-            found = [f for part in pool.starmap(_agency_folders, chunks) for f in part]
-    else:
-        found = _agency_folders(folders, root)
-    return Scan({f.slug: f for f in found})
+    scanning = Scanning(content, jobs)
+    try:
+        return scanning.result()
+    finally:
+        scanning.close()
 
 
 def _agency_folders(paths: list[Path], root: str) -> list[AgencyFolder]:
