@@ -18,13 +18,13 @@ import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import __version__, outdir
 from .contentfiles import VANISHED, Tree
-from .coverage import region_years, year_digest_text
+from .coverage import region_years, year_digest_text, years_changed
 from .exports import YearFilePool, year_file_task, year_files
 from .exports.layout import filed
 from .exports.report_files import report_data_paths, report_outputs
@@ -368,7 +368,14 @@ def _cold_agency(folder: AgencyFolder) -> Done:
         # changed (serve, tests) must not render with the templates compiled before
         renderer = renderer_for(job.templates, job.key)
         rendered = _render_agency(agency, pages, {}, job.site, renderer, writer)
-    return _record(folder, agency, problems, pages), rendered, writer.stamps
+    return _record(folder, agency, problems, pages), rendered, _sharing_paths(writer.stamps, pages)
+
+
+def _sharing_paths(stamps: dict[str, Stamp], pages: dict[str, str]) -> dict[str, Stamp]:
+    """The stamps keyed by the very strings that key ``pages``: pickled back together, a
+    path then crosses to the parent (and stays in its memory) once, not twice."""
+    same = {path: path for path in pages}
+    return {same.get(path, path): stamp for path, stamp in stamps.items()}
 
 
 def _cold_chunk(folders: list[AgencyFolder]) -> list[Done]:
@@ -392,6 +399,11 @@ def _cold(
     try:
         done = _map_agencies(list(folders.values()), jobs, progress)
         records = {slug: record for slug, (record, _, _) in zip(folders, done, strict=True)}
+        stamps: dict[str, Stamp] = {}
+        for _, _, written in done:
+            stamps.update(written)
+        rendered = sum(n for _, n, _ in done)
+        del done  # one dict of stamps per agency: the merged one is all that is kept
         agencies = _agencies(records)
         problems = [p for r in records.values() for p in r.problems]
         problems.extend(copies_across_agencies(agencies))
@@ -400,10 +412,7 @@ def _cold(
             if staging is not None:
                 discard(staging)
             return result, None
-        writer = Writer(staging, atomic=False)
-        for _, _, stamps in done:
-            writer.stamps.update(stamps)
-        rendered = sum(n for _, n, _ in done)
+        writer = Writer(staging, atomic=False, stamps=stamps)
         site_pages, rendered_site = _site_pages(
             site,
             agencies,
@@ -538,6 +547,7 @@ def _warm(
         writer,
         (problems, shown) if review else None,
         jobs or os.cpu_count() or 1,
+        _year_digests_kept(old, records, changed, agencies),
     )
     now = agency_pages | site_pages.keys()
     gone = (old.files.keys() | old.pages.keys()) - now
@@ -554,6 +564,28 @@ def _warm(
     result.repaired = len(damaged & writer.written)
     result.written = True
     return result, made
+
+
+def _year_digests_kept(
+    old: Manifest, records: dict[str, AgencyRecord], changed: Iterable[str], agencies: list[Agency]
+) -> dict[int, str]:
+    """The year pages' fingerprints of the last build that still hold: those of the years
+    no changed agency touched (a narrative edit touches none, a figure one year). Digesting
+    every report of a year costs ~1 us a report (0.6 s a build at 100,000 reports)."""
+    if records.keys() != old.agencies.keys():
+        return {}
+    touched: set[int] = set()
+    for slug in changed:
+        years = years_changed(old.agencies[slug].agency, records[slug].agency)
+        if years is None:
+            return {}
+        touched |= years
+    kept = {}
+    for year in region_years(agencies):
+        fingerprint = old.pages.get(year_path(year))
+        if fingerprint is not None and year not in touched:
+            kept[year] = fingerprint
+    return kept
 
 
 def _intact(fingerprints: dict[str, str], damaged: set[str]) -> dict[str, str]:
@@ -589,14 +621,19 @@ def _site_pages(
     writer: Writer,
     review: tuple[list[Problem], str] | None = None,
     jobs: int = 1,
+    kept: dict[int, str] | None = None,
 ) -> tuple[dict[str, str], int]:
     """Home, year pages, 404, assets and sitemap (and, asked for, the review page, which
-    the sitemap leaves out): render those whose inputs changed."""
+    the sitemap leaves out): render those whose inputs changed. ``kept``: year pages'
+    fingerprints known to be unchanged (_year_digests_kept)."""
     pages: list[tuple[str, str, Callable[[], Output | None]]] = []
     years = region_years(agencies)
+    kept = kept or {}
     # what a year's page and data files are made from (a plain string: 10,000 dataclass
     # reprs cost a tenth of a warm build)
-    year_digests = {y: digest(key, "year", year_digest_text(y, agencies)) for y in years}
+    year_digests = {
+        y: kept.get(y) or digest(key, "year", year_digest_text(y, agencies)) for y in years
+    }
     index = repr([(a.slug, a.name, a.group, a.order, a.years) for a in agencies])
     home = digest(key, "home", index, *year_digests.values())
     pages.append(("index.html", home, lambda: renderer.home(site, agencies, trend(site, agencies))))

@@ -31,8 +31,14 @@ def _parts(format_id: str, term: str) -> tuple[str, ...]:
     return tuple(f.id for f in fields if f.id.startswith(prefix) and f.column_key == column)
 
 
+@cache
+def _cells(format_id: str, terms: tuple[str, ...]) -> tuple[str, ...]:
+    """The printed cells the terms add up (a year page asks this of every report)."""
+    return tuple(c for t in terms for c in _parts(format_id, t))
+
+
 def _sum(format_id: str, terms: tuple[str, ...], cells: Mapping[str, Value]) -> Value:
-    return sum((cells.get(c) or 0 for t in terms for c in _parts(format_id, t)), start=0)
+    return sum((cells.get(c) or 0 for c in _cells(format_id, terms)), start=0)
 
 
 def ratio(fmt: Format, indicator: Indicator, cells: Mapping[str, Value]) -> Decimal | None:

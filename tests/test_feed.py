@@ -3,11 +3,14 @@ every page links it from its head."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import feedparser
 import pytest
 from conftest import PORTAL, edit, nianbao
+from nianbao.feed import LATEST, feed
+from nianbao.model import Agency, Filed, Site
 
 
 @pytest.fixture(scope="module")
@@ -101,3 +104,28 @@ def test_a_new_correction_rewrites_the_feed_in_a_warm_build(portal: Path, tmp_pa
     clean = tmp_path / "clean"
     assert nianbao("build", "--content", portal, "--out", clean).code == 0
     assert (out / "feed.xml").read_bytes() == (clean / "feed.xml").read_bytes()
+
+
+def test_the_newest_entries_of_many_reports_in_order() -> None:
+    """More reports than the feed keeps, many published the same day: the newest LATEST,
+    by date, then agency, then year, newest first."""
+    agencies = [
+        Agency(
+            f"a{n:03}",
+            f"机关{n}",
+            "department",
+            f"content/a{n:03}/agency.yaml",
+            filed={
+                year: Filed(year, "2021", f"{year + 1}-0{1 + (n * year) % 3}-1{n % 2}", "")
+                for year in (2021, 2022, 2023)
+            },
+        )
+        for n in range(40)
+    ]
+    expected = sorted(
+        ((r.published, a.slug, y) for a in agencies for y, r in a.filed.items()), reverse=True
+    )[:LATEST]
+    text = feed(Site("年报", "示例市"), agencies).data.decode("ascii")
+    links = re.findall(r'<link rel="alternate" type="text/html" href="(a\d+)/(\d+)/"', text)
+    dates = re.findall(r"<published>(\S+)T", text)
+    assert [(d, slug, int(y)) for d, (slug, y) in zip(dates, links, strict=True)] == expected

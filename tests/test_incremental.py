@@ -76,6 +76,17 @@ def rename_agency_name(c: Path) -> None:
     edit(c / "town-a/agency.yaml", "甲镇", "丙镇")
 
 
+def regroup_agency(c: Path) -> None:
+    """Only agency.yaml's group: the year pages' group totals change, no report does."""
+    edit(c / "town-a/agency.yaml", "group: 乡镇", "group: 市政府部门")
+
+
+def expect_agency_earlier(c: Path) -> None:
+    """since: an earlier year, so a year page lists the agency as missing."""
+    with (c / "town-a/agency.yaml").open("a", encoding="utf-8") as f:
+        f.write("since: 2018\n")
+
+
 def edit_site(c: Path) -> None:
     edit(c / "site.yaml", "示例市政府信息公开工作年度报告", "示例市年报")
 
@@ -95,6 +106,8 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "delete an agency": delete_agency,
     "rename an agency folder": rename_agency,
     "rename an agency": rename_agency_name,
+    "regroup an agency": regroup_agency,
+    "expect an agency from an earlier year": expect_agency_earlier,
     "edit site.yaml": edit_site,
     "save without changes": touch_without_change,
 }
