@@ -25,7 +25,7 @@ from pathlib import Path
 from . import __version__, outdir
 from .contentfiles import VANISHED, Tree
 from .coverage import region_years, year_digest_text, years_changed
-from .exports import YearFilePool, year_file_task, year_files
+from .exports import YearFiles, YearJob, is_year_file, year_files
 from .exports.layout import filed
 from .exports.report_files import report_data_paths, report_outputs
 from .feed import FEED_PATH, digest_text, feed
@@ -423,6 +423,7 @@ def _cold(
             writer,
             (problems, shown) if review else None,
             jobs or os.cpu_count() or 1,
+            out.state,
         )
         made = Manifest(key, records, site_pages, writer.stamps)
         outdir.begin(out, set(writer.stamps))  # before the swap: these may be in the output
@@ -547,6 +548,7 @@ def _warm(
         writer,
         (problems, shown) if review else None,
         jobs or os.cpu_count() or 1,
+        out.state,
         _year_digests_kept(old, records, changed, agencies),
     )
     now = agency_pages | site_pages.keys()
@@ -621,6 +623,7 @@ def _site_pages(
     writer: Writer,
     review: tuple[list[Problem], str] | None = None,
     jobs: int = 1,
+    state: Path | None = None,
     kept: dict[int, str] | None = None,
 ) -> tuple[dict[str, str], int]:
     """Home, year pages, 404, assets and sitemap (and, asked for, the review page, which
@@ -668,21 +671,22 @@ def _site_pages(
         pages.append(_review_page(site, agencies, key, renderer, *review))
     fingerprints = {path: fingerprint for path, fingerprint, _ in pages}
     due = [(path, make) for path, fingerprint, make in pages if before.get(path) != fingerprint]
-    year_data = [path for path, _ in due if year_file_task(path) is not None]
-    pool = YearFilePool(agencies, year_data, jobs) if jobs > 1 and len(year_data) > 1 else None
+    year_data = [path for path, _ in due if is_year_file(path)]
+    job = YearJob(agencies, writer.root, writer.atomic, state, key)
+    year_files_due = YearFiles(job, year_data, set(before), writer, jobs)
     try:
-        # the other pages are made while the workers make the year files; all are written
-        # in the order listed, as before
-        made = {path: None if pool and path in pool else make() for path, make in due}
+        # the other pages are made while the workers write the year files
+        made = {path: None if path in year_files_due else make() for path, make in due}
         rendered = 0
         for path, _ in due:
-            output = pool.take(path) if pool and path in pool else made[path]
-            if output is not None:
+            if path in year_files_due:
+                year_files_due.take(path)
+                rendered += 1
+            elif (output := made[path]) is not None:
                 writer.write(output)
                 rendered += 1
     finally:
-        if pool is not None:
-            pool.close()
+        year_files_due.close()
     return fingerprints, rendered
 
 

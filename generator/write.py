@@ -8,6 +8,7 @@ writer notes what it wrote to each file (size, time, digest), for the manifest.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -19,6 +20,7 @@ from .manifest import Stamp
 from .render import Output
 
 TMP_SUFFIX = ".nianbao-tmp"  # a page being replaced; recognised as ours (outdir)
+COPY_BUFFER = 1 << 20  # bytes read at a time to hash a copied range
 
 
 class UnsafeOutput(ValueError):
@@ -52,8 +54,11 @@ class Writer:
         self.stamps: dict[str, Stamp] = stamps if stamps is not None else {}
         self._dirs: set[Path] = set()
 
-    def write(self, output: Output) -> None:
-        path = safe_path(output.path)
+    def claim(self, path: str) -> Path:
+        """Take ``path`` for a file about to be written (noted in the journal first, its
+        folder made); the file it names. For a file written elsewhere, in pieces
+        (``PieceFile``), whose stamp is then ``record``ed."""
+        path = safe_path(path)
         if path in self.written:
             raise UnsafeOutput(f"两个页面的输出路径相同：{path}")
         self.written.add(path)
@@ -63,6 +68,14 @@ class Writer:
         if target.parent not in self._dirs:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._dirs.add(target.parent)
+        return target
+
+    def record(self, path: str, stamp: Stamp) -> None:
+        self.stamps[safe_path(path)] = stamp
+
+    def write(self, output: Output) -> None:
+        path = safe_path(output.path)
+        target = self.claim(path)
         if not self.atomic:
             st = _write_file(target, output.data)
         else:
@@ -97,6 +110,72 @@ def _write_file(path: Path, data: bytes) -> os.stat_result:
         return os.fstat(fd)
     finally:
         os.close(fd)
+
+
+class PieceFile:
+    """A large file written in pieces (bytes, or ranges copied from another file) and
+    hashed as it goes, never whole in memory. ``atomic``: written beside its path and put
+    in place by ``close`` in one step, as ``Writer`` does."""
+
+    def __init__(self, target: Path, atomic: bool) -> None:
+        self.target = target
+        self.path = target.with_name(f".{target.name}{TMP_SUFFIX}") if atomic else target
+        self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+        self.size = 0
+        self._hash = hashlib.blake2b(digest_size=16)  # contentfiles.digest, fed piecewise
+
+    def write(self, data: bytes | memoryview) -> None:
+        self._hash.update(data)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.fd, view) :]
+        self.size += len(data)
+
+    def copy(self, source: int, start: int, length: int) -> None:
+        """Append ``length`` bytes of the open file ``source`` from ``start``: copied by the
+        kernel; read here only in pieces, for the hash (memory stays small however large
+        the file)."""
+        end = start + length
+        offset = start
+        try:
+            while offset < end:
+                n = os.copy_file_range(source, self.fd, end - offset, offset)
+                if n == 0:
+                    break
+                offset += n
+        except OSError:  # a file system without it: what is left is written below
+            pass
+        buffer = bytearray(min(length, COPY_BUFFER))
+        at = start
+        while at < end:
+            view = memoryview(buffer)[: min(len(buffer), end - at)]
+            got = os.preadv(source, [view], at)
+            if got == 0:
+                raise OSError(f"文件在复制时变短：{self.target}")
+            self._hash.update(view[:got])
+            if at + got > offset:  # not copied by the kernel: write it
+                skip = max(0, offset - at)
+                rest = view[skip:got]
+                while rest:
+                    rest = rest[os.write(self.fd, rest) :]
+                offset = at + got
+            at += got
+        self.size += length
+
+    def close(self) -> Stamp:
+        """Put the file in place; its stamp, as ``Writer`` records one."""
+        try:
+            st = os.fstat(self.fd)
+        finally:
+            os.close(self.fd)
+        if self.path != self.target:
+            os.replace(self.path, self.target)
+        self._hash.update(b"\x00")
+        return (st.st_size, st.st_mtime_ns, self._hash.hexdigest())
+
+    def abort(self) -> None:
+        os.close(self.fd)
+        Path(self.path).unlink(missing_ok=True)
 
 
 def staging_for(out_dir: Path) -> Path:

@@ -1,7 +1,8 @@
 """Open data: every report's cells as files (JSON, CSV, Excel), per report and per year.
 
 ``report_files`` writes a report's own files beside its page; ``year_files`` the region's
-files, one set per year; ``command`` writes all of them without the site.
+files, one set per year (``year_write`` writes them in place, splicing on an edit);
+``command`` writes all of them without the site.
 """
 
 from __future__ import annotations
@@ -11,93 +12,102 @@ import signal
 from collections.abc import Callable
 from multiprocessing.pool import AsyncResult, Pool
 
+from ..manifest import Stamp
 from ..model import Agency
 from ..render import Output
-from .year_files import (
-    Members,
-    members,
-    summary_csv,
-    tidy_csv,
-    tidy_json,
-    workbook,
-    year_data_paths,
-)
-
-Make = Callable[[int, Members], bytes]
-
-
-def _summary(year: int, rows: Members) -> bytes:
-    return summary_csv(year, rows, rows[0][1].format if rows else None)
-
-
-def _workbook(year: int, rows: Members) -> bytes:
-    return workbook(year, rows, rows[0][1].format if rows else None)
-
-
-MAKERS: tuple[Make, ...] = (tidy_csv, tidy_json, _summary, _workbook)  # year_data_paths order
+from ..write import Writer
+from .workbook import workbook
+from .year_files import LAYOUTS, members, year_data_paths
+from .year_write import YearJob, write_year_file
 
 
 def year_files(
     year: int, agencies: list[Agency], fingerprint: str
 ) -> list[tuple[str, str, Callable[[], Output | None]]]:
-    """A year's data files as (path, fingerprint, make): made only when the year changed."""
-    return [
-        (path, fingerprint, _maker(path, make, year, agencies))
-        for path, make in zip(year_data_paths(year), MAKERS, strict=True)
-    ]
+    """A year's data files as (path, fingerprint, make): made only when the year changed.
+    (A build writes them with ``YearFiles`` instead; ``make`` is for ``nianbao export``.)"""
+    return [(path, fingerprint, _maker(path, year, agencies)) for path in year_data_paths(year)]
 
 
-def year_file_task(path: str) -> tuple[int, int] | None:
-    """(year, maker) of a year's data file, for ``YearFilePool``; None for any other path."""
+def is_year_file(path: str) -> bool:
     parts = path.split("/")
-    if len(parts) != 3 or parts[0] != "data" or not parts[1].isdigit():
-        return None
-    year = int(parts[1])
-    paths = year_data_paths(year)
-    return (year, paths.index(path)) if path in paths else None
+    return (
+        len(parts) == 3
+        and parts[0] == "data"
+        and parts[1].isdigit()
+        and path in year_data_paths(int(parts[1]))
+    )
 
 
-_AGENCIES: list[Agency] | None = None  # what forked workers make the files from
+_JOB: YearJob | None = None  # what forked workers make the files from
 
 
-class YearFilePool:
-    """Makes year data files in forked worker processes while the caller renders the other
-    pages: a year's files are the largest single pieces of a build (300,000 cells)."""
+class YearFiles:
+    """Writes the year data files that are due, each straight to its place: in forked
+    worker processes while the caller renders the other pages (a year's files are the
+    largest pieces of a build: 300,000 cells), or, with one job, when taken. The caller
+    gets back only each file's stamp."""
 
-    def __init__(self, agencies: list[Agency], paths: list[str], jobs: int) -> None:
-        global _AGENCIES
-        _AGENCIES = agencies  # forked workers see it without pickling
-        context = multiprocessing.get_context("fork")
-        self._pool: Pool = context.Pool(min(jobs, len(paths)), initializer=_ignore_ctrl_c)
-        # the workbooks are the slowest: handed out first, so no worker idles at the end
-        heavy_first = sorted(paths, key=lambda p: not p.endswith(".xlsx"))
-        self._results: dict[str, AsyncResult[bytes]] = {
-            p: self._pool.apply_async(_make_year_file, (p,)) for p in heavy_first
-        }
+    def __init__(
+        self, job: YearJob, paths: list[str], intact: set[str], writer: Writer, jobs: int
+    ) -> None:
+        """``intact``: paths whose old file is as written (may be spliced)."""
+        self._job, self._writer = job, writer
+        self._splice = {p: p in intact for p in paths}
+        for path in paths:
+            writer.claim(path)  # noted in the journal before any worker replaces it
+        self._pool: Pool | None = None
+        self._results: dict[str, AsyncResult[Stamp]] = {}
+        if jobs > 1 and len(paths) > 1:
+            global _JOB
+            _JOB = job  # forked workers see it without pickling
+            context = multiprocessing.get_context("fork")
+            self._pool = context.Pool(min(jobs, len(paths)), initializer=_ignore_ctrl_c)
+            # the largest first, so no worker idles at the end
+            heavy_first = sorted(paths, key=lambda p: not p.endswith(("cells.json", "cells.csv")))
+            self._results = {
+                p: self._pool.apply_async(_write_in_worker, (p, self._splice[p]))
+                for p in heavy_first
+            }
 
     def __contains__(self, path: str) -> bool:
-        return path in self._results
+        return path in self._splice
 
-    def take(self, path: str) -> Output:
-        return Output(path, self._results.pop(path).get())
+    def take(self, path: str) -> None:
+        """Wait for ``path`` (or write it now) and record its stamp."""
+        splice = self._splice.pop(path)
+        if self._pool is not None:
+            stamp = self._results.pop(path).get()
+        else:
+            stamp = write_year_file(self._job, path, splice)
+        self._writer.record(path, stamp)
 
     def close(self) -> None:
-        global _AGENCIES
-        self._pool.terminate()
-        self._pool.join()
-        _AGENCIES = None
+        global _JOB
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+        _JOB = None
 
 
 def _ignore_ctrl_c() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the pool (build.py)
 
 
-def _make_year_file(path: str) -> bytes:
-    task = year_file_task(path)
-    assert task is not None and _AGENCIES is not None
-    year, index = task
-    return MAKERS[index](year, members(year, _AGENCIES))
+def _write_in_worker(path: str, splice: bool) -> Stamp:
+    assert _JOB is not None
+    return write_year_file(_JOB, path, splice)
 
 
-def _maker(path: str, make: Make, year: int, agencies: list[Agency]) -> Callable[[], Output]:
-    return lambda: Output(path, make(year, members(year, agencies)))
+def _maker(path: str, year: int, agencies: list[Agency]) -> Callable[[], Output]:
+    def make() -> Output:
+        rows = members(year, agencies)
+        name = path.rsplit("/", 1)[1]
+        if name == "reports.xlsx":
+            return Output(path, workbook(year, rows, rows[0][1].format if rows else None))
+        return Output(path, LAYOUTS[name].whole(year, rows))
+
+    return make
+
+
+__all__ = ["YearFiles", "YearJob", "is_year_file", "year_files"]

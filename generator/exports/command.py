@@ -12,8 +12,9 @@ from ..model import Agency
 from ..problems import Problem, sort_problems
 from ..sources import scan
 from ..write import Writer
-from . import year_files
+from . import YearFiles, YearJob
 from .report_files import report_outputs
+from .year_files import year_data_paths
 
 
 @dataclass
@@ -46,10 +47,13 @@ def export(content: Path, out: Path, shown: str | None = None) -> Exported:
         for _, report in sorted(agency.reports.items()):
             for output in report_outputs(agency, report):
                 writer.write(output)
-    for year in region_years(agencies):
-        for _, _, make in year_files(year, agencies, ""):
-            made = make()
-            if made is not None:
-                writer.write(made)
+    # the year files in pieces, straight to their place (as a build writes them)
+    paths = [path for year in region_years(agencies) for path in year_data_paths(year)]
+    year_files = YearFiles(YearJob(agencies, out, True, None, ""), paths, set(), writer, 1)
+    try:
+        for path in paths:
+            year_files.take(path)
+    finally:
+        year_files.close()
     result.files, result.written = len(writer.written), True
     return result

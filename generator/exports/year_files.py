@@ -11,16 +11,16 @@ reports (300,000 cells) costs string joins, not a CSV writer call per cell.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache
 
 from ..formats import all_formats
 from ..indicators import cells_needed, percent_text, ratio
 from ..model import Agency, Filed
-from .layout import cell_fields, cells_of, parse_value
+from .layout import cell_fields, cells_of
 from .report_files import BOM
 
 TIDY_FIELDS = (
@@ -39,8 +39,6 @@ TIDY_FIELDS = (
     "unit",
 )
 REPORT_FIELDS = ("agency", "agency_name", "group", "year", "format", "published")
-# Fixed document dates: the same content gives the same bytes, whenever it is built.
-WORKBOOK_DATE = dt.datetime(2000, 1, 1)
 
 
 def year_data_paths(year: int) -> list[str]:
@@ -85,35 +83,52 @@ def _unit(record: Filed, format_id: str) -> list[str]:
     return ["件" if f.type != "money" else units.get(f.id, "") for f in cell_fields(format_id)]
 
 
-def tidy_csv(year: int, rows: Members) -> bytes:
-    out = [BOM, ",".join(TIDY_FIELDS), "\r\n"]
-    for agency, record in rows:
-        head = _csv_line([agency.slug, agency.name, agency.group or "", year, record.format])
-        middles = _csv_middles(record.format)
-        for middle, value, unit in zip(
-            middles, record.texts(), _unit(record, record.format), strict=True
-        ):
-            out.append(f"{head},{middle},{value},{unit}\r\n")
-    return "".join(out).encode()
+@dataclass(frozen=True)
+class Layout:
+    """A tidy year file as pieces: ``head``, then one piece per report (its rows) joined by
+    ``sep``, then ``tail``. An edit re-makes only its report's piece (``year_splice``)."""
+
+    name: str  # the file's name in data/<year>/
+    head: Callable[[int, Members], str]
+    piece: Callable[[int, Agency, Filed], str]
+    sep: str = ""
+    tail: str = ""
+
+    def whole(self, year: int, rows: Members) -> bytes:
+        pieces = self.sep.join(self.piece(year, agency, record) for agency, record in rows)
+        return (self.head(year, rows) + pieces + self.tail).encode()
 
 
-def tidy_json(year: int, rows: Members) -> bytes:
-    out = ['{"year":', str(year), ',"fields":', json.dumps(TIDY_FIELDS), ',"rows":[']
-    first = True
-    for agency, record in rows:
-        head = json.dumps(
-            [agency.slug, agency.name, agency.group, year, record.format], ensure_ascii=False
-        )[:-1]
-        middles = _json_middles(record.format)
-        for middle, text, unit in zip(
-            middles, record.texts(), _unit(record, record.format), strict=True
-        ):
-            # a cell's text is a JSON number already (integers; money as written, which a
-            # JSON reader takes as exactly that decimal)
-            out.append(f'{"" if first else ","}\n{head},{middle},{text or "null"},"{unit}"]')
-            first = False
-    out.append("\n]}\n")
-    return "".join(out).encode()
+def _csv_head(year: int, rows: Members) -> str:
+    return f"{BOM}{','.join(TIDY_FIELDS)}\r\n"
+
+
+def _csv_piece(year: int, agency: Agency, record: Filed) -> str:
+    head = _csv_line([agency.slug, agency.name, agency.group or "", year, record.format])
+    middles = _csv_middles(record.format)
+    units = _unit(record, record.format)
+    return "".join(
+        f"{head},{middle},{value},{unit}\r\n"
+        for middle, value, unit in zip(middles, record.texts(), units, strict=True)
+    )
+
+
+def _json_head(year: int, rows: Members) -> str:
+    return f'{{"year":{year},"fields":{json.dumps(TIDY_FIELDS)},"rows":['
+
+
+def _json_piece(year: int, agency: Agency, record: Filed) -> str:
+    head = json.dumps(
+        [agency.slug, agency.name, agency.group, year, record.format], ensure_ascii=False
+    )[:-1]
+    middles = _json_middles(record.format)
+    units = _unit(record, record.format)
+    # a cell's text is a JSON number already (integers; money as written, which a JSON
+    # reader takes as exactly that decimal)
+    return ",".join(
+        f'\n{head},{middle},{text or "null"},"{unit}"]'
+        for middle, text, unit in zip(middles, record.texts(), units, strict=True)
+    )
 
 
 def summary_header(format_id: str) -> list[str]:
@@ -125,60 +140,42 @@ def summary_header(format_id: str) -> list[str]:
     ]
 
 
-def summary_csv(year: int, rows: Members, agencies_format: str | None) -> bytes:
-    buffer = io.StringIO()
-    buffer.write(BOM)
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    if agencies_format is None:
-        writer.writerow(REPORT_FIELDS)
-        return buffer.getvalue().encode()
-    writer.writerow(summary_header(agencies_format))
-    for agency, record in rows:
-        fmt = all_formats()[record.format]
-        summary = agency.summaries.get(year)
-        cells = cells_of(record, cells_needed(fmt))
-        writer.writerow(
-            [
-                agency.slug,
-                agency.name,
-                agency.group or "",
-                year,
-                record.format,
-                record.published,
-                *(summary.values if summary else ()),
-                *(percent_text(ratio(fmt, i, cells)) for i in fmt.indicators),
-            ]
-        )
-    return buffer.getvalue().encode()
+def _summary_head(year: int, rows: Members) -> str:
+    """The columns of the first report's format (a year's reports share one)."""
+    header = summary_header(rows[0][1].format) if rows else REPORT_FIELDS
+    return f"{BOM}{_csv_line(header)}\r\n"
 
 
-def workbook(year: int, rows: Members, format_id: str | None) -> bytes:
-    """One sheet in the official column order; numbers stored as numbers."""
-    import xlsxwriter  # only the build of a year's files needs it
+def _summary_piece(year: int, agency: Agency, record: Filed) -> str:
+    fmt = all_formats()[record.format]
+    summary = agency.summaries.get(year)
+    cells = cells_of(record, cells_needed(fmt))
+    line = [
+        agency.slug,
+        agency.name,
+        agency.group or "",
+        year,
+        record.format,
+        record.published,
+        *(summary.values if summary else ()),
+        *(percent_text(ratio(fmt, i, cells)) for i in fmt.indicators),
+    ]
+    return f"{_csv_line(line)}\r\n"
 
-    buffer = io.BytesIO()
-    # constant_memory: rows stream out in order, a third faster than building the sheet in
-    # memory (strings are written inline; every spreadsheet reads them)
-    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_numbers": False})
-    book.set_properties(
-        {"title": f"{year}年度政府信息公开工作年度报告数据", "created": WORKBOOK_DATE}
-    )
-    sheet = book.add_worksheet(f"{year}年")
-    bold = book.add_format({"bold": True})
-    fields = cell_fields(format_id) if format_id else ()
-    fmt = all_formats()[format_id] if format_id else None
-    names = [fmt.cells[f.id].name for f in fields] if fmt else []
-    sheet.write_row(0, 0, ["机构", "机构名称", "分组", "年度", "格式", "发布日期", *names], bold)
-    sheet.write_row(1, 0, [*REPORT_FIELDS, *(f.id for f in fields)])
-    sheet.freeze_panes(2, 2)
-    for r, (agency, record) in enumerate(rows, start=2):
-        head = [agency.slug, agency.name, agency.group or "", year, record.format, record.published]
-        values = [parse_value(t) for t in record.texts()]
-        sheet.write_row(r, 0, head)
-        sheet.write_row(
-            r,
-            len(head),
-            [float(v) if v is not None and not isinstance(v, int) else v for v in values],
-        )
-    book.close()
-    return buffer.getvalue()
+
+CELLS_CSV = Layout("cells.csv", _csv_head, _csv_piece)
+CELLS_JSON = Layout("cells.json", _json_head, _json_piece, sep=",", tail="\n]}\n")
+SUMMARY_CSV = Layout("summary.csv", _summary_head, _summary_piece)
+LAYOUTS = {layout.name: layout for layout in (CELLS_CSV, CELLS_JSON, SUMMARY_CSV)}
+
+
+def tidy_csv(year: int, rows: Members) -> bytes:
+    return CELLS_CSV.whole(year, rows)
+
+
+def tidy_json(year: int, rows: Members) -> bytes:
+    return CELLS_JSON.whole(year, rows)
+
+
+def summary_csv(year: int, rows: Members) -> bytes:
+    return SUMMARY_CSV.whole(year, rows)

@@ -1,0 +1,223 @@
+"""Writing a year's data files: straight to their place, in pieces, and — for the tidy
+files on an edit — spliced from the old file.
+
+A tidy file (cells.csv, cells.json, summary.csv) is a head, one piece per report, a tail
+(``Layout``). Beside the build's manifest we keep, for each such file, where each report's
+piece lies in it and a fingerprint of what it was made from. On a warm build, a report
+whose fingerprint is unchanged is copied from the old file by the kernel
+(``os.copy_file_range``); only the changed reports' rows are made again. The result is the
+same bytes as a file made whole. The record is a cache: if it is missing, unreadable, for
+another file (size and time differ) or does not fit, the file is made whole.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..contentfiles import digest
+from ..manifest import Stamp
+from ..model import Agency, Filed
+from ..write import PieceFile
+from .workbook import write_workbook
+from .year_files import LAYOUTS, Layout, Members, members
+
+RECORDS = "year-files"  # folder of the records, in the build state
+CHUNK = 1 << 20  # fresh rows written in pieces of about this many characters
+
+
+@dataclass(frozen=True)
+class YearJob:
+    """What a year's data files are made from and where they go."""
+
+    agencies: list[Agency]
+    root: Path  # the output (or staging) folder
+    atomic: bool  # replace each file in one step (a warm build)
+    state: Path | None  # the build state folder: where the records of pieces are kept
+    key: str  # the build key: a piece made by other code or labels is not reused
+
+
+@dataclass(frozen=True)
+class Piece:
+    slug: str
+    fingerprint: str
+    start: int
+    end: int
+
+
+def write_year_file(job: YearJob, path: str, splice: bool) -> Stamp:
+    """Write ``path`` (data/<year>/<name>) under ``job.root``; its stamp. ``splice``: the
+    old file is intact (the survey found it as written) and may be reused."""
+    _, year_text, name = path.split("/")
+    year = int(year_text)
+    rows = members(year, job.agencies)
+    target = job.root / path
+    if name == "reports.xlsx":
+        buffer = io.BytesIO()  # the zip is rewritten in place as it goes: made in memory
+        write_workbook(buffer, year, rows, rows[0][1].format if rows else None)
+        out = PieceFile(target, job.atomic)
+        try:
+            out.write(buffer.getbuffer())
+        except BaseException:
+            out.abort()
+            raise
+        return out.close()
+    layout = LAYOUTS[name]
+    record = _record_path(job, path)
+    # (never in place: the old file is read while the new one is written beside it)
+    old = _old_pieces(record, target, job.key) if splice and job.atomic and record else None
+    stamp, pieces = _write_tidy(job, layout, year, rows, target, old)
+    if record is not None:
+        _save(record, job.key, stamp, pieces)
+    return stamp
+
+
+def fingerprint(key: str, year: int, agency: Agency, record: Filed) -> str:
+    """Everything a report's piece of a year file is made from."""
+    summary = agency.summaries.get(year)
+    return digest(
+        key, agency.slug, agency.name, agency.group or "\x00", repr(record), repr(summary)
+    )
+
+
+def _write_tidy(
+    job: YearJob,
+    layout: Layout,
+    year: int,
+    rows: Members,
+    target: Path,
+    old: dict[str, Piece] | None,
+) -> tuple[Stamp, list[Piece]]:
+    source = _open_old(target) if old else None
+    out = _Splicer(PieceFile(target, job.atomic), source, layout.sep.encode())
+    pieces: list[Piece] = []
+    try:
+        out.text(layout.head(year, rows).encode())
+        for i, (agency, record) in enumerate(rows):
+            mark = fingerprint(job.key, year, agency, record)
+            was = old.get(agency.slug) if old else None
+            if was is not None and source is not None and was.fingerprint == mark:
+                start = out.old(was.start, was.end, first=i == 0)
+            else:
+                start = out.new(layout.piece(year, agency, record).encode(), first=i == 0)
+            pieces.append(Piece(agency.slug, mark, start, out.size))
+        out.text(layout.tail.encode())
+        out.flush()
+    except BaseException:
+        out.file.abort()
+        raise
+    finally:
+        if source is not None:
+            os.close(source)
+    return out.file.close(), pieces
+
+
+class _Splicer:
+    """Appends pieces to a ``PieceFile``: fresh bytes gathered into chunks, old ones as runs
+    of the old file (a run of unchanged reports, separators included, is one copy)."""
+
+    def __init__(self, file: PieceFile, source: int | None, sep: bytes) -> None:
+        self.file, self.source, self.sep = file, source, sep
+        self.size = 0  # of the file so far, pending bytes included
+        self._text: list[bytes] = []
+        self._text_size = 0
+        self._run: tuple[int, int] | None = None  # old bytes to copy: (start, end)
+
+    def text(self, data: bytes) -> None:
+        self._copy()
+        self._text.append(data)
+        self._text_size += len(data)
+        self.size += len(data)
+        if self._text_size > CHUNK:
+            self._write()
+
+    def new(self, piece: bytes, first: bool) -> int:
+        """Append a piece made now (after a separator unless ``first``); where it starts."""
+        if not first:
+            self.text(self.sep)
+        start = self.size
+        self.text(piece)
+        return start
+
+    def old(self, start: int, end: int, first: bool) -> int:
+        """Append the old file's bytes [start, end) (after a separator unless ``first``)."""
+        run = self._run
+        if not first and run is not None and start == run[1] + len(self.sep):
+            self._run = (run[0], end)  # the separator between is in the old file too
+            self.size += end - run[1]
+            return self.size - (end - start)
+        if not first:
+            self.text(self.sep)
+        self._write()
+        self._copy()
+        self._run = (start, end)
+        at = self.size
+        self.size += end - start
+        return at
+
+    def flush(self) -> None:
+        self._write()
+        self._copy()
+
+    def _write(self) -> None:
+        if self._text:
+            self.file.write(b"".join(self._text))
+            self._text, self._text_size = [], 0
+
+    def _copy(self) -> None:
+        if self._run is not None and self.source is not None:
+            self.file.copy(self.source, self._run[0], self._run[1] - self._run[0])
+            self._run = None
+
+
+def _open_old(target: Path) -> int | None:
+    try:
+        return os.open(target, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+
+
+# ---------------------------------------------------------------------------------------
+# The records of pieces
+
+
+def _record_path(job: YearJob, path: str) -> Path | None:
+    if job.state is None:
+        return None
+    return job.state / RECORDS / (path.replace("/", "_") + ".json")
+
+
+def _old_pieces(record: Path, target: Path, key: str) -> dict[str, Piece] | None:
+    """The pieces of the file now at ``target``, by agency; None when the record does not
+    describe that file (or anything about it is odd)."""
+    try:
+        saved = json.loads(record.read_bytes())
+        st = os.stat(target)
+        if saved["key"] != key or saved["stamp"][:2] != [st.st_size, st.st_mtime_ns]:
+            return None
+        pieces = [Piece(*p) for p in saved["pieces"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    end = 0
+    for p in pieces:  # in file order, apart, inside the file
+        if not (isinstance(p.start, int) and isinstance(p.end, int) and end <= p.start <= p.end):
+            return None
+        end = p.end
+    if end > st.st_size:
+        return None
+    return {p.slug: p for p in pieces}
+
+
+def _save(record: Path, key: str, stamp: Stamp, pieces: list[Piece]) -> None:
+    record.parent.mkdir(parents=True, exist_ok=True)
+    saved = {
+        "key": key,
+        "stamp": list(stamp),
+        "pieces": [[p.slug, p.fingerprint, p.start, p.end] for p in pieces],
+    }
+    tmp = record.with_name(record.name + ".tmp")
+    tmp.write_text(json.dumps(saved, separators=(",", ":")), "utf-8")
+    os.replace(tmp, record)
