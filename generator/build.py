@@ -358,12 +358,13 @@ def agency_bases(
     data it is made from, and its kind of page ("" for a data file: no template)."""
     data = data_key(key)
     pages: dict[str, tuple[str, str]] = {}
+    meta, years = folder.meta, folder.years  # digests of what was read: taken once
     for year in agency.years:
         previous = agency.summaries.get(year - 1)
         base = digest(
             data,
-            folder.meta,
-            folder.years.get(str(year), ""),
+            meta,
+            years.get(str(year), ""),
             repr(previous),
             str(year + 1 in agency.summaries),
         )
@@ -374,7 +375,7 @@ def agency_bases(
         if word:
             pages[docx_path(agency.slug, year)] = (base, "")
     pages[agency_path(agency.slug)] = (
-        digest(data, folder.meta, repr(list(agency.summaries.values()))),
+        digest(data, meta, repr(list(agency.summaries.values()))),
         "agency",
     )
     return pages

@@ -28,6 +28,7 @@ from .model import (
     Site,
 )
 from .problems import Problem
+from .reportfast import fast_report
 from .reportread import read_report
 from .yamlparse import decode_text, parse_yaml
 from .yamlsource import Reader, quoted, suggest
@@ -318,11 +319,20 @@ def load_report(
             _missing(tree, f"{year}/report.yaml", yaml_shown, "年报数据文件 report.yaml")
         )
         return None
-    r, root = _open_yaml(tree, f"{year}/report.yaml", yaml_shown, problems)
-    if root is None:
+    text, read_problems = _read_text(tree, f"{year}/report.yaml", yaml_shown)
+    problems.extend(read_problems)
+    if text is None:
         return None
-    report = read_report(r, root, year, agency)
-    problems.extend(r.problems)
+    # the usual shape, read without YAML nodes; anything else (or any problem) the full way
+    report = fast_report(text, year, agency, yaml_shown)
+    if report is None:
+        r = Reader(yaml_shown)
+        root, parse_problems = parse_yaml(text, yaml_shown)
+        problems.extend(parse_problems)
+        if root is None:
+            return None
+        report = read_report(r, root, year, agency)
+        problems.extend(r.problems)
     if report is not None:
         report.narratives = narratives
         missing = [

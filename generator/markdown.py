@@ -75,9 +75,16 @@ _md.add_render_rule("footnote_anchor", _backref)
 def render_markdown(source: str, doc_id: str = "") -> Markup:
     """Headings move down a level (#, ## → h3): the page's <h2> are the official sections.
     ``doc_id`` keeps footnote anchors apart when a page holds several narratives."""
+    source = strip_comments(source)
+    plain = _plain_html(source)
+    return Markup(plain if plain is not None else parsed_html(source, doc_id))
+
+
+def parsed_html(source: str, doc_id: str = "") -> str:
+    """The narrative (its comments already stripped) through markdown-it."""
     env: dict[str, Any] = {"docId": doc_id} if doc_id else {}
     out: list[Token] = []
-    for token in _md.parse(strip_comments(source), env):
+    for token in _md.parse(source, env):
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(max(int(token.tag[1]) + 1, 3), 6)}"
         if token.type == "table_open":
@@ -85,7 +92,56 @@ def render_markdown(source: str, doc_id: str = "") -> Markup:
         out.append(token)
         if token.type == "table_close":
             out.append(_html("</div>\n"))
-    return Markup(_md.renderer.render(out, _md.options, env))
+    return str(_md.renderer.render(out, _md.options, env))
+
+
+# Most narratives are paragraphs of plain text under ATX headings (## （一）主动公开). Such
+# text renders as markdown-it renders it without being parsed: each heading one level down,
+# each paragraph its lines joined by "\n", " escaped (& < > never occur). Plain means: no
+# character that starts anything inline (\ ` * _ [ ] ! < > & | ~ #) or that markdown-it
+# normalises (\r, NUL, other controls), no line that starts or ends with white space, none
+# that starts like a list item, a rule, a setext underline or a quote. Anything else is
+# parsed (tests compare both ways on every narrative at hand and on random text).
+_NOT_PLAIN = re.compile(r"[\\`*_\[\]!<>&|~\x00-\x09\x0b-\x1f\x7f]")
+_HEADING_LINE = re.compile(r"(#{1,6}) ([^#]+)")
+_LIST_LIKE = re.compile(r"[-+=]|[0-9]+[.)]")
+
+
+def _plain_html(source: str) -> str | None:
+    """The HTML of a narrative of plain paragraphs and headings; None for anything else."""
+    if _NOT_PLAIN.search(source):
+        return None
+    out: list[str] = []
+    paragraph: list[str] = []
+    for line in source.split("\n"):
+        if not line:
+            if paragraph:
+                out.append(_paragraph(paragraph))
+                paragraph = []
+            continue
+        if line != line.strip() or _LIST_LIKE.match(line):
+            return None
+        if line[0] == "#":
+            heading = _HEADING_LINE.fullmatch(line)
+            if heading is None or heading.group(2) != heading.group(2).strip():
+                return None
+            if paragraph:  # a heading ends a paragraph without a blank line
+                out.append(_paragraph(paragraph))
+                paragraph = []
+            tag = f"h{min(max(len(heading.group(1)) + 1, 3), 6)}"
+            text = heading.group(2).replace('"', "&quot;")
+            out.append(f"<{tag}>{text}</{tag}>\n")
+            continue
+        if "#" in line:
+            return None
+        paragraph.append(line)
+    if paragraph:
+        out.append(_paragraph(paragraph))
+    return "".join(out)
+
+
+def _paragraph(lines: list[str]) -> str:
+    return "<p>" + "\n".join(lines).replace('"', "&quot;") + "</p>\n"
 
 
 def _html(content: str) -> Token:

@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from .comparetable import CompareRenderer
 from .contentfiles import inside
 from .figures import (
     Change,
@@ -92,6 +93,7 @@ class ReportPage(Page):
     tables: dict[str, Markup] = field(default_factory=dict)  # table key → rendered table
     narratives: dict[str, Markup] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
+    compare_table: Markup = field(default_factory=Markup)  # changes as a table (_compare.html)
     previous: Summary | None = None
     next: Summary | None = None
     previous_format: Format | None = None
@@ -143,7 +145,7 @@ def environment(templates: Path | None) -> jinja2.Environment:
     )
     env.globals["kinds"] = AGENCY_KINDS
     env.globals["portal_meta"] = portal_meta
-    env.filters["num"] = lambda v: display(v)
+    env.filters["num"] = display
     return env
 
 
@@ -185,6 +187,7 @@ class Renderer:
         self.env = environment(templates)
         try:
             self.tables = TableRenderer(self.env)
+            self.compare = CompareRenderer(self.env)
         except (jinja2.TemplateError, UnicodeDecodeError, RecursionError) as e:
             raise TemplateFault(located(e, templates, THEME)) from None
 
@@ -200,6 +203,13 @@ class Renderer:
     ) -> Output:
         page = report_page(site, agency, report, self.tables)
         page.download = download
+        if page.changes and page.previous is not None:
+            try:
+                page.compare_table = self.compare.render(
+                    page.previous.year, report.year, page.changes
+                )
+            except (jinja2.TemplateError, UnicodeDecodeError, RecursionError) as e:
+                raise TemplateFault(located(e, self.templates, THEME)) from None
         return self._render(page, "report.html")
 
     def agency(self, site: Site, agency: Agency) -> Output:
@@ -246,28 +256,33 @@ class TableRenderer:
 
     def __init__(self, env: jinja2.Environment) -> None:
         self._macro = env.get_template("_table.html").module.standard_table  # type: ignore[attr-defined]
-        self._compiled: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+        self._compiled: dict[tuple[str, str], tuple[str, list[str]]] = {}
 
-    def _pieces(self, fmt: Format, grid: Grid) -> tuple[list[str], list[str]]:
-        """The table's markup cut at each value slot, and the cell id of each slot."""
+    def _pieces(self, fmt: Format, grid: Grid) -> tuple[str, list[str]]:
+        """The table's markup as a %-template with a %s in each value slot, and the cell
+        id of each slot."""
         key = (fmt.id, grid.key)
         if key not in self._compiled:
             pieces = str(self._macro(grid, _Slots(self.MARK))).split(self.MARK)
-            self._compiled[key] = (pieces[0::2], pieces[1::2])
+            markup, slots = pieces[0::2], pieces[1::2]
+            template = "%s".join(m.replace("%", "%%") for m in markup)
+            self._compiled[key] = (template, slots)
         return self._compiled[key]
 
     def render(self, report: Report) -> dict[str, Markup]:
         cells, units = report.cells, report.units
         out = {}
         for grid in grids(report.format):
-            markup, slots = self._pieces(report.format, grid)
-            parts = [markup[0]]
-            for cid, after in zip(slots, markup[1:], strict=True):
-                v = cells.get(cid)
-                # integers need no escaping; anything else goes through escape()
-                parts.append(str(v) if type(v) is int else escape(display(v, units.get(cid))))
-                parts.append(after)
-            out[grid.key] = Markup("".join(parts))
+            template, slots = self._pieces(report.format, grid)
+            values: list[object] = list(map(cells.get, slots))
+            if set(map(type, values)) != {int}:
+                # integers need no escaping (%s writes them as str does); anything else
+                # goes through escape()
+                for i, cid in enumerate(slots):
+                    v = cells.get(cid)
+                    if type(v) is not int:
+                        values[i] = escape(display(v, units.get(cid)))
+            out[grid.key] = Markup(template % tuple(values))
         return out
 
 

@@ -151,18 +151,18 @@ def _row_sum_groups(rows: tuple[Node, ...], prefix: str) -> Iterator[tuple[str, 
 
 
 def _check_totals(report: Report) -> Iterator[Problem]:
-    fmt, cells = report.format, report.cells
+    fmt, cells, locs = report.format, report.cells, report.locs
     for rule, total_id, part_ids in total_checks(fmt):
-        loc = report.loc(total_id)
-        if loc is None:  # computed, not given: nothing to check
+        if total_id not in locs:  # computed, not given: nothing to check
             continue
-        values = [cells.get(p) for p in part_ids]
-        if any(v is None for v in values):
+        values = list(map(cells.get, part_ids))
+        if None in values:
             continue  # a part is unreadable; that problem is already reported
         expected = sum(values, 0)  # type: ignore[arg-type]
         found = cells[total_id]
         if found == expected:
             continue
+        loc = report.loc(total_id)
         spec = fmt.cells[total_id]
         if len(part_ids) <= 6:
             sums = " + ".join(
@@ -191,14 +191,17 @@ def _check_equation(rule: Rule, report: Report, previous: Report | None) -> Iter
     if len(width) != 1:
         raise ValueError(f"rule {rule.id} mixes cells and rows")
     for i in range(width.pop()):
-        left = _side(rule.left, report, previous, i)
-        right = _side(rule.right, report, previous, i)
-        if left is None or right is None:
+        lsum = _sum(rule.left, report, previous, i)
+        rsum = _sum(rule.right, report, previous, i)
+        if lsum is None or rsum is None:
             continue
-        lsum, rsum = sum(v for _, v in left), sum(v for _, v in right)
         ok = lsum == rsum if rule.relation == "=" else lsum <= rsum
         if ok:
             continue
+        # the terms named, only for the message: nearly every check passes
+        left = _side(rule.left, report, previous, i)
+        right = _side(rule.right, report, previous, i)
+        assert left is not None and right is not None
         first_cell = _expand(fmt, rule.left[0].path)[i]
         spec = fmt.cells[first_cell]
         vector = len(_expand(fmt, rule.left[0].path)) > 1
@@ -211,6 +214,19 @@ def _check_equation(rule: Rule, report: Report, previous: Report | None) -> Iter
         msg = f"{where}：{_describe(left, lsum)}，{relation}{_describe(right, rsum)}（{rule.what}）"
         loc = _locate(rule, report, i)
         yield _problem(report, first_cell, loc, rule.severity, msg, rule.id)
+
+
+def _sum(terms: tuple[Term, ...], report: Report, previous: Report | None, i: int) -> Value | None:
+    """The side's sum, as ``sum`` of _side's values makes it; None if a value is missing."""
+    total: Value = 0
+    for t in terms:
+        source = previous if t.previous else report
+        assert source is not None
+        value = source.cells.get(_expand(source.format, t.path)[i])
+        if value is None:
+            return None
+        total += value * t.sign
+    return total
 
 
 def _side(
