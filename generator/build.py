@@ -15,9 +15,7 @@ The callers that write (cli, serve) hold the output's lock (outdir.hold).
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import os
-import signal
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -58,6 +56,7 @@ from .review.copying import copies_across_agencies, sketches
 from .search import SEARCH_PAGE
 from .sources import AgencyFolder, Scan, Scanning, digest, files_digest, rescan, trusted
 from .validate import validate_agency
+from .workers import fork_pool
 from .write import Writer, discard, staging_for, swap_in
 
 PACKAGE = Path(__file__).resolve().parent
@@ -576,9 +575,8 @@ def _map_agencies(
     # they share the loaded formats and the Job without pickling them.
     size = max(1, min(16, total // (jobs * 8)))
     chunks = [folders[i : i + size] for i in range(0, total, size)]
-    context = multiprocessing.get_context("fork")
     results: dict[int, list[Done]] = {}
-    with context.Pool(jobs, initializer=_leave_ctrl_c_to_parent) as pool:
+    with fork_pool(jobs) as pool:
         finished = 0
         for index, chunk_result in pool.imap_unordered(_indexed_chunk, enumerate(chunks)):
             results[index] = chunk_result
@@ -586,12 +584,6 @@ def _map_agencies(
             if progress:
                 progress(finished, total)
     return [item for i in range(len(chunks)) for item in results[i]]
-
-
-def _leave_ctrl_c_to_parent() -> None:
-    """Ctrl-C reaches every process of the terminal's group: the workers ignore it, so the
-    parent alone stops the pool and says 已中断, without a traceback from each worker."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _indexed_chunk(item: tuple[int, list[AgencyFolder]]) -> tuple[int, list[Done]]:

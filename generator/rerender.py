@@ -10,12 +10,11 @@ the parent first, so an interrupted build is noticed and repaired like any other
 
 from __future__ import annotations
 
-import multiprocessing
-import signal
 from collections.abc import Callable
 
 from .manifest import Stamp
 from .model import Agency
+from .workers import fork_pool
 from .write import Writer
 
 PARALLEL_FROM = 24  # agencies; below this, starting worker processes costs more than it saves
@@ -43,8 +42,7 @@ def render_all(work: list[Work], render_one: RenderOne, writer: Writer, jobs: in
     chunks = [range(i, min(i + size, len(work))) for i in range(0, len(work), size)]
     count = 0
     try:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(jobs, initializer=_ignore_ctrl_c) as pool:
+        with fork_pool(jobs) as pool:
             for rendered, stamps in pool.imap_unordered(_render_chunk, chunks):
                 count += rendered
                 writer.stamps.update(stamps)
@@ -62,8 +60,3 @@ def _render_chunk(indices: range) -> tuple[int, dict[str, Stamp]]:
     writer = Writer(parent.root, atomic=parent.atomic, stamps=parent.stamps)
     count = sum(render_one(*work[i], writer) for i in indices)
     return count, {path: writer.stamps[path] for path in writer.written}
-
-
-def _ignore_ctrl_c() -> None:
-    """The parent alone handles Ctrl-C (as build's own workers do)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)

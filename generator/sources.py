@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .contentfiles import Tree, digest, inside
+from .workers import fork_pool
 
 
 def _visible(path: str) -> list[os.DirEntry[str]]:
@@ -162,7 +163,7 @@ class Scanning:
         if jobs > 1 and len(folders) >= PARALLEL_SCAN_FROM:
             size = -(-len(folders) // jobs)
             chunks = [(folders[i : i + size], root) for i in range(0, len(folders), size)]
-            self._pool = multiprocessing.get_context("fork").Pool(len(chunks))
+            self._pool = fork_pool(len(chunks))
             self._parts = self._pool.starmap_async(_agency_folders, chunks)
         else:
             self._folders, self._root = folders, root

@@ -7,14 +7,13 @@ files, one set per year (``year_write`` writes them in place, splicing on an edi
 
 from __future__ import annotations
 
-import multiprocessing
-import signal
 from collections.abc import Callable
 from multiprocessing.pool import AsyncResult, Pool
 
 from ..manifest import Stamp
 from ..model import Agency
 from ..render import Output
+from ..workers import fork_pool
 from ..write import Writer
 from .workbook import workbook
 from .year_files import LAYOUTS, members, year_data_paths
@@ -61,8 +60,7 @@ class YearFiles:
         if jobs > 1 and len(paths) > 1:
             global _JOB
             _JOB = job  # forked workers see it without pickling
-            context = multiprocessing.get_context("fork")
-            self._pool = context.Pool(min(jobs, len(paths)), initializer=_ignore_ctrl_c)
+            self._pool = fork_pool(min(jobs, len(paths)))
             # the largest first, so no worker idles at the end
             heavy_first = sorted(paths, key=lambda p: not p.endswith(("cells.json", "cells.csv")))
             self._results = {
@@ -88,10 +86,6 @@ class YearFiles:
             self._pool.terminate()
             self._pool.join()
         _JOB = None
-
-
-def _ignore_ctrl_c() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the pool (build.py)
 
 
 def _write_in_worker(path: str, splice: bool) -> Stamp:

@@ -1,0 +1,48 @@
+"""Worker pools leave Ctrl-C to the parent, also when it comes while they are forked."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+
+import pytest
+from nianbao import workers
+
+
+def _how_sigint_is_handled() -> tuple[object, bool]:
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, set())
+    return signal.getsignal(signal.SIGINT), signal.SIGINT in blocked
+
+
+def test_workers_ignore_ctrl_c_and_nothing_stays_blocked() -> None:
+    with workers.fork_pool(2) as pool:
+        seen = pool.map(_in_a_worker, range(2))
+    assert seen == [(signal.SIG_IGN, False)] * 2
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())
+
+
+def _in_a_worker(_: int) -> tuple[object, bool]:
+    return _how_sigint_is_handled()
+
+
+def test_ctrl_c_while_forking_reaches_the_parent_after_the_pool_exists(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = multiprocessing.get_context
+    made = []
+
+    class Context:
+        def Pool(self, *args: object, **kwargs: object) -> object:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C just as the workers are forked
+            pool = real("fork").Pool(*args, **kwargs)  # type: ignore[arg-type]
+            made.append(pool)
+            return pool
+
+    monkeypatch.setattr(workers.multiprocessing, "get_context", lambda _: Context())
+    with pytest.raises(KeyboardInterrupt):
+        workers.fork_pool(1)
+    assert len(made) == 1  # held until the pool was made, then delivered to the parent
+    assert made[0].apply(_how_sigint_is_handled) == (signal.SIG_IGN, False)
+    made[0].terminate()
+    made[0].join()
