@@ -51,37 +51,52 @@ HUGO_SCRIPT = ROOT.parent / "shared" / "bench" / "hugo_build.sh"
 
 
 class PeakMemory:
-    """Samples the resident memory of a process and all its descendants (from /proc)."""
+    """Samples the memory of a process and all its descendants (from /proc). ``peak`` sums
+    their resident sizes, which counts twice the pages forked workers share with their
+    parent; ``peak_pss`` sums their proportional sizes (each shared page split between the
+    processes sharing it), which is what the tree really occupies."""
 
     def __init__(self, pid: int) -> None:
-        self.pid, self.peak, self._stop = pid, 0, threading.Event()
+        self.pid, self.peak, self.peak_pss, self._stop = pid, 0, 0, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
-    def _tree_rss(self) -> int:
+    def _tree(self) -> list[int]:
         children: dict[int, list[int]] = {}
-        rss: dict[int, int] = {}
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
                 continue
             try:
                 with open(f"/proc/{entry}/stat") as f:
                     fields = f.read().rsplit(")", 1)[1].split()
-                pid, ppid = int(entry), int(fields[1])
-                rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-                children.setdefault(ppid, []).append(pid)
+                children.setdefault(int(fields[1]), []).append(int(entry))
             except (OSError, IndexError, ValueError):
                 continue
-        total, todo = 0, [self.pid]
+        tree, todo = [], [self.pid]
         while todo:
             pid = todo.pop()
-            total += rss.get(pid, 0)
+            tree.append(pid)
             todo.extend(children.get(pid, []))
-        return total
+        return tree
+
+    def _sizes(self, pids: list[int]) -> tuple[int, int]:
+        rss = pss = 0
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/smaps_rollup") as f:
+                    for line in f:
+                        if line.startswith("Rss:"):
+                            rss += int(line.split()[1]) * 1024
+                        elif line.startswith("Pss:"):
+                            pss += int(line.split()[1]) * 1024
+            except (OSError, IndexError, ValueError):
+                continue
+        return rss, pss
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, self._tree_rss())
+            rss, pss = self._sizes(self._tree())
+            self.peak, self.peak_pss = max(self.peak, rss), max(self.peak_pss, pss)
             self._stop.wait(0.1)  # sampling costs CPU the build would use
 
     def stop(self) -> int:
@@ -91,6 +106,7 @@ class PeakMemory:
 
 
 CPU = [0.0]  # user + system seconds of the last command run by timed(), workers included
+PSS = [0]  # peak proportional memory of the last command's process tree (PeakMemory)
 
 
 def _children_cpu() -> float:
@@ -109,6 +125,7 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int
     out, _ = proc.communicate()
     seconds = time.perf_counter() - start
     peak = memory.stop()
+    PSS[0] = memory.peak_pss
     CPU[0] = _children_cpu() - cpu
     if proc.returncode != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{out}")
@@ -334,13 +351,14 @@ def run(
     if search:
         site_yaml = portal / "site.yaml"
         site_yaml.write_text(site_yaml.read_text("utf-8") + "search: true\n", "utf-8")
-    cold, peaks, cold_index = [], [], []
+    cold, peaks, pss, cold_index = [], [], [], []
     for _ in range(repeat):
         shutil.rmtree(out, ignore_errors=True)
         seconds, peak, text = timed(nianbao("build", "--content", str(portal), "--out", str(out)))
         cold_index.append(index_seconds(text))
         cold.append(seconds - cold_index[-1])
         peaks.append(peak)
+        pss.append(PSS[0])
     pages = int(text.split("已生成 ", 1)[1].split(" ", 1)[0])
     warm, warm_index, warm_cpu, narrative, narrative_cpu = [], [], [], [], []
     for n in range(repeat):
@@ -362,13 +380,14 @@ def run(
         narrative_cpu.append(CPU[0])
     row = {
         "reports": f"{reports:,}",
-        "cold build": f"{statistics.median(cold):.2f} s",
-        "rebuild after one value edit": f"{statistics.median(warm):.2f} s",
-        "value edit, CPU (user+sys)": f"{statistics.median(warm_cpu):.2f} s",
-        "rebuild after one narrative edit": f"{statistics.median(narrative):.2f} s",
-        "narrative edit, CPU (user+sys)": f"{statistics.median(narrative_cpu):.2f} s",
+        "cold build (median/worst)": _spread(cold),
+        "rebuild after one value edit": _spread(warm),
+        "value edit, CPU (user+sys)": _spread(warm_cpu),
+        "rebuild after one narrative edit": _spread(narrative),
+        "narrative edit, CPU (user+sys)": _spread(narrative_cpu),
         "pages/s (cold)": f"{pages / statistics.median(cold):,.0f}",
-        "peak memory": f"{max(peaks) / 2**20:,.0f} MiB",
+        "peak memory, RSS summed": f"{max(peaks) / 2**20:,.0f} MiB",
+        "peak memory, PSS summed": f"{max(pss) / 2**20:,.0f} MiB",
         "site size": f"{sum(f.stat().st_size for f in out.rglob('*') if f.is_file()) / 2**20:,.0f} MiB",
     }
     if SERVE:
@@ -379,7 +398,7 @@ def run(
     if with_hugo:
         hugo = [hugo_build(portal, work / "hugo") for _ in range(repeat)]
         hugo_cold = statistics.median(s for s, _ in hugo)
-        row["hugo cold build"] = f"{hugo_cold:.2f} s"
+        row["hugo cold build"] = _spread([s for s, _ in hugo])
         row["hugo peak memory"] = f"{max(p for _, p in hugo) / 2**20:,.0f} MiB"
         row["hugo ÷ nianbao (cold)"] = f"{hugo_cold / statistics.median(cold):.2f}×"
         row["hugo ÷ nianbao (one edit)"] = f"{hugo_cold / statistics.median(warm):.1f}×"

@@ -6,7 +6,8 @@
 
 For each portal it runs `nianbao check --jobs N` (no output) and a cold `nianbao build
 --jobs N`, each in a fresh process, and prints wall time, CPU (user + system of the whole
-process tree, workers included), peak resident memory of the tree (sampled from /proc) and
+process tree, workers included), peak memory of the tree (sampled from /proc: resident sizes summed, and
+proportional sizes summed, which count a page shared by forked workers once) and
 the same per 1,000 reports, so a figure that grows faster than the portal stands out.
 With --phases the build runs once more, instrumented: the phases of the parent process
 (the agency phase, gathering the records, the copying check across agencies, the pages
@@ -65,6 +66,9 @@ def _cpu() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+PSS = [0]  # the last measured command's peak proportional memory of the tree (PeakMemory)
+
+
 def measured(cmd: list[str]) -> tuple[float, float, int, str]:
     """Wall seconds, CPU seconds of the tree, peak tree memory (bytes) and output."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -76,6 +80,7 @@ def measured(cmd: list[str]) -> tuple[float, float, int, str]:
     out, _ = proc.communicate()
     wall = time.perf_counter() - start
     peak = memory.stop()
+    PSS[0] = memory.peak_pss
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode not in (0, 1):  # 1: warnings with --strict are not asked for
@@ -134,7 +139,8 @@ def _driver(portal: str, out: str, jobs: int) -> None:
 
 def _line(name: str, wall: float, cpu: float, peak: int, n: int) -> None:
     print(
-        f"  {name:<14} {wall:7.1f} s wall {cpu:7.1f} s CPU {peak / 2**20:7.0f} MiB peak"
+        f"  {name:<14} {wall:7.1f} s wall {cpu:7.1f} s CPU {peak / 2**20:7.0f} MiB peak RSS"
+        f" ({PSS[0] / 2**20:.0f} MiB PSS)"
         f" | per 1,000 reports: {wall / n * 1000:5.2f} s wall {cpu / n * 1000:5.2f} s CPU"
         f" {peak / 2**20 / n * 1000:5.1f} MiB"
     )
