@@ -40,9 +40,15 @@ def test_ctrl_c_while_forking_reaches_the_parent_after_the_pool_exists(
             return pool
 
     monkeypatch.setattr(workers.multiprocessing, "get_context", lambda _: Context())
-    with pytest.raises(KeyboardInterrupt):
-        workers.fork_pool(1)
-    assert len(made) == 1  # held until the pool was made, then delivered to the parent
-    assert made[0].apply(_how_sigint_is_handled) == (signal.SIG_IGN, False)
-    made[0].terminate()
-    made[0].join()
+    # Ctrl-C as a terminal delivers it, whatever an earlier test left installed
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            workers.fork_pool(1)
+        assert len(made) == 1  # held until the pool was made, then delivered to the parent
+        assert made[0].apply(_how_sigint_is_handled) == (signal.SIG_IGN, False)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        for pool in made:
+            pool.terminate()
+            pool.join()
