@@ -4,7 +4,9 @@ Ctrl-C reaches every process of the terminal's group. Workers ignore it, so the 
 alone stops the pool and says 已中断, without a traceback from each worker. SIGINT is held
 while the workers are forked: one arriving between a fork and the worker's first line
 would otherwise raise KeyboardInterrupt inside the new worker (Python prints it as
-"Exception ignored … Traceback"). Held, it reaches the parent once the pool exists.
+"Exception ignored … Traceback"). A worker starts with it blocked and discards it; the
+parent gets it once the pool exists (or at once, through another of its threads: either
+way the parent stops the build and says 已中断).
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
+import threading
 
 import pytest
 from nianbao import workers
@@ -34,7 +34,9 @@ def test_ctrl_c_while_forking_reaches_the_parent_after_the_pool_exists(
 
     class Context:
         def Pool(self, *args: object, **kwargs: object) -> object:
-            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C just as the workers are forked
+            # Ctrl-C just as the workers are forked, sent to this thread (a process-wide
+            # signal may be taken by another thread of the test process)
+            signal.pthread_kill(threading.get_ident(), signal.SIGINT)
             pool = real("fork").Pool(*args, **kwargs)  # type: ignore[arg-type]
             made.append(pool)
             return pool
