@@ -21,7 +21,7 @@ from typing import BinaryIO
 from ..formats import all_formats
 from ..model import Agency, Filed
 from .layout import cell_fields
-from .year_files import REPORT_FIELDS, Members
+from .year_files import REPORT_FIELDS, Members, report_values
 
 # Fixed document dates: the same content gives the same bytes, whenever it is built.
 WORKBOOK_DATE = dt.datetime(2000, 1, 1)
@@ -101,14 +101,7 @@ def sheet_rows(year: int, rows: Members, start: int) -> Iterator[str]:
 
 def _row(r: int, year: int, agency: Agency, record: Filed) -> str:
     refs = _columns(max(len(REPORT_FIELDS) + len(cell_fields(record.format)), 1))
-    head: list[str | int] = [
-        agency.slug,
-        agency.name,
-        agency.group or "",
-        year,
-        record.format,
-        record.published,
-    ]
+    head = report_values(year, agency, record)
     out = [f'<row r="{r}">']
     for ref, value in zip(refs, head, strict=False):
         if isinstance(value, int):

@@ -41,6 +41,11 @@ TIDY_FIELDS = (
 REPORT_FIELDS = ("agency", "agency_name", "group", "year", "format", "published")
 
 
+def report_values(year: int, agency: Agency, record: Filed) -> list[str | int]:
+    """A report's REPORT_FIELDS, in their order (summary.csv and reports.xlsx rows)."""
+    return [agency.slug, agency.name, agency.group or "", year, record.format, record.published]
+
+
 def year_data_paths(year: int) -> list[str]:
     folder = f"data/{year}/"
     return [folder + name for name in ("cells.csv", "cells.json", "summary.csv", "reports.xlsx")]
@@ -151,12 +156,7 @@ def _summary_piece(year: int, agency: Agency, record: Filed) -> str:
     summary = agency.summaries.get(year)
     cells = cells_of(record, cells_needed(fmt))
     line = [
-        agency.slug,
-        agency.name,
-        agency.group or "",
-        year,
-        record.format,
-        record.published,
+        *report_values(year, agency, record),
         *(summary.values if summary else ()),
         *(percent_text(ratio(fmt, i, cells)) for i in fmt.indicators),
     ]
