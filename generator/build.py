@@ -15,13 +15,14 @@ The callers that write (cli, serve) hold the output's lock (outdir.hold).
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import __version__, outdir
+from . import __version__, keycache, outdir
 from .contentfiles import VANISHED, Tree
 from .coverage import region_years, year_digest_text, years_changed
 from .exports import YearFiles, YearJob, is_year_file, year_files
@@ -32,7 +33,7 @@ from .feed import FEED_PATH, digest_text, feed
 from .figures import summarize
 from .formats import all_formats
 from .load import display_path, hidden_agency_folders, load_site_yaml, read_agency
-from .manifest import AgencyRecord, Manifest, Stamp
+from .manifest import AgencyRecord, Manifest, Stamp, unchanged
 from .manifest import read as read_manifest
 from .manifest import write as write_manifest
 from .model import Agency, Site
@@ -171,6 +172,45 @@ def _run(
         found = scanning.result()
     finally:
         scanning.close()
+    # The last manifest and the scan (a million objects at 10,000 reports) live through the
+    # build: the collector need not walk them on each of its full passes (a tenth of a
+    # build that changed nothing). Freed by reference counting all the same.
+    gc.freeze()
+    try:
+        return _built(
+            content,
+            shown,
+            templates,
+            out,
+            jobs,
+            progress,
+            session,
+            verify,
+            review,
+            start,
+            found,
+            old,
+            damaged,
+        )
+    finally:
+        gc.unfreeze()
+
+
+def _built(
+    content: Path,
+    shown: str,
+    templates: Path | None,
+    out: outdir.Target | None,
+    jobs: int | None,
+    progress: Progress | None,
+    session: Session | None,
+    verify: bool,
+    review: bool,
+    start: float,
+    found: Scan,
+    old: Manifest | None,
+    damaged: set[str],
+) -> Result:
     problems: list[Problem] = []
     site_tree = Tree(content, os.path.realpath(content))
     site = load_site_yaml(content, shown, problems, site_tree)
@@ -187,7 +227,9 @@ def _run(
         if broken:  # check the content all the same, and write nothing
             problems.extend(broken)
             out = None
-    key = build_key(site_tree.file_digest("site.yaml"), templates, shown, site.word)
+    # --verify trusts no file's size and time: not even the generator's or the templates'
+    state = out.state if out is not None and not verify else None
+    key = build_key(site_tree.file_digest("site.yaml"), templates, shown, site.word, state)
     memory = None  # serve, after a template edit: the agencies to render from
     if old is not None and old.key != key:
         if session is not None and out is not None and session.renders_from_memory(old, key):
@@ -270,20 +312,38 @@ def _look(content: Path, session: Session | None, jobs: int) -> Scanning:
     return Scanning.ready(rescan(session.found, content, slugs))
 
 
-def build_key(site_digest: str, templates: Path | None, shown: str, word: bool = False) -> BuildKey:
+def build_key(
+    site_digest: str,
+    templates: Path | None,
+    shown: str,
+    word: bool = False,
+    state: Path | None = None,
+) -> BuildKey:
     """Everything every page depends on: the generator itself (code, theme, formats), the
     site's own templates, site.yaml, and how paths are shown in problems; with Word
     documents, the version of python-docx that writes them. Its data key leaves the site's
-    templates out, and each kind of page adds the digest of its own (pagekeys)."""
-    own = _own_digest()
-    theirs = files_digest(templates.rglob("*")) if templates and templates.is_dir() else "none"
+    templates out, and each kind of page adds the digest of its own (pagekeys). ``state``:
+    the output's cache folder, where the digests of files that rarely change are kept
+    under their sizes and times (keycache)."""
+    own = keycache.recalled(state, "own", _own_stamps(), _own_digest)
+    theirs_and_pages = keycache.recalled(
+        state,
+        f"templates {templates}",
+        keycache.stamps([PACKAGE / "theme", templates]),
+        lambda: (_templates_digest(templates), template_digests(templates)),
+    )
+    theirs, pages = theirs_and_pages
     writer = ""
     if word:
         import importlib.metadata  # 40 ms of imports, for sites with Word documents only
 
         writer = importlib.metadata.version("python-docx")
     data = digest(__version__, own, site_digest, shown, writer)
-    return BuildKey.made(data, template_digests(templates), theirs)
+    return BuildKey.made(data, pages, theirs)
+
+
+def _templates_digest(templates: Path | None) -> str:
+    return files_digest(templates.rglob("*")) if templates and templates.is_dir() else "none"
 
 
 @functools.cache
@@ -293,6 +353,12 @@ def _own_digest() -> str:
     return files_digest(
         p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".yaml", ".html", ".css")
     )
+
+
+@functools.cache
+def _own_stamps() -> keycache.Stamps | None:
+    """The generator's files as this process found them first (see _own_digest)."""
+    return keycache.stamps([PACKAGE])
 
 
 def _kept_after(before: dict[str, Kept], loaded: dict[str, Kept], found: Scan) -> dict[str, Kept]:
@@ -683,7 +749,8 @@ def _warm(
     for gone_path in sorted(gone):
         writer.remove(gone_path)
     made = Manifest(str(key), records, site_pages, writer.stamps)
-    write_manifest(made, out.state)
+    if not unchanged(made, old):  # a build that changed nothing leaves the record as it is
+        write_manifest(made, out.state)
     outdir.finish(out)
     result.pages = _page_count(records, site_pages)
     result.rendered = rendered + rendered_site
