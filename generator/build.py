@@ -224,13 +224,13 @@ def _built(
             problems.extend(agency_problems)
             reports += len(agency.summaries) if agency is not None else 0
         return Result(sort_problems(problems), reports, seconds=time.perf_counter() - start)
+    # --verify trusts no file's size and time: not even the generator's or the templates'
+    state = out.state if out is not None and not verify else None
     if out is not None:
-        broken = template_problems(templates)
+        broken = _template_problems(templates, state)
         if broken:  # check the content all the same, and write nothing
             problems.extend(broken)
             out = None
-    # --verify trusts no file's size and time: not even the generator's or the templates'
-    state = out.state if out is not None and not verify else None
     key = build_key(site_tree.file_digest("site.yaml"), templates, shown, site.word, state)
     memory = None  # serve, after a template edit: the agencies to render from
     if old is not None and old.key != key:
@@ -332,7 +332,7 @@ def build_key(
     theirs_and_pages = keycache.recalled(
         state,
         f"templates {templates}",
-        keycache.stamps([PACKAGE / "theme", templates]),
+        _template_stamps(templates),
         lambda: (_templates_digest(templates), template_digests(templates)),
     )
     theirs, pages = theirs_and_pages
@@ -343,6 +343,25 @@ def build_key(
         writer = importlib.metadata.version("python-docx")
     data = digest(__version__, own, site_digest, shown, writer)
     return BuildKey.made(data, pages, theirs)
+
+
+def _template_problems(templates: Path | None, state: Path | None) -> list[Problem]:
+    """render.template_problems, kept (keycache) while no template changes: it compiles
+    every template of the site's own on every build."""
+    found = keycache.recalled(
+        state,
+        f"template problems {templates}",
+        _template_stamps(templates),
+        lambda: [tuple(p.__dict__.values()) for p in template_problems(templates)],
+    )
+    return [Problem(*p) for p in found]
+
+
+def _template_stamps(templates: Path | None) -> keycache.Stamps | None:
+    """The theme's files and the site's templates, with the generator's (its code reads
+    them): what the template digests and problems are made from."""
+    own, theirs = _own_stamps(), keycache.stamps([PACKAGE / "theme", templates])
+    return None if own is None or theirs is None else own + theirs
 
 
 def _templates_digest(templates: Path | None) -> str:

@@ -177,3 +177,22 @@ def test_lent_survey_refuses_a_file_nianbao_did_not_write(
     assert run.code == 2
     assert "中有不是 nianbao 生成的文件（“town-a/notes.txt”）" in run.err
     assert (out / "town-a/notes.txt").read_text() == "mine\n"
+
+
+def test_template_problems_under_the_key_cache(tmp_path: Path) -> None:
+    """A settled broken template is reported on every build (the second time from the
+    cache, the same line); once fixed (a new size and time), the site is built."""
+    templates = _templates(tmp_path, "{% if %}")
+    out = tmp_path / "site"
+    args = ["build", "--content", PORTAL, "--out", out, "--templates", templates]
+    first = nianbao(*args)
+    assert first.code == 1
+    broken = f"{templates.as_posix()}/_footer.html:1: 错误: 模板语法错误："
+    assert any(line.startswith(broken) for line in first.lines)
+    second = nianbao(*args)
+    assert (second.code, second.out) == (first.code, first.out)
+    _templates(tmp_path, "本地页脚")
+    (templates / "_footer.html").touch()
+    _age(templates, 50)
+    assert nianbao(*args).code == 0
+    assert "本地页脚" in (out / "index.html").read_text("utf-8")
