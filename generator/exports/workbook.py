@@ -108,11 +108,61 @@ def _row(r: int, year: int, agency: Agency, record: Filed) -> str:
             out.append(f'<c r="{ref}{r}"><v>{value:.16G}</v></c>')
         elif value:  # an empty string is no cell
             out.append(f'<c r="{ref}{r}" t="inlineStr">{_inline(value)}</c>')
-    for ref, text in zip(refs[len(head) :], record.texts(), strict=True):
-        if text:
-            out.append(f'<c r="{ref}{r}"><v>{_number(text)}</v></c>')
-    out.append("</row>")
+    texts = record.texts()
+    cells = _cells(record.format)
+    numbers = cells.numbers(record.values, texts)
+    if numbers is not None:
+        out.append(cells.row(str(r), numbers))
+    else:
+        for ref, text in zip(refs[len(head) :], texts, strict=True):
+            if text:
+                out.append(f'<c r="{ref}{r}"><v>{_number(text)}</v></c>')
+        out.append("</row>")
     return "".join(out)
+
+
+class _Cells:
+    """A report's cells as ``<c>`` elements, for the usual report: every cell given, the
+    counts plain integers of under 16 digits (as written), only money cells (few) to
+    format. A list of the constant parts per format with slots for the row number and the
+    values, filled by slice assignment and joined once, instead of an f-string per cell."""
+
+    def __init__(self, format_id: str) -> None:
+        fields = cell_fields(format_id)
+        refs = _columns(len(REPORT_FIELDS) + len(fields))[len(REPORT_FIELDS) :]
+        self.parts: list[str] = []
+        for i, ref in enumerate(refs):
+            self.parts += [f'{"</v></c>" if i else ""}<c r="{ref}', "", '"><v>', ""]
+        self.parts.append("</v></c></row>" if fields else "</row>")
+        self.count = len(fields)
+        self.money = tuple(i for i, f in enumerate(fields) if f.type == "money")
+
+    def numbers(self, values: str, texts: list[str]) -> list[str] | None:
+        """The cells' numbers as XlsxWriter writes them, or None when this is not the
+        usual report (the caller then writes cell by cell)."""
+        if len(texts) != self.count or "" in texts or max(map(len, texts), default=0) >= 16:
+            return None
+        marks = values.count(".") + values.count("E")
+        numbers = texts
+        for i in self.money:
+            text = texts[i]
+            if "." in text or "E" in text:
+                if numbers is texts:
+                    numbers = texts.copy()
+                numbers[i] = _number(text)
+                marks -= text.count(".") + text.count("E")
+        return numbers if marks == 0 else None  # a count written as a decimal: not usual
+
+    def row(self, r: str, numbers: list[str]) -> str:
+        parts = self.parts.copy()
+        parts[1:-1:4] = [r] * self.count
+        parts[3:-1:4] = numbers
+        return "".join(parts)
+
+
+@cache
+def _cells(format_id: str) -> _Cells:
+    return _Cells(format_id)
 
 
 def _number(text: str) -> str:
