@@ -11,6 +11,7 @@ tests check against the library itself, so the workbook's bytes are the same as 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import io
 import re
 import zipfile
@@ -40,10 +41,17 @@ def workbook(year: int, rows: Members, format_id: str | None) -> bytes:
     return buffer.getvalue()
 
 
-def write_workbook(out: BinaryIO, year: int, rows: Members, format_id: str | None) -> None:
-    """The workbook of ``workbook``, written to ``out`` as it is compressed."""
-    frame = _frame(year, format_id)
-    with zipfile.ZipFile(frame) as made, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
+def write_workbook(
+    out: BinaryIO, year: int, rows: Members, format_id: str | None, frame: bytes | None = None
+) -> None:
+    """The workbook of ``workbook``, written to ``out`` as it is compressed. ``frame``:
+    the workbook of ``frame(year, format_id)``, when the caller has it."""
+    if frame is None:
+        frame = make_frame(year, format_id)
+    with (
+        zipfile.ZipFile(io.BytesIO(frame)) as made,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book,
+    ):
         for entry in made.infolist():
             # the entry as XlsxWriter wrote it (name, date, mode), with the same compressor
             info = zipfile.ZipInfo(entry.filename, entry.date_time)
@@ -63,7 +71,7 @@ def write_workbook(out: BinaryIO, year: int, rows: Members, format_id: str | Non
                 sheet.write(b"</sheetData>" + tail)
 
 
-def _frame(year: int, format_id: str | None) -> io.BytesIO:
+def make_frame(year: int, format_id: str | None) -> bytes:
     """The workbook with its header rows only, made by XlsxWriter."""
     import xlsxwriter  # only the build of a year's files needs it
 
@@ -82,8 +90,20 @@ def _frame(year: int, format_id: str | None) -> io.BytesIO:
     sheet.write_row(1, 0, [*REPORT_FIELDS, *(f.id for f in fields)])
     sheet.freeze_panes(2, 2)
     book.close()
-    buffer.seek(0)
-    return buffer
+    return buffer.getvalue()
+
+
+def frame_maker() -> bytes:
+    """What a frame is made by besides its year and format: XlsxWriter's version, read
+    from its ``__init__.py`` without importing it (a warm build need not import it)."""
+    spec = importlib.util.find_spec("xlsxwriter")
+    if spec is None or spec.origin is None:
+        return b""
+    try:
+        with open(spec.origin, "rb") as f:
+            return f.read()
+    except OSError:
+        return b""
 
 
 def sheet_rows(year: int, rows: Members, start: int) -> Iterator[str]:

@@ -22,7 +22,7 @@ from ..contentfiles import digest
 from ..manifest import Stamp
 from ..model import Agency
 from ..write import PieceFile
-from .workbook import write_workbook
+from .workbook import frame_maker, make_frame, write_workbook
 from .year_files import LAYOUTS, Layout, Members, members
 
 RECORDS = "year-files"  # folder of the records, in the build state
@@ -59,7 +59,8 @@ def write_year_file(job: YearJob, path: str, splice: bool) -> Stamp:
     target = job.root / path
     if name == "reports.xlsx":
         buffer = io.BytesIO()  # the zip is rewritten in place as it goes: made in memory
-        write_workbook(buffer, year, rows, rows[0][1].format if rows else None)
+        format_id = rows[0][1].format if rows else None
+        write_workbook(buffer, year, rows, format_id, _frame(job, year, format_id))
         out = PieceFile(target, job.atomic)
         try:
             out.write(buffer.getbuffer())
@@ -193,6 +194,30 @@ def _open_old(target: Path) -> int | None:
         return os.open(target, os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
         return None
+
+
+def _frame(job: YearJob, year: int, format_id: str | None) -> bytes | None:
+    """The workbook's frame (XlsxWriter's workbook without the report rows), kept in the
+    build state beside the records: after an edit, the year's workbook is made without
+    importing XlsxWriter and making a workbook (a quarter of its time). Kept with a digest
+    of all it is made from (build key, year, format, XlsxWriter's version): anything else
+    there is made again. None (made by the caller) without a state folder."""
+    if job.state is None:
+        return None
+    made_from = digest(job.key, str(year), str(format_id), frame_maker())
+    path = job.state / RECORDS / f"frame-{year}.xlsx"
+    try:
+        head, frame = path.read_bytes().split(b"\n", 1)
+        if head == f"{made_from} {digest(frame)}".encode():  # for these, and whole
+            return frame
+    except (OSError, ValueError):
+        pass
+    frame = make_frame(year, format_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(f"{made_from} {digest(frame)}\n".encode() + frame)
+    os.replace(tmp, path)
+    return frame
 
 
 # ---------------------------------------------------------------------------------------
