@@ -32,31 +32,28 @@ from .exports.year_files import year_data_paths
 from .feed import FEED_PATH, digest_text, feed
 from .figures import summarize
 from .formats import all_formats
-from .load import display_path, hidden_agency_folders, load_site_yaml, read_agency
+from .lazyrender import LazyRenderer
 from .manifest import AgencyRecord, Manifest, Stamp, unchanged
 from .manifest import read as read_manifest
 from .manifest import write as write_manifest
-from .model import Agency, Site
-from .pagekeys import BuildKey, data_key, page_fingerprint, template_digests
-from .problems import Problem, sort_problems
-from .region import data_page, search_page, trend, year_page
-from .render import (
+from .model import Agency, Report, Site
+from .outputs import (
     Download,
     Output,
-    Renderer,
     TemplateFault,
     agency_path,
     docx_path,
     report_path,
-    sitemap,
-    template_problems,
     year_path,
 )
+from .pagekeys import BuildKey, data_key, page_fingerprint, template_digests
+from .problems import Problem, sort_problems
+from .region import data_page, search_page, trend, year_page
 from .rerender import render_all
 from .review.copying import copies_across_agencies, sketches
 from .search import SEARCH_PAGE
+from .siteyaml import display_path, hidden_agency_folders, site_settings
 from .sources import AgencyFolder, Scan, Scanning, digest, files_digest, rescan, trusted
-from .validate import validate_agency
 from .workers import fork_pool
 from .write import Writer, discard, staging_for, swap_in
 
@@ -76,6 +73,7 @@ class Result:
     incremental: bool = False
     repaired: int = 0  # output files changed or removed by hand, written again
     seconds: float = 0.0
+    search: bool = False  # site.yaml asks for a search index (made by the CLI, search.py)
     agencies: list[Agency] = field(default_factory=list)  # as loaded (no reports kept)
 
     @property
@@ -215,7 +213,9 @@ def _built(
 ) -> Result:
     problems: list[Problem] = []
     site_tree = Tree(content, os.path.realpath(content))
-    site = load_site_yaml(content, shown, problems, site_tree)
+    # --verify trusts no file's size and time: not even the generator's or the templates'
+    state = out.state if out is not None and not verify else None
+    site = site_settings(content, shown, problems, site_tree, state, _own_stamps())
     problems.extend(hidden_agency_folders(content, shown))
     if site is None or any(p.severity == "error" for p in problems):
         reports = 0
@@ -224,8 +224,6 @@ def _built(
             problems.extend(agency_problems)
             reports += len(agency.summaries) if agency is not None else 0
         return Result(sort_problems(problems), reports, seconds=time.perf_counter() - start)
-    # --verify trusts no file's size and time: not even the generator's or the templates'
-    state = out.state if out is not None and not verify else None
     if out is not None:
         broken = _template_problems(templates, state)
         if broken:  # check the content all the same, and write nothing
@@ -271,6 +269,7 @@ def _built(
         session.data = key.data
     result.problems = sort_problems(problems + result.problems)
     result.seconds = time.perf_counter() - start
+    result.search = site.search
     return result
 
 
@@ -352,9 +351,15 @@ def _template_problems(templates: Path | None, state: Path | None) -> list[Probl
         state,
         f"template problems {templates}",
         _template_stamps(templates),
-        lambda: [tuple(p.__dict__.values()) for p in template_problems(templates)],
+        lambda: [tuple(p.__dict__.values()) for p in _compiled_problems(templates)],
     )
     return [Problem(*p) for p in found]
+
+
+def _compiled_problems(templates: Path | None) -> list[Problem]:
+    from .render import template_problems  # Jinja: only when the templates changed
+
+    return template_problems(templates)
 
 
 def _template_stamps(templates: Path | None) -> keycache.Stamps | None:
@@ -424,6 +429,7 @@ def _recall(
 def _load_and_check(folder: AgencyFolder, shown: str) -> tuple[Agency | None, list[Problem]]:
     problems: list[Problem] = []
     where = display_path(shown, folder.slug)
+    read_agency, validate_agency = _loaders()
     agency, reports = read_agency(folder.path, where, problems, folder.tree)
     if agency is not None:
         agency.reports = reports
@@ -436,6 +442,21 @@ def _load_and_check(folder: AgencyFolder, shown: str) -> tuple[Agency | None, li
             validate_agency(Agency(folder.slug, folder.slug, "", where, reports=reports))
         )
     return agency, problems
+
+
+ReadAgency = Callable[
+    [Path, str, list[Problem], Tree | None], tuple[Agency | None, dict[int, Report]]
+]
+
+
+def _loaders() -> tuple[ReadAgency, Callable[[Agency], list[Problem]]]:
+    """load.read_agency and validate.validate_agency, imported at their first use: with them
+    come the YAML and Markdown libraries, which a build that reads no agency never needs.
+    Called before worker processes fork, so that they inherit the modules loaded."""
+    from .load import read_agency
+    from .validate import validate_agency
+
+    return read_agency, validate_agency
 
 
 def agency_bases(
@@ -492,7 +513,7 @@ def _render_agency(
     pages: dict[str, str],
     before: dict[str, str],
     site: Site,
-    renderer: Renderer,
+    renderer: LazyRenderer,
     writer: Writer,
 ) -> int:
     """Render and write the pages whose fingerprint changed; returns how many."""
@@ -651,6 +672,8 @@ def _map_agencies(
     """Process agencies in order; over worker processes when there are enough of them."""
     jobs = jobs or os.cpu_count() or 1
     total = len(folders)
+    if folders:
+        _loaders()  # imported once, here: forked workers inherit them
     if jobs <= 1 or total < PARALLEL_FROM:
         out = []
         for i, f in enumerate(folders, 1):
@@ -744,6 +767,8 @@ def _warm(
         for slug, (_, agency) in sorted(changed.items())
         if agency is not None
     ]
+    if work:  # made before the workers fork, so they share it compiled
+        renderer.renderer  # noqa: B018
     rendered = render_all(
         work,
         lambda agency, now, before, w: _render_agency(agency, now, before, site, renderer, w),
@@ -821,15 +846,16 @@ def _intact(fingerprints: dict[str, str], damaged: set[str]) -> dict[str, str]:
     return {p: f for p, f in fingerprints.items() if p not in damaged}
 
 
-_RENDERERS: dict[tuple[Path | None, str], Renderer] = {}
+_RENDERERS: dict[tuple[Path | None, str], LazyRenderer] = {}
 
 
-def renderer_for(templates: Path | None, key: str) -> Renderer:
+def renderer_for(templates: Path | None, key: str) -> LazyRenderer:
     """One renderer per templates and key in this process: ``serve`` rebuilds without
-    compiling the templates again (the key changes when they do)."""
+    compiling the templates again (the key changes when they do). Made at its first page:
+    a build that renders none never loads Jinja (lazyrender)."""
     if (templates, key) not in _RENDERERS:
         _RENDERERS.clear()
-        _RENDERERS[(templates, key)] = Renderer(templates)
+        _RENDERERS[(templates, key)] = LazyRenderer(templates)
     return _RENDERERS[(templates, key)]
 
 
@@ -843,7 +869,7 @@ def _site_pages(
     key: str,
     records: dict[str, AgencyRecord],
     before: dict[str, str],
-    renderer: Renderer,
+    renderer: LazyRenderer,
     writer: Writer,
     review: tuple[list[Problem], str] | None = None,
     jobs: int = 1,
@@ -897,7 +923,11 @@ def _site_pages(
         # sort of 50,000 paths on every build
         paths = [p for r in records.values() for p in r.pages] + [p for p, _, _ in pages]
         pages.append(
-            ("sitemap.xml", digest(data, "sitemap", "\n".join(paths)), lambda: sitemap(site, paths))
+            (
+                "sitemap.xml",
+                digest(data, "sitemap", "\n".join(paths)),
+                lambda: _sitemap(site, paths),
+            )
         )
     if review is not None:
         pages.append(_review_page(site, agencies, key, renderer, *review))
@@ -926,7 +956,7 @@ def _review_page(
     site: Site,
     agencies: list[Agency],
     key: str,
-    renderer: Renderer,
+    renderer: LazyRenderer,
     problems: list[Problem],
     shown: str,
 ) -> tuple[str, str, Callable[[], Output | None]]:
@@ -939,13 +969,19 @@ def _review_page(
         page.PATH,
         fingerprint,
         lambda: page.render(
-            renderer, page.review_page(site, agencies, sort_problems(problems), shown)
+            renderer.renderer, page.review_page(site, agencies, sort_problems(problems), shown)
         ),
     )
 
 
+def _sitemap(site: Site, paths: list[str]) -> Output | None:
+    from .render import sitemap  # with Jinja's markupsafe: only when a page is added or gone
+
+    return sitemap(site, paths)
+
+
 def _year(
-    renderer: Renderer, site: Site, year: int, agencies: list[Agency]
+    renderer: LazyRenderer, site: Site, year: int, agencies: list[Agency]
 ) -> Callable[[], Output]:
     return lambda: renderer.page(year_page(site, year, agencies), "year.html")
 

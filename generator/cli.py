@@ -25,7 +25,7 @@ from .commands import (
     run_review,
     run_scaffold,
 )
-from .formats import all_formats
+from .formats import format_ids
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -102,9 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--content", default="content", metavar="DIR", help="内容目录（默认 content/）")
 
     p = sub.add_parser("schema", help="输出 report.yaml 的 JSON Schema（供编辑器补全和检查）")
-    p.add_argument(
-        "--format", choices=sorted(all_formats()), default=max(all_formats()), help="格式"
-    )
+    p.add_argument("--format", choices=format_ids(), default=max(format_ids()), help="格式")
 
     p = sub.add_parser(
         "review", help="审查概况：各机关各年度是否发布、是否按时，错误和警告按规则统计"

@@ -45,7 +45,7 @@ def run_build(content: Path, args: argparse.Namespace) -> int:
                 print("有错误，未生成网站（原有网站保持不变）。")
                 return EXIT_PROBLEMS
             print(build_summary(result, args.out))
-            return _index(content, out, result.rendered)  # part of the output: under the lock
+            return _index(out, result.search, result.rendered)  # part of the output: under the lock
     except OutputRefused as refused:
         print(f"nianbao: 错误: {refused}", file=sys.stderr)
         return EXIT_USAGE
@@ -57,12 +57,12 @@ def _print_problems(problems: list[Problem]) -> None:
         sys.stdout.write("".join(f"{p.format()}\n" for p in problems))
 
 
-def _index(content: Path, out: Path, rendered: int) -> int:
+def _index(out: Path, search: bool, rendered: int) -> int:
     """The search index, when site.yaml asks for it: after the pages, and only by `build`
     (a save in `serve` stays fast)."""
-    from .search import INDEX_FOLDER, SearchUnavailable, index_site, wants_search
+    from .search import INDEX_FOLDER, SearchUnavailable, index_site
 
-    if not wants_search(content) or (rendered == 0 and (out / INDEX_FOLDER).is_dir()):
+    if not search or (rendered == 0 and (out / INDEX_FOLDER).is_dir()):
         return EXIT_OK
     start = time.perf_counter()
     try:

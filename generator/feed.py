@@ -13,7 +13,7 @@ import heapq
 import uuid
 
 from .model import Agency, Filed, Site
-from .render import Output, report_path, report_title
+from .outputs import Output, report_path, report_title
 
 LATEST = 50  # entries: a feed says what is new, the site keeps the rest
 FEED_PATH = "feed.xml"

@@ -30,6 +30,7 @@ from .model import (
 from .problems import Problem
 from .reportfast import fast_report
 from .reportread import read_report
+from .siteyaml import display_path
 from .yamlparse import decode_text, parse_yaml
 from .yamlsource import Reader, quoted, suggest
 
@@ -63,10 +64,6 @@ CONTACT_KEYS = ["address", "phone", "email", "postcode", "hours"]
 
 
 Entries = Mapping[str, tuple[ScalarNode, Node]]  # a mapping's entries, as Reader gives them
-
-
-def display_path(root_display: str, *parts: str) -> str:
-    return "/".join([root_display.rstrip("/"), *parts]) if root_display else "/".join(parts)
 
 
 def load_site_yaml(
@@ -129,26 +126,6 @@ def _missing(tree: Tree, rel: str, shown: str, what: str) -> Problem:
     if tree.kind(rel) == "dir":
         return Problem(shown, 1, 1, "error", f"{what} 应为文件，实为文件夹")
     return Problem(shown, 1, 1, "error", f"缺少{what}")
-
-
-def hidden_agency_folders(content: Path, shown_root: str) -> list[Problem]:
-    """Folders whose name starts with a dot are skipped (.git and editors' folders), but one
-    that holds an agency.yaml was meant to be published: say so instead of skipping it."""
-    out = []
-    try:
-        hidden = sorted(p for p in content.iterdir() if p.name.startswith(".") and p.is_dir())
-    except OSError:
-        return []
-    for folder in hidden:
-        if (folder / "agency.yaml").is_file():
-            msg = (
-                f"文件夹“{folder.name}”以“.”开头，会被当作隐藏文件夹跳过，其中的机构和年报不会"
-                "校验和发布；请去掉开头的“.”"
-            )
-            out.append(
-                Problem(display_path(shown_root, folder.name) + "/", 1, 1, "warning", msg, "H4")
-            )
-    return out
 
 
 def _open_yaml(

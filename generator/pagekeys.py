@@ -12,12 +12,12 @@ page's; data files never change with a template.
 from __future__ import annotations
 
 from pathlib import Path
-
-import jinja2
-import jinja2.meta
+from typing import TYPE_CHECKING
 
 from .contentfiles import digest
-from .render import environment
+
+if TYPE_CHECKING:
+    import jinja2
 
 # The templates each kind of page is rendered with (render.Renderer, review/page.py).
 # ``_table.html`` renders a report's standard tables (render.TableRenderer).
@@ -70,7 +70,11 @@ def page_fingerprint(base: str, key: str, kind: str) -> str:
 
 def template_digests(templates: Path | None) -> dict[str, str]:
     """For each kind of page, a digest of the source of every template it is rendered
-    with, found through the loader (the site's own templates before the theme)."""
+    with, found through the loader (the site's own templates before the theme). Jinja is
+    imported here, not above: a build whose templates did not change keeps these digests
+    (keycache) and renders nothing, and then never loads it."""
+    from .render import environment
+
     env = environment(templates)
     sources: dict[str, str] = {}
     return {kind: _closure_digest(env, names, sources) for kind, names in PAGE_TEMPLATES.items()}
@@ -105,6 +109,8 @@ _REFERENCED: dict[str, tuple[str | None, ...]] = {}
 def _referenced(env: jinja2.Environment, source: str) -> tuple[str | None, ...]:
     """The templates ``source`` includes, extends or imports (None: a computed name)."""
     if source not in _REFERENCED:
+        import jinja2.meta  # loaded by template_digests already (see there)
+
         try:
             found = tuple(jinja2.meta.find_referenced_templates(env.parse(source)))
         except jinja2.TemplateError:
@@ -117,6 +123,8 @@ def _referenced(env: jinja2.Environment, source: str) -> tuple[str | None, ...]:
 
 def _source(env: jinja2.Environment, name: str, sources: dict[str, str]) -> str:
     if name not in sources:
+        import jinja2  # loaded by template_digests already (see there)
+
         try:
             assert env.loader is not None
             sources[name] = env.loader.get_source(env, name)[0]

@@ -14,7 +14,7 @@ from .figures import Chart, bar_chart, summary_labels, summary_values
 from .formats import Format, Indicator, all_formats
 from .indicators import Measured, cells_needed, formula, measure, percent_text
 from .model import Agency, Site, Summary
-from .render import Page, year_path
+from .outputs import Page, year_path
 from .tables import display
 
 

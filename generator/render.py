@@ -7,8 +7,6 @@ opened from disk; only the sitemap and canonical links use the absolute ``url``.
 
 from __future__ import annotations
 
-import os
-import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,6 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .comparetable import CompareRenderer
-from .contentfiles import inside
 from .figures import (
     Change,
     Chart,
@@ -30,60 +27,25 @@ from .figures import (
 from .formats import Format, all_formats
 from .markdown import render_markdown
 from .model import AGENCY_KINDS, Agency, Report, Site, Summary
+from .outputs import (
+    THEME,
+    Download,
+    Output,
+    Page,
+    TemplateFault,
+    agency_path,
+    report_path,
+    report_title,
+)
+from .outputs import assets as _assets
 from .portal_meta import portal_meta
 from .problems import Problem
 from .tables import Grid, display, grids
-from .templatefaults import TemplateFault, find_template_problems, located
+from .templatefaults import find_template_problems, located
 
-# The package is a plain folder (Jinja's loader reads real files): no importlib.resources,
-# which costs a warm build more time to import than it saves.
-THEME = Path(__file__).resolve().parent / "theme"
-
-
-@dataclass(frozen=True)
-class Output:
-    path: str  # relative to the output folder, '/'-separated
-    data: bytes
-
-
-@dataclass
-class Page:
-    """What every page template can rely on."""
-
-    site: Site
-    path: str
-    title: str
-    breadcrumbs: list[tuple[str, str]] = field(default_factory=list)  # (label, path)
-
-    @property
-    def root(self) -> str:
-        depth = self.path.count("/")
-        return "../" * depth
-
-    def url(self, target: str) -> str:
-        """A relative link from this page to ``target`` (a site path such as a/2021/)."""
-        if target.endswith("/") or target == "":
-            target += "index.html"
-        return self.root + target
-
-    @property
-    def canonical(self) -> str | None:
-        if not self.site.url:
-            return None
-        return self.site.url + self.path.removesuffix("index.html")
-
-
-@dataclass(frozen=True)
-class Download:
-    """A file offered beside a page: its name (a link relative to the page) and size."""
-
-    name: str
-    size: int
-
-    @property
-    def size_text(self) -> str:
-        """As a link says it: 43 KB (rounded up: never smaller than the file)."""
-        return f"{-(-self.size // 1024)} KB"
+# The theme is a plain folder (Jinja's loader reads real files): no importlib.resources,
+# which costs a warm build more time to import than it saves. The light part of rendering
+# (outputs, paths, assets) lives in outputs.py; names re-exported here for the callers.
 
 
 @dataclass
@@ -155,27 +117,6 @@ def template_problems(templates: Path | None) -> list[Problem]:
     if templates is None or not templates.is_dir():
         return []
     return find_template_problems(environment(templates), templates)
-
-
-def report_title(agency: Agency, year: int) -> str:
-    return f"{agency.name}{year}年政府信息公开工作年度报告"
-
-
-def report_path(slug: str, year: int) -> str:
-    return f"{slug}/{year}/index.html"
-
-
-def docx_path(slug: str, year: int) -> str:
-    """The report's Word document, beside its page."""
-    return f"{slug}/{year}/{slug}-{year}.docx"
-
-
-def agency_path(slug: str) -> str:
-    return f"{slug}/index.html"
-
-
-def year_path(year: int) -> str:
-    return f"{year}/index.html"
 
 
 class Renderer:
@@ -355,18 +296,6 @@ class NotFoundPage(Page):
     @property
     def canonical(self) -> str | None:
         return None
-
-
-def _assets(templates: Path | None) -> list[Output]:
-    out = {}
-    for folder in [THEME / "static", *([templates / "static"] if templates else [])]:
-        if folder.is_dir():
-            root = os.path.realpath(folder)
-            for f in sorted(folder.rglob("*")):
-                # a link out of the folder would publish a file of the build machine
-                if f.is_file() and inside(os.path.realpath(f), root):
-                    out[posixpath.join("assets", f.relative_to(folder).as_posix())] = f.read_bytes()
-    return [Output(path, data) for path, data in sorted(out.items())]
 
 
 def sitemap(site: Site, paths: list[str]) -> Output | None:

@@ -66,11 +66,3 @@ def index_site(out: Path) -> None:
         (staging / INDEX_FOLDER).rename(old)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-
-
-def wants_search(content: Path) -> bool:
-    """Whether site.yaml turns search on (its problems are the build's to report)."""
-    from .load import load_site_yaml
-
-    site = load_site_yaml(content, content.as_posix(), [])
-    return site is not None and site.search

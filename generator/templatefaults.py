@@ -14,15 +14,6 @@ from .problems import Problem
 from .yamlparse import read_text
 
 
-class TemplateFault(Exception):
-    """A template failed while a page was rendered; carries the located problem (and
-    pickles with it, so a worker process can hand it back)."""
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem)
-        self.problem = problem
-
-
 def find_template_problems(env: jinja2.Environment, templates: Path) -> list[Problem]:
     """Every file of ``templates`` (but static/) that cannot be read as UTF-8 (the same
     reading and messages as content files) or compiled by ``env``."""

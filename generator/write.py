@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from .contentfiles import digest
 from .manifest import Stamp
-from .render import Output
+from .outputs import Output
 
 TMP_SUFFIX = ".nianbao-tmp"  # a page being replaced; recognised as ours (outdir)
 COPY_BUFFER = 1 << 20  # bytes read at a time to hash a copied range

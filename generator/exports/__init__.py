@@ -12,7 +12,7 @@ from multiprocessing.pool import AsyncResult, Pool
 
 from ..manifest import Stamp
 from ..model import Agency
-from ..render import Output
+from ..outputs import Output
 from ..workers import fork_pool
 from ..write import Writer
 from .workbook import workbook

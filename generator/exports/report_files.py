@@ -17,7 +17,7 @@ from typing import Any
 
 from ..formats import Format, all_formats
 from ..model import Agency, Report, Value
-from ..render import Output
+from ..outputs import Output
 from .layout import CellField, cell_fields, unit_of, value_text
 
 BOM = "\ufeff"

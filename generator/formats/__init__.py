@@ -14,8 +14,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 ValueType = Literal["count", "signed", "money"]
 
 HERE = Path(__file__).resolve().parent
@@ -357,13 +355,27 @@ def _format(d: dict[str, Any]) -> Format:
 
 @cache
 def all_formats() -> dict[str, Format]:
-    """Every format this release knows, newest first."""
+    """Every format this release knows, newest first. YAML is imported here, not above:
+    a build that reads no report (nothing changed) needs the formats' names only."""
+    import yaml
+
     found = []
     for entry in sorted(HERE.iterdir()):
-        if entry.name.startswith("f") and entry.name.endswith(".yaml"):
+        if _is_format_file(entry.name):
             found.append(_format(yaml.load(entry.read_text("utf-8"), Loader=yaml.CSafeLoader)))
     found.sort(key=lambda f: f.first_year, reverse=True)
     return {f.id: f for f in found}
+
+
+def format_ids() -> list[str]:
+    """The formats' ids without reading them: each file is named for its id (f2021.yaml is
+    format "2021"; tests/test_formats.py holds them to it). For the command line's choices,
+    which every command builds, even one that reads no report."""
+    return sorted(e.name[1:-5] for e in HERE.iterdir() if _is_format_file(e.name))
+
+
+def _is_format_file(name: str) -> bool:
+    return name.startswith("f") and name.endswith(".yaml")
 
 
 def format_for_year(year: int) -> Format | None:

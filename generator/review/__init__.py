@@ -11,7 +11,6 @@ from ..model import NARRATIVE_FILES, Report
 from ..problems import Problem
 from .completeness import check_completeness
 from .copying import check_previous_year
-from .textfigures import check_narrative, to_problems
 
 CHECKED_NARRATIVES = ("overview", "problems", "other")
 
@@ -23,6 +22,10 @@ def narrative_path(report: Report, name: str) -> str:
 
 def review_report(report: Report, previous: Report | None) -> list[Problem]:
     """Every review finding about one report that needs no other agency."""
+    # imported here: its vocabulary costs ≈ 30 ms to load, and a build that reads no
+    # report (nothing changed) imports this package for copying's sketches only
+    from .textfigures import check_narrative, to_problems
+
     problems: list[Problem] = []
     for name in CHECKED_NARRATIVES:
         text = report.narratives.get(name)

@@ -9,8 +9,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..model import DEADLINES, Agency, Site
+from ..outputs import Output, Page, report_path
 from ..problems import Problem
-from ..render import Output, Page, Renderer, report_path
+from ..render import Renderer
 
 PATH = "review/index.html"
 

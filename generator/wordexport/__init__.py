@@ -17,7 +17,7 @@ from docx.document import Document
 from docx.oxml.ns import qn
 
 from ..model import Agency, Report
-from ..render import report_title
+from ..outputs import report_title
 from ..tables import display, grids
 from .layout import BODY, HEADINGS, SIGNATURE, TABLE_TEXT, TITLE, add_paragraph, set_up, style_id
 from .narrative import add_markdown

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..load import SLUG, display_path, load_agency
+from ..outputs import docx_path
 from ..problems import Problem, sort_problems
-from ..render import docx_path
 from ..validate import validate_agency
 
 
