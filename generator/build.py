@@ -755,6 +755,8 @@ def _warm(
     if result.errors:
         return result, None
     renderer = renderer_for(templates, key)
+    if changed:  # made now, as ever: before the journal opens and the workers fork
+        renderer.renderer  # noqa: B018
     agency_pages: set[str] = set()
     for record in records.values():
         agency_pages.update(record.pages)
@@ -767,8 +769,6 @@ def _warm(
         for slug, (_, agency) in sorted(changed.items())
         if agency is not None
     ]
-    if work:  # made before the workers fork, so they share it compiled
-        renderer.renderer  # noqa: B018
     rendered = render_all(
         work,
         lambda agency, now, before, w: _render_agency(agency, now, before, site, renderer, w),
