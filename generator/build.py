@@ -51,7 +51,7 @@ from .render import (
     template_problems,
     year_path,
 )
-from .rerender import render_all
+from .rerender import Watching, render_all
 from .review.copying import copies_across_agencies, sketches
 from .search import SEARCH_PAGE
 from .sources import AgencyFolder, Scan, Scanning, digest, files_digest, rescan, trusted
@@ -106,6 +106,20 @@ class Session:
     changed: set[Path] | None = None
     kept: dict[str, Kept] = field(default_factory=dict)
     data: str = ""  # the data key of the last build (pagekeys.BuildKey.data)
+    # serve's browsers: a warm build renders the agencies they show first and says so,
+    # before the other pages, those about many agencies and the manifest (rerender.py)
+    watching: Watching | None = None
+    faults: tuple[str, list[Problem]] = ("", [])  # template_problems, by the templates' digest
+
+    def template_problems(self, templates: Path | None) -> list[Problem]:
+        """render.template_problems, parsed again only when the site's templates changed
+        (on every save it would cost 60 ms at any size)."""
+        if templates is None or not templates.is_dir():
+            return []
+        now = files_digest(templates.rglob("*"))
+        if self.faults[0] != now:
+            self.faults = (now, template_problems(templates))
+        return self.faults[1]
 
     def renders_from_memory(self, old: Manifest, key: BuildKey) -> bool:
         """Whether a build with ``key`` after the one that made ``old`` (this session's
@@ -183,7 +197,7 @@ def _run(
             reports += len(agency.summaries) if agency is not None else 0
         return Result(sort_problems(problems), reports, seconds=time.perf_counter() - start)
     if out is not None:
-        broken = template_problems(templates)
+        broken = session.template_problems(templates) if session else template_problems(templates)
         if broken:  # check the content all the same, and write nothing
             problems.extend(broken)
             out = None
@@ -215,6 +229,7 @@ def _run(
                 jobs,
                 memory,
                 kept,
+                session.watching if session is not None else None,
             )
     except TemplateFault as fault:  # a template failed on a page: nothing new is swapped in
         # check everything as `check` would, so every problem and the count are listed
@@ -609,10 +624,12 @@ def _warm(
     jobs: int | None = None,
     memory: dict[str, Kept] | None = None,
     kept: dict[str, Kept] | None = None,
+    watching: Watching | None = None,
 ) -> tuple[Result, Manifest | None]:
     """``verify``: trust no signature either; every agency is read again. ``memory``:
     the templates changed since ``old``; the agencies that did not change are rendered
-    from these, as loaded before. ``kept``, given, receives the agencies loaded now."""
+    from these, as loaded before. ``kept``, given, receives the agencies loaded now.
+    ``watching``: serve's (rerender.Watching)."""
     records: dict[str, AgencyRecord] = {}
     changed: dict[str, tuple[AgencyFolder, Agency | None]] = {}
     for slug, folder in folders.items():
@@ -639,9 +656,9 @@ def _warm(
                 kept[slug] = _kept(agency, bases)
     agencies = _agencies(records)
     problems = [p for r in records.values() for p in r.problems]
-    problems.extend(copies_across_agencies(agencies))
     result = Result(problems, reports=_count(records), incremental=True, agencies=agencies)
     if result.errors:
+        problems.extend(copies_across_agencies(agencies))
         return result, None
     renderer = renderer_for(templates, key)
     agency_pages: set[str] = set()
@@ -661,7 +678,10 @@ def _warm(
         lambda agency, now, before, w: _render_agency(agency, now, before, site, renderer, w),
         writer,
         jobs or os.cpu_count() or 1,
+        watching,
     )
+    # warnings only (R7), so found once the edited pages are written
+    problems.extend(copies_across_agencies(agencies))
     site_pages, rendered_site = _site_pages(
         site,
         agencies,
