@@ -654,17 +654,18 @@ def _warm(
             changed[slug] = (folder, agency)
             if kept is not None and agency is not None:
                 kept[slug] = _kept(agency, bases)
-    agencies = _agencies(records)
     problems = [p for r in records.values() for p in r.problems]
-    result = Result(problems, reports=_count(records), incremental=True, agencies=agencies)
+    result = Result(problems, reports=_count(records), incremental=True)
     if result.errors:
-        problems.extend(copies_across_agencies(agencies))
+        result.agencies = _agencies(records)
+        problems.extend(copies_across_agencies(result.agencies))
         return result, None
     renderer = renderer_for(templates, key)
-    agency_pages: set[str] = set()
-    for record in records.values():
-        agency_pages.update(record.pages)
-    journal = outdir.Journal(out, old.files, agency_pages - old.files.keys())
+    # only a changed agency can have pages the last build did not write; what is needed
+    # for the pages about many agencies is made after the changed agencies' pages (serve
+    # shows those meanwhile)
+    new_pages = {p for slug in changed for p in records[slug].pages} - old.files.keys()
+    journal = outdir.Journal(out, old.files, new_pages)
     writer = Writer(out.path, stamps=dict(old.files), journal=journal.note)
     work = [
         (agency, records[slug].pages, _intact(old.agencies[slug].pages, damaged))
@@ -680,8 +681,12 @@ def _warm(
         jobs or os.cpu_count() or 1,
         watching,
     )
+    agencies = result.agencies = _agencies(records)
     # warnings only (R7), so found once the edited pages are written
     problems.extend(copies_across_agencies(agencies))
+    agency_pages: set[str] = set()
+    for record in records.values():
+        agency_pages.update(record.pages)
     site_pages, rendered_site = _site_pages(
         site,
         agencies,
