@@ -244,15 +244,23 @@ def cpu_seconds(pid: int) -> float:
 def serve_figures(
     portal: Path, out: Path, edits: int, cases: list[str] | None = None, say: bool = False
 ) -> dict[str, str]:
-    """Save → new text served over HTTP (polling the page's address) and save → the browser
-    told to reload, for a narrative edit, a value edit and template edits, with serve's CPU
-    time for each save (workers included: less noisy on a shared machine); and the serve
-    process's memory once the first build is done."""
+    """Save → new text served over HTTP (polling the page's address), save → the browser
+    told to reload (the first time), and save → the whole rebuild done (serve prints its
+    line), for a narrative edit, a value edit and template edits, with serve's CPU time for
+    each save (workers included: less noisy on a shared machine); and the serve process's
+    memory once the first build is done. serve shows the edited page before it has written
+    the rest, so each save waits for the last rebuild to end."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     templates = portal.parent / "templates"
     templates.mkdir(exist_ok=True)
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed below): serve's output, a line a rebuild
+
+    def rebuilds() -> int:
+        log.seek(0)
+        return log.read().decode("utf-8", "replace").count("\n已更新 ")
+
     proc = subprocess.Popen(
         nianbao(
             "serve",
@@ -266,8 +274,9 @@ def serve_figures(
             str(port),
         ),
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
+        stdout=log,
         stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     base = f"http://127.0.0.1:{port}/"
     report, home = base + "agency-00003/2022/index.html", base + "index.html"
@@ -292,9 +301,9 @@ def serve_figures(
         for label, save, url in all_cases:
             if cases and label.split(":")[-1].strip() not in cases:
                 continue
-            served, reloaded, cpu = [], [], []
+            served, reloaded, done, cpu = [], [], [], []
             for n in range(edits):
-                before = len(reloads.times)
+                before, built = len(reloads.times), rebuilds()
                 start, used = time.perf_counter(), cpu_seconds(proc.pid)
                 text = save(n + 1)
                 while text not in fetch(url):
@@ -305,13 +314,17 @@ def serve_figures(
                 while len(reloads.times) == before and time.perf_counter() - start < 300:
                     time.sleep(0.005)
                 reloaded.append(reloads.times[before] - start if len(reloads.times) > before else 0)
+                while rebuilds() == built and time.perf_counter() - start < 600:
+                    time.sleep(0.005)
+                done.append(time.perf_counter() - start)
                 time.sleep(0.5)
                 cpu.append(cpu_seconds(proc.pid) - used)
             figures[f"serve {label}: served"] = _spread(served)
             figures[f"serve {label}: reload"] = _spread(reloaded)
+            figures[f"serve {label}: done"] = _spread(done)
             figures[f"serve {label}: CPU"] = _spread(cpu)
             if say:
-                for what in ("served", "reload", "CPU"):
+                for what in ("served", "reload", "done", "CPU"):
                     print(f"serve {label}: {what}  {figures[f'serve {label}: {what}']}", flush=True)
         figures["serve RSS at the end"] = f"{rss_mib(proc.pid):,.0f} MiB"
         return figures
@@ -322,6 +335,7 @@ def serve_figures(
         except subprocess.TimeoutExpired:  # started in the background: Ctrl-C is ignored
             proc.kill()
             proc.wait()
+        log.close()
 
 
 def _spread(seconds: list[float]) -> str:
