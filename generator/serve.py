@@ -40,7 +40,7 @@ from jinja2 import Environment
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from livereload.watcher import Watcher
-from tornado.ioloop import IOLoop, PeriodicCallback
+from tornado.ioloop import IOLoop
 from tornado.netutil import bind_sockets
 from watchdog.events import (
     DirCreatedEvent,
@@ -239,10 +239,6 @@ class _Watcher(Watcher):
                 _Changes(self._loop, self._replaced, only), str(parent), event_filter=_EDITS
             )
         self.observer.start()
-        # Python runs a signal's handler on the main thread only, once it runs: when the
-        # kernel hands Ctrl-C to another thread (the rebuild's, watchdog's), the loop would
-        # sleep on until the next request; a tick every 0.25 s lets it stop
-        PeriodicCallback(lambda: None, 250).start()
 
     def _watch(self, path: Path) -> None:
         if path in self._watches:
