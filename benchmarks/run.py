@@ -18,7 +18,8 @@ year pages' totals and indicators. With --search, `build` also indexes the site 
 Pagefind; that time is taken out of the build figures and printed on rows of its own.
 The machine may be shared: run a baseline (main) at the same time and compare. Every figure
 is of the real command line (`python -m nianbao …`) in a fresh process; timings are the
-median of --repeat runs. Not a test: it asserts nothing but that the builds succeed.
+median of --repeat runs. Cold builds (ours and Hugo's) each go to a fresh folder: see run().
+Not a test: it asserts nothing but that the builds succeed.
 """
 
 from __future__ import annotations
@@ -366,8 +367,12 @@ def run(
         site_yaml = portal / "site.yaml"
         site_yaml.write_text(site_yaml.read_text("utf-8") + "search: true\n", "utf-8")
     cold, peaks, pss, cold_index = [], [], [], []
-    for _ in range(repeat):
-        shutil.rmtree(out, ignore_errors=True)
+    for n in range(repeat):
+        # Each cold build into a folder of its own, the old ones removed only at the end:
+        # on ext4, creating files in the minutes after a large deletion (the last build's
+        # 50,000 files) costs several times the system time (the kernel skips recently
+        # deleted inodes one by one), which would time the disk's aftermath, not the build.
+        out = work / f"site-{n}"
         seconds, peak, text = timed(nianbao("build", "--content", str(portal), "--out", str(out)))
         cold_index.append(index_seconds(text))
         cold.append(seconds - cold_index[-1])
@@ -410,7 +415,7 @@ def run(
         row["search index (cold)"] = f"{statistics.median(cold_index):.2f} s"
         row["search index (one edit)"] = f"{statistics.median(warm_index):.2f} s"
     if with_hugo:
-        hugo = [hugo_build(portal, work / "hugo") for _ in range(repeat)]
+        hugo = [hugo_build(portal, work / f"hugo-{n}") for n in range(repeat)]  # fresh, as above
         hugo_cold = statistics.median(s for s, _ in hugo)
         row["hugo cold build"] = _spread([s for s, _ in hugo])
         row["hugo peak memory"] = f"{max(p for _, p in hugo) / 2**20:,.0f} MiB"
