@@ -8,10 +8,13 @@ from decimal import Decimal
 
 import pytest
 from conftest import PORTAL
+from hypothesis import given
+from hypothesis import strategies as st
 from nianbao.build import _load_and_check
 from nianbao.exports.layout import cell_fields, filed, value_text
 from nianbao.exports.report_files import _csv_field, _csv_plan, _csv_unit, table_csv
 from nianbao.model import Report
+from nianbao.review.completeness import _PLACEHOLDER, _PLACEHOLDER_MARKS
 from nianbao.sources import scan
 
 
@@ -59,3 +62,18 @@ def test_filed_values_equal_cell_by_cell(variant: int) -> None:
         r = variants(report)[variant]
         want = ",".join(value_text(r.cells.get(f.id)) for f in cell_fields(r.format.id))
         assert filed(r).values == want
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["待", "填", "X", "Ｘ", "×", "此处", "填写", "（", "）", "a", ".", "x", " "]
+        ),
+        max_size=12,
+    )
+)
+def test_placeholder_marks_cover_every_placeholder(pieces: list[str]) -> None:
+    """R5's quick look (any mark in the text) never hides a placeholder the regex finds."""
+    text = "".join(pieces)
+    if _PLACEHOLDER.search(text):
+        assert any(m in text for m in _PLACEHOLDER_MARKS)
