@@ -15,13 +15,14 @@ The callers that write (cli, serve) hold the output's lock (outdir.hold).
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import __version__, outdir
+from . import __version__, keycache, outdir
 from .contentfiles import VANISHED, Tree
 from .coverage import region_years, year_digest_text, years_changed
 from .exports import YearFiles, YearJob, is_year_file, year_files
@@ -32,7 +33,7 @@ from .feed import FEED_PATH, digest_text, feed
 from .figures import summarize
 from .formats import all_formats
 from .load import display_path, hidden_agency_folders, load_site_yaml, read_agency
-from .manifest import AgencyRecord, Manifest, Stamp
+from .manifest import AgencyRecord, Manifest, Stamp, unchanged
 from .manifest import read as read_manifest
 from .manifest import write as write_manifest
 from .model import Agency, Site
@@ -167,10 +168,51 @@ def _run(
     # the content is scanned by worker processes while this one surveys the output
     scanning = _look(content, session, jobs or os.cpu_count() or 1)
     try:
-        old, damaged = _previous(out, session, verify) if out is not None else (None, set())
+        old, damaged = (
+            _previous(out, session, verify, scanning.lend) if out is not None else (None, set())
+        )
         found = scanning.result()
     finally:
         scanning.close()
+    # The last manifest and the scan (a million objects at 10,000 reports) live through the
+    # build: the collector need not walk them on each of its full passes (a tenth of a
+    # build that changed nothing). Freed by reference counting all the same.
+    gc.freeze()
+    try:
+        return _built(
+            content,
+            shown,
+            templates,
+            out,
+            jobs,
+            progress,
+            session,
+            verify,
+            review,
+            start,
+            found,
+            old,
+            damaged,
+        )
+    finally:
+        gc.unfreeze()
+
+
+def _built(
+    content: Path,
+    shown: str,
+    templates: Path | None,
+    out: outdir.Target | None,
+    jobs: int | None,
+    progress: Progress | None,
+    session: Session | None,
+    verify: bool,
+    review: bool,
+    start: float,
+    found: Scan,
+    old: Manifest | None,
+    damaged: set[str],
+) -> Result:
     problems: list[Problem] = []
     site_tree = Tree(content, os.path.realpath(content))
     site = load_site_yaml(content, shown, problems, site_tree)
@@ -182,12 +224,14 @@ def _run(
             problems.extend(agency_problems)
             reports += len(agency.summaries) if agency is not None else 0
         return Result(sort_problems(problems), reports, seconds=time.perf_counter() - start)
+    # --verify trusts no file's size and time: not even the generator's or the templates'
+    state = out.state if out is not None and not verify else None
     if out is not None:
-        broken = template_problems(templates)
+        broken = _template_problems(templates, state)
         if broken:  # check the content all the same, and write nothing
             problems.extend(broken)
             out = None
-    key = build_key(site_tree.file_digest("site.yaml"), templates, shown, site.word)
+    key = build_key(site_tree.file_digest("site.yaml"), templates, shown, site.word, state)
     memory = None  # serve, after a template edit: the agencies to render from
     if old is not None and old.key != key:
         if session is not None and out is not None and session.renders_from_memory(old, key):
@@ -231,10 +275,11 @@ def _run(
 
 
 def _previous(
-    out: outdir.Target, session: Session | None, verify: bool
+    out: outdir.Target, session: Session | None, verify: bool, lend: outdir.Lender | None = None
 ) -> tuple[Manifest | None, set[str]]:
     """The manifest a warm build may trust, and the output files changed since it was
-    written; (None, …) means build from scratch. Refuses a folder nianbao did not make."""
+    written; (None, …) means build from scratch. Refuses a folder nianbao did not make.
+    ``lend``: the content scan's workers list part of the output once done (outdir.survey)."""
     if session is not None and session.manifest is not None:
         old: Manifest | None = session.manifest
         if not verify and out.path.is_dir() and outdir.pending(out) is None:
@@ -244,7 +289,7 @@ def _previous(
     else:
         old = read_manifest(out.state)
     unfinished = outdir.pending(out)
-    found = outdir.survey(out, old.files if old else None, unfinished, verify)
+    found = outdir.survey(out, old.files if old else None, unfinished, verify, lend)
     if found.fresh or found.legacy or unfinished is not None:
         return None, set()  # nothing to keep, an older nianbao's, or an interrupted build
     return old, found.damaged
@@ -270,20 +315,57 @@ def _look(content: Path, session: Session | None, jobs: int) -> Scanning:
     return Scanning.ready(rescan(session.found, content, slugs))
 
 
-def build_key(site_digest: str, templates: Path | None, shown: str, word: bool = False) -> BuildKey:
+def build_key(
+    site_digest: str,
+    templates: Path | None,
+    shown: str,
+    word: bool = False,
+    state: Path | None = None,
+) -> BuildKey:
     """Everything every page depends on: the generator itself (code, theme, formats), the
     site's own templates, site.yaml, and how paths are shown in problems; with Word
     documents, the version of python-docx that writes them. Its data key leaves the site's
-    templates out, and each kind of page adds the digest of its own (pagekeys)."""
-    own = _own_digest()
-    theirs = files_digest(templates.rglob("*")) if templates and templates.is_dir() else "none"
+    templates out, and each kind of page adds the digest of its own (pagekeys). ``state``:
+    the output's cache folder, where the digests of files that rarely change are kept
+    under their sizes and times (keycache)."""
+    own = keycache.recalled(state, "own", _own_stamps(), _own_digest)
+    theirs_and_pages = keycache.recalled(
+        state,
+        f"templates {templates}",
+        _template_stamps(templates),
+        lambda: (_templates_digest(templates), template_digests(templates)),
+    )
+    theirs, pages = theirs_and_pages
     writer = ""
     if word:
         import importlib.metadata  # 40 ms of imports, for sites with Word documents only
 
         writer = importlib.metadata.version("python-docx")
     data = digest(__version__, own, site_digest, shown, writer)
-    return BuildKey.made(data, template_digests(templates), theirs)
+    return BuildKey.made(data, pages, theirs)
+
+
+def _template_problems(templates: Path | None, state: Path | None) -> list[Problem]:
+    """render.template_problems, kept (keycache) while no template changes: it compiles
+    every template of the site's own on every build."""
+    found = keycache.recalled(
+        state,
+        f"template problems {templates}",
+        _template_stamps(templates),
+        lambda: [tuple(p.__dict__.values()) for p in template_problems(templates)],
+    )
+    return [Problem(*p) for p in found]
+
+
+def _template_stamps(templates: Path | None) -> keycache.Stamps | None:
+    """The theme's files and the site's templates, with the generator's (its code reads
+    them): what the template digests and problems are made from."""
+    own, theirs = _own_stamps(), keycache.stamps([PACKAGE / "theme", templates])
+    return None if own is None or theirs is None else own + theirs
+
+
+def _templates_digest(templates: Path | None) -> str:
+    return files_digest(templates.rglob("*")) if templates and templates.is_dir() else "none"
 
 
 @functools.cache
@@ -293,6 +375,12 @@ def _own_digest() -> str:
     return files_digest(
         p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".yaml", ".html", ".css")
     )
+
+
+@functools.cache
+def _own_stamps() -> keycache.Stamps | None:
+    """The generator's files as this process found them first (see _own_digest)."""
+    return keycache.stamps([PACKAGE])
 
 
 def _kept_after(before: dict[str, Kept], loaded: dict[str, Kept], found: Scan) -> dict[str, Kept]:
@@ -683,7 +771,8 @@ def _warm(
     for gone_path in sorted(gone):
         writer.remove(gone_path)
     made = Manifest(str(key), records, site_pages, writer.stamps)
-    write_manifest(made, out.state)
+    if not unchanged(made, old):  # a build that changed nothing leaves the record as it is
+        write_manifest(made, out.state)
     outdir.finish(out)
     result.pages = _page_count(records, site_pages)
     result.rendered = rendered + rendered_site

@@ -150,6 +150,19 @@ def _jsonl_files(state: Path) -> Manifest | None:
         return None
 
 
+def unchanged(made: Manifest, old: Manifest) -> bool:
+    """Whether ``made`` records what ``old`` (the record read, or kept by ``serve``) does:
+    every agency's record the very one read, and the same site pages and output files. A
+    build that changed nothing then need not write 16 MB (at 10,000 reports) again."""
+    return (
+        made.key == old.key
+        and made.agencies.keys() == old.agencies.keys()
+        and all(r is old.agencies[slug] for slug, r in made.agencies.items())
+        and made.pages == old.pages
+        and made.files == old.files
+    )
+
+
 def write(m: Manifest, state: Path) -> None:
     state.mkdir(parents=True, exist_ok=True)
     tmp = state / f"{NAME}.tmp"

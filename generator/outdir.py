@@ -26,6 +26,7 @@ from collections.abc import Callable, Container, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .contentfiles import digest
 from .manifest import Stamp
@@ -182,14 +183,25 @@ class _Found:
     changed: set[str] = field(default_factory=set)  # written, since changed
 
 
+# Runs ``listing`` over chunks of (root, folder names) on other processes, or None: the
+# content scan's workers, once done with the scan (sources.Scanning.lend).
+Lender = Callable[[Callable[..., Any], list[tuple[str, list[str]]]], Callable[[], list[Any]] | None]
+
+LENT = 0.4  # of the output's folders, listed by the lender's processes (the rest here)
+
+
 def survey(
     t: Target,
     written: dict[str, Stamp] | None,
     pending: set[str] | None,
     verify: bool = False,
+    lend: Lender | None = None,
 ) -> Survey:
     """Refuse an output holding files nianbao did not write; find the ones it wrote that
-    were changed since (by size and time, or, with ``verify``, by their bytes)."""
+    were changed since (by size and time, or, with ``verify``, by their bytes). ``lend``:
+    part of the output is listed by other processes meanwhile (they finish the content
+    scan first): the survey is this process's longest step on a build that changed
+    little."""
     if not t.path.is_dir():
         return Survey(fresh=True)
     written = written or {}
@@ -197,7 +209,7 @@ def survey(
     collecting = gc.isenabled()
     gc.disable()  # nothing made here is garbage: nothing for the collector to look for
     try:
-        _walk(str(t.path), "", found)
+        _walk(str(t.path), "", found, lend)
     finally:
         if collecting:
             gc.enable()
@@ -226,10 +238,11 @@ def survey(
     return Survey(fresh=False, damaged=damaged)
 
 
-def _walk(folder: str, rel: str, found: _Found) -> None:
+def _walk(folder: str, rel: str, found: _Found, lend: Lender | None = None) -> None:
     """Every file and link (not followed) under ``folder``; empty folders are nobody's.
     The output's every file is looked at on every build, so this does as little as it
-    can per file: one ``stat`` (none for a file nianbao did not write), two comparisons."""
+    can per file: one ``stat`` (none for a file nianbao did not write), two comparisons.
+    ``lend``: a share of the folders is listed elsewhere meanwhile (see survey)."""
     folders = []
     written = found.written
     with os.scandir(folder) as it:
@@ -246,8 +259,49 @@ def _walk(folder: str, rel: str, found: _Found) -> None:
             st = e.stat(follow_symlinks=False)
             if st.st_size != stamp[0] or st.st_mtime_ns != stamp[1]:
                 found.changed.add(path)
+    lent = int(len(folders) * LENT) if lend is not None else 0
+    listed = None
+    if lent:
+        names = [e.name for e in folders[len(folders) - lent :]]
+        half = -(-lent // 2)
+        assert lend is not None
+        listed = lend(listing, [(folder, names[:half]), (folder, names[half:])])
+        if listed is not None:
+            folders = folders[: len(folders) - lent]
     for e in folders:  # one folder open at a time
         _walk(e.path, f"{rel}{e.name}/", found)
+    if listed is not None:
+        for part in listed():
+            for path, size, mtime in part:
+                stamp = written.get(rel + path)
+                if stamp is None:
+                    found.unknown.append(rel + path)
+                    continue
+                found.matched += 1
+                if size != stamp[0] or mtime != stamp[1]:
+                    found.changed.add(rel + path)
+
+
+def listing(folder: str, names: list[str]) -> list[tuple[str, int, int]]:
+    """Every file and link (not followed) under the named folders of ``folder``, with its
+    size and time: a share of the survey, listed by another process."""
+    out: list[tuple[str, int, int]] = []
+    for name in names:
+        _listed(os.path.join(folder, name), name + "/", out)
+    return out
+
+
+def _listed(folder: str, rel: str, out: list[tuple[str, int, int]]) -> None:
+    folders = []
+    with os.scandir(folder) as it:
+        for e in it:
+            if e.is_dir(follow_symlinks=False):
+                folders.append(e)
+                continue
+            st = e.stat(follow_symlinks=False)
+            out.append((rel + e.name, st.st_size, st.st_mtime_ns))
+    for e in folders:
+        _listed(e.path, f"{rel}{e.name}/", out)
 
 
 def _files(folder: str, rel: str) -> set[str]:

@@ -33,11 +33,18 @@ class Problem:
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
-    """Sorted by file, then position; duplicates (one cause seen twice) dropped."""
-    return sorted(set(problems), key=_ORDER)  # attrgetter: a build may list 10,000 warnings
+    """Sorted by file, then position; duplicates (one cause seen twice) dropped.
+
+    Sorted on every field, so equal problems end up side by side and are dropped by
+    comparing keys: no hashing of each Problem (a build may list 10,000 warnings, on every
+    build), and ties are ordered the same way in every run."""
+    ordered = sorted(problems, key=_ORDER)
+    keys = list(map(_ORDER, ordered))
+    before = [None, *keys][: len(keys)]  # each problem's predecessor's key
+    return [p for p, k, b in zip(ordered, keys, before, strict=True) if k != b]
 
 
-_ORDER = attrgetter("path", "line", "column", "severity", "message")
+_ORDER = attrgetter("path", "line", "column", "severity", "message", "rule", "key")
 
 
 def count(problems: Iterable[Problem]) -> tuple[int, int]:

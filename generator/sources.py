@@ -13,9 +13,10 @@ import multiprocessing
 import multiprocessing.pool
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .contentfiles import Tree, digest, inside
 from .workers import fork_pool
@@ -183,6 +184,15 @@ class Scanning:
             else:
                 self._found = _agency_folders(self._folders, self._root)
         return Scan({f.slug: f for f in self._found})
+
+    def lend(
+        self, work: Callable[..., Any], chunks: list[tuple[str, list[str]]]
+    ) -> Callable[[], list[Any]] | None:
+        """``work`` over ``chunks`` on the scan's worker processes, after the scan, or None
+        when there are none: what waits for the results (before ``result()``)."""
+        if self._pool is None:
+            return None
+        return self._pool.starmap_async(work, chunks).get
 
     def close(self) -> None:
         if self._pool is not None:

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import edit, nianbao
 from nianbao.contentfiles import digest
+from nianbao.exports import year_write
+from nianbao.exports.workbook import workbook
 from nianbao.exports.year_files import LAYOUTS, members
 from nianbao.exports.year_write import RECORDS, YearJob, write_year_file
 from nianbao.model import Agency
@@ -249,3 +251,31 @@ def test_a_copy_the_kernel_does_not_finish_is_written_by_hand(
     after = [*before[:5], with_value(before[5], "321"), *before[6:]]
     assert write(job_for(tmp_path, after), "cells.csv", splice=True) == whole("cells.csv", after)
     assert calls
+
+
+def test_the_workbook_frame_is_kept_and_made_again_when_it_does_not_fit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the first build, a year's reports.xlsx is made from the frame kept in the
+    state (XlsxWriter not called); a frame for another key, or damaged, is made again; the
+    workbook is the same bytes either way."""
+    made: list[int] = []
+    original = year_write.make_frame
+
+    def counted(year: int, format_id: str | None) -> bytes:
+        made.append(year)
+        return original(year, format_id)
+
+    monkeypatch.setattr(year_write, "make_frame", counted)
+    before = agencies()
+    want = workbook(YEAR, members(YEAR, before), "2021")
+    assert write(job_for(tmp_path, before), "reports.xlsx", splice=False) == want
+    assert write(job_for(tmp_path, before), "reports.xlsx", splice=True) == want
+    assert made == [YEAR]
+    assert write(job_for(tmp_path, before, key="other"), "reports.xlsx", splice=True) == want
+    assert made == [YEAR, YEAR]
+    kept = tmp_path / "state" / RECORDS / f"frame-{YEAR}.xlsx"
+    data = kept.read_bytes()
+    kept.write_bytes(data[:-20] + bytes(20))
+    assert write(job_for(tmp_path, before, key="other"), "reports.xlsx", splice=True) == want
+    assert made == [YEAR, YEAR, YEAR] and kept.read_bytes() == data

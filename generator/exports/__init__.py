@@ -17,7 +17,7 @@ from ..workers import fork_pool
 from ..write import Writer
 from .workbook import workbook
 from .year_files import LAYOUTS, members, year_data_paths
-from .year_write import YearJob, write_year_file
+from .year_write import YearJob, fingerprints, write_year_file
 
 
 def year_files(
@@ -59,6 +59,9 @@ class YearFiles:
         self._results: dict[str, AsyncResult[Stamp]] = {}
         if jobs > 1 and len(paths) > 1:
             global _JOB
+            for year in {int(p.split("/")[1]) for p in paths if p.rsplit("/", 1)[1] in LAYOUTS}:
+                # once here, not in each worker writing one of the year's tidy files
+                job.marks[year] = fingerprints(job.key, year, members(year, job.agencies))
             _JOB = job  # forked workers see it without pickling
             self._pool = fork_pool(min(jobs, len(paths)))
             # the largest first, so no worker idles at the end

@@ -11,6 +11,7 @@ tests check against the library itself, so the workbook's bytes are the same as 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import io
 import re
 import zipfile
@@ -40,10 +41,17 @@ def workbook(year: int, rows: Members, format_id: str | None) -> bytes:
     return buffer.getvalue()
 
 
-def write_workbook(out: BinaryIO, year: int, rows: Members, format_id: str | None) -> None:
-    """The workbook of ``workbook``, written to ``out`` as it is compressed."""
-    frame = _frame(year, format_id)
-    with zipfile.ZipFile(frame) as made, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
+def write_workbook(
+    out: BinaryIO, year: int, rows: Members, format_id: str | None, frame: bytes | None = None
+) -> None:
+    """The workbook of ``workbook``, written to ``out`` as it is compressed. ``frame``:
+    the workbook of ``frame(year, format_id)``, when the caller has it."""
+    if frame is None:
+        frame = make_frame(year, format_id)
+    with (
+        zipfile.ZipFile(io.BytesIO(frame)) as made,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book,
+    ):
         for entry in made.infolist():
             # the entry as XlsxWriter wrote it (name, date, mode), with the same compressor
             info = zipfile.ZipInfo(entry.filename, entry.date_time)
@@ -63,7 +71,7 @@ def write_workbook(out: BinaryIO, year: int, rows: Members, format_id: str | Non
                 sheet.write(b"</sheetData>" + tail)
 
 
-def _frame(year: int, format_id: str | None) -> io.BytesIO:
+def make_frame(year: int, format_id: str | None) -> bytes:
     """The workbook with its header rows only, made by XlsxWriter."""
     import xlsxwriter  # only the build of a year's files needs it
 
@@ -82,8 +90,20 @@ def _frame(year: int, format_id: str | None) -> io.BytesIO:
     sheet.write_row(1, 0, [*REPORT_FIELDS, *(f.id for f in fields)])
     sheet.freeze_panes(2, 2)
     book.close()
-    buffer.seek(0)
-    return buffer
+    return buffer.getvalue()
+
+
+def frame_maker() -> bytes:
+    """What a frame is made by besides its year and format: XlsxWriter's version, read
+    from its ``__init__.py`` without importing it (a warm build need not import it)."""
+    spec = importlib.util.find_spec("xlsxwriter")
+    if spec is None or spec.origin is None:
+        return b""
+    try:
+        with open(spec.origin, "rb") as f:
+            return f.read()
+    except OSError:
+        return b""
 
 
 def sheet_rows(year: int, rows: Members, start: int) -> Iterator[str]:
@@ -108,11 +128,61 @@ def _row(r: int, year: int, agency: Agency, record: Filed) -> str:
             out.append(f'<c r="{ref}{r}"><v>{value:.16G}</v></c>')
         elif value:  # an empty string is no cell
             out.append(f'<c r="{ref}{r}" t="inlineStr">{_inline(value)}</c>')
-    for ref, text in zip(refs[len(head) :], record.texts(), strict=True):
-        if text:
-            out.append(f'<c r="{ref}{r}"><v>{_number(text)}</v></c>')
-    out.append("</row>")
+    texts = record.texts()
+    cells = _cells(record.format)
+    numbers = cells.numbers(record.values, texts)
+    if numbers is not None:
+        out.append(cells.row(str(r), numbers))
+    else:
+        for ref, text in zip(refs[len(head) :], texts, strict=True):
+            if text:
+                out.append(f'<c r="{ref}{r}"><v>{_number(text)}</v></c>')
+        out.append("</row>")
     return "".join(out)
+
+
+class _Cells:
+    """A report's cells as ``<c>`` elements, for the usual report: every cell given, the
+    counts plain integers of under 16 digits (as written), only money cells (few) to
+    format. A list of the constant parts per format with slots for the row number and the
+    values, filled by slice assignment and joined once, instead of an f-string per cell."""
+
+    def __init__(self, format_id: str) -> None:
+        fields = cell_fields(format_id)
+        refs = _columns(len(REPORT_FIELDS) + len(fields))[len(REPORT_FIELDS) :]
+        self.parts: list[str] = []
+        for i, ref in enumerate(refs):
+            self.parts += [f'{"</v></c>" if i else ""}<c r="{ref}', "", '"><v>', ""]
+        self.parts.append("</v></c></row>" if fields else "</row>")
+        self.count = len(fields)
+        self.money = tuple(i for i, f in enumerate(fields) if f.type == "money")
+
+    def numbers(self, values: str, texts: list[str]) -> list[str] | None:
+        """The cells' numbers as XlsxWriter writes them, or None when this is not the
+        usual report (the caller then writes cell by cell)."""
+        if len(texts) != self.count or "" in texts or max(map(len, texts), default=0) >= 16:
+            return None
+        marks = values.count(".") + values.count("E")
+        numbers = texts
+        for i in self.money:
+            text = texts[i]
+            if "." in text or "E" in text:
+                if numbers is texts:
+                    numbers = texts.copy()
+                numbers[i] = _number(text)
+                marks -= text.count(".") + text.count("E")
+        return numbers if marks == 0 else None  # a count written as a decimal: not usual
+
+    def row(self, r: str, numbers: list[str]) -> str:
+        parts = self.parts.copy()
+        parts[1:-1:4] = [r] * self.count
+        parts[3:-1:4] = numbers
+        return "".join(parts)
+
+
+@cache
+def _cells(format_id: str) -> _Cells:
+    return _Cells(format_id)
 
 
 def _number(text: str) -> str:

@@ -83,9 +83,66 @@ def _json_middles(format_id: str) -> tuple[str, ...]:
     )
 
 
-def _unit(record: Filed, format_id: str) -> list[str]:
-    units = dict(record.units)
-    return ["件" if f.type != "money" else units.get(f.id, "") for f in cell_fields(format_id)]
+@dataclass(frozen=True)
+class _Rows:
+    """A report's rows of a tidy file as one list of bytes per format: the constant parts
+    (labels, separators, units) in place, a slot every ``step`` items from ``heads`` for the
+    report's own head and from ``values`` for each cell's value. A report's piece is a copy
+    of the list, two slice assignments and one join: no formatting per cell."""
+
+    parts: list[bytes]
+    step: int
+    heads: int  # the first head slot
+    values: int  # the first value slot
+    units: dict[str, int]  # a money cell's id → the slot of its unit (which varies)
+    unit: Callable[[str], bytes]  # a unit slot's bytes, given the unit
+
+    def piece(self, head: bytes, texts: list[bytes], units: tuple[tuple[str, str], ...]) -> bytes:
+        parts = self.parts.copy()
+        parts[self.heads :: self.step] = [head] * len(texts)
+        parts[self.values :: self.step] = texts  # a count that differs raises, as zip(strict)
+        for cid, unit in units:
+            slot = self.units.get(cid)
+            if slot is not None:
+                parts[slot] = self.unit(unit)
+        return b"".join(parts)
+
+
+def _csv_unit(unit: str) -> bytes:
+    return f",{unit}\r\n".encode()
+
+
+def _json_unit(unit: str) -> bytes:
+    return f',"{unit}"]'.encode()
+
+
+@cache
+def _csv_rows(format_id: str) -> _Rows:
+    """Per cell: head, ``,middle,``, value, ``,unit\r\n``."""
+    parts: list[bytes] = []
+    units = {}
+    for i, (f, middle) in enumerate(
+        zip(cell_fields(format_id), _csv_middles(format_id), strict=True)
+    ):
+        if f.type == "money":
+            units[f.id] = 4 * i + 3
+        parts += [b"", f",{middle},".encode(), b"", _csv_unit("件" if f.type != "money" else "")]
+    return _Rows(parts, 4, 0, 2, units, _csv_unit)
+
+
+@cache
+def _json_rows(format_id: str) -> _Rows:
+    """Per cell: ``\n`` (``,\n`` after the first), head, ``,middle,``, value, ``,"unit"]``."""
+    parts: list[bytes] = []
+    units = {}
+    for i, (f, middle) in enumerate(
+        zip(cell_fields(format_id), _json_middles(format_id), strict=True)
+    ):
+        if f.type == "money":
+            units[f.id] = 5 * i + 4
+        unit = _json_unit("件" if f.type != "money" else "")
+        parts += [b",\n" if i else b"\n", b"", f",{middle},".encode(), b"", unit]
+    return _Rows(parts, 5, 1, 3, units, _json_unit)
 
 
 @dataclass(frozen=True)
@@ -94,46 +151,40 @@ class Layout:
     ``sep``, then ``tail``. An edit re-makes only its report's piece (``year_splice``)."""
 
     name: str  # the file's name in data/<year>/
-    head: Callable[[int, Members], str]
-    piece: Callable[[int, Agency, Filed], str]
-    sep: str = ""
-    tail: str = ""
+    head: Callable[[int, Members], bytes]
+    piece: Callable[[int, Agency, Filed], bytes]
+    sep: bytes = b""
+    tail: bytes = b""
 
     def whole(self, year: int, rows: Members) -> bytes:
         pieces = self.sep.join(self.piece(year, agency, record) for agency, record in rows)
-        return (self.head(year, rows) + pieces + self.tail).encode()
+        return self.head(year, rows) + pieces + self.tail
 
 
-def _csv_head(year: int, rows: Members) -> str:
-    return f"{BOM}{','.join(TIDY_FIELDS)}\r\n"
+def _csv_head(year: int, rows: Members) -> bytes:
+    return f"{BOM}{','.join(TIDY_FIELDS)}\r\n".encode()
 
 
-def _csv_piece(year: int, agency: Agency, record: Filed) -> str:
+def _csv_piece(year: int, agency: Agency, record: Filed) -> bytes:
     head = _csv_line([agency.slug, agency.name, agency.group or "", year, record.format])
-    middles = _csv_middles(record.format)
-    units = _unit(record, record.format)
-    return "".join(
-        f"{head},{middle},{value},{unit}\r\n"
-        for middle, value, unit in zip(middles, record.texts(), units, strict=True)
-    )
+    texts = record.values.encode().split(b",")
+    return _csv_rows(record.format).piece(head.encode(), texts, record.units)
 
 
-def _json_head(year: int, rows: Members) -> str:
-    return f'{{"year":{year},"fields":{json.dumps(TIDY_FIELDS)},"rows":['
+def _json_head(year: int, rows: Members) -> bytes:
+    return f'{{"year":{year},"fields":{json.dumps(TIDY_FIELDS)},"rows":['.encode()
 
 
-def _json_piece(year: int, agency: Agency, record: Filed) -> str:
+def _json_piece(year: int, agency: Agency, record: Filed) -> bytes:
     head = json.dumps(
         [agency.slug, agency.name, agency.group, year, record.format], ensure_ascii=False
     )[:-1]
-    middles = _json_middles(record.format)
-    units = _unit(record, record.format)
     # a cell's text is a JSON number already (integers; money as written, which a JSON
-    # reader takes as exactly that decimal)
-    return ",".join(
-        f'\n{head},{middle},{text or "null"},"{unit}"]'
-        for middle, text, unit in zip(middles, record.texts(), units, strict=True)
-    )
+    # reader takes as exactly that decimal); an absent one is null
+    texts = record.values.encode().split(b",")
+    if b"" in texts:
+        texts = [text or b"null" for text in texts]
+    return _json_rows(record.format).piece(head.encode(), texts, record.units)
 
 
 def summary_header(format_id: str) -> list[str]:
@@ -145,13 +196,13 @@ def summary_header(format_id: str) -> list[str]:
     ]
 
 
-def _summary_head(year: int, rows: Members) -> str:
+def _summary_head(year: int, rows: Members) -> bytes:
     """The columns of the first report's format (a year's reports share one)."""
     header = summary_header(rows[0][1].format) if rows else REPORT_FIELDS
-    return f"{BOM}{_csv_line(header)}\r\n"
+    return f"{BOM}{_csv_line(header)}\r\n".encode()
 
 
-def _summary_piece(year: int, agency: Agency, record: Filed) -> str:
+def _summary_piece(year: int, agency: Agency, record: Filed) -> bytes:
     fmt = all_formats()[record.format]
     summary = agency.summaries.get(year)
     cells = cells_of(record, cells_needed(fmt))
@@ -160,11 +211,11 @@ def _summary_piece(year: int, agency: Agency, record: Filed) -> str:
         *(summary.values if summary else ()),
         *(percent_text(ratio(fmt, i, cells)) for i in fmt.indicators),
     ]
-    return f"{_csv_line(line)}\r\n"
+    return f"{_csv_line(line)}\r\n".encode()
 
 
 CELLS_CSV = Layout("cells.csv", _csv_head, _csv_piece)
-CELLS_JSON = Layout("cells.json", _json_head, _json_piece, sep=",", tail="\n]}\n")
+CELLS_JSON = Layout("cells.json", _json_head, _json_piece, sep=b",", tail=b"\n]}\n")
 SUMMARY_CSV = Layout("summary.csv", _summary_head, _summary_piece)
 LAYOUTS = {layout.name: layout for layout in (CELLS_CSV, CELLS_JSON, SUMMARY_CSV)}
 

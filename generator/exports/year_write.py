@@ -15,14 +15,14 @@ from __future__ import annotations
 import io
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..contentfiles import digest
 from ..manifest import Stamp
-from ..model import Agency, Filed
+from ..model import Agency
 from ..write import PieceFile
-from .workbook import write_workbook
+from .workbook import frame_maker, make_frame, write_workbook
 from .year_files import LAYOUTS, Layout, Members, members
 
 RECORDS = "year-files"  # folder of the records, in the build state
@@ -38,6 +38,8 @@ class YearJob:
     atomic: bool  # replace each file in one step (a warm build)
     state: Path | None  # the build state folder: where the records of pieces are kept
     key: str  # the build key: a piece made by other code or labels is not reused
+    # each year's report fingerprints (``fingerprints``), made once for its three tidy files
+    marks: dict[int, list[str]] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,8 @@ def write_year_file(job: YearJob, path: str, splice: bool) -> Stamp:
     target = job.root / path
     if name == "reports.xlsx":
         buffer = io.BytesIO()  # the zip is rewritten in place as it goes: made in memory
-        write_workbook(buffer, year, rows, rows[0][1].format if rows else None)
+        format_id = rows[0][1].format if rows else None
+        write_workbook(buffer, year, rows, format_id, _frame(job, year, format_id))
         out = PieceFile(target, job.atomic)
         try:
             out.write(buffer.getbuffer())
@@ -69,18 +72,31 @@ def write_year_file(job: YearJob, path: str, splice: bool) -> Stamp:
     record = _record_path(job, path)
     # (never in place: the old file is read while the new one is written beside it)
     old = _old_pieces(record, target, job.key) if splice and job.atomic and record else None
-    stamp, pieces = _write_tidy(job, layout, year, rows, target, old)
+    marks = job.marks.get(year)
+    if marks is None:
+        marks = job.marks[year] = fingerprints(job.key, year, rows)
+    stamp, pieces = _write_tidy(job, layout, year, rows, marks, target, old)
     if record is not None:
         _save(record, job.key, stamp, pieces)
     return stamp
 
 
-def fingerprint(key: str, year: int, agency: Agency, record: Filed) -> str:
-    """Everything a report's piece of a year file is made from."""
-    summary = agency.summaries.get(year)
-    return digest(
-        key, agency.slug, agency.name, agency.group or "\x00", repr(record), repr(summary)
-    )
+def fingerprints(key: str, year: int, rows: Members) -> list[str]:
+    """For each report of ``rows``, a digest of everything its piece of any of the year's
+    tidy files is made from (one string per report: a dataclass's repr costs ten times
+    more, and the three files share it)."""
+    marks = []
+    for agency, record in rows:
+        summary = agency.summaries.get(year)
+        marks.append(
+            digest(
+                key,
+                f"{agency.slug}\x00{agency.name}\x00{agency.group is None}{agency.group}\x00"
+                f"{year}\x00{record.format}\x00{record.published}\x00{record.values}\x00"
+                f"{record.units}\x00{summary is None or summary.values}",
+            )
+        )
+    return marks
 
 
 def _write_tidy(
@@ -88,23 +104,23 @@ def _write_tidy(
     layout: Layout,
     year: int,
     rows: Members,
+    marks: list[str],
     target: Path,
     old: dict[str, Piece] | None,
 ) -> tuple[Stamp, list[Piece]]:
     source = _open_old(target) if old else None
-    out = _Splicer(PieceFile(target, job.atomic), source, layout.sep.encode())
+    out = _Splicer(PieceFile(target, job.atomic), source, layout.sep)
     pieces: list[Piece] = []
     try:
-        out.text(layout.head(year, rows).encode())
-        for i, (agency, record) in enumerate(rows):
-            mark = fingerprint(job.key, year, agency, record)
+        out.text(layout.head(year, rows))
+        for i, ((agency, record), mark) in enumerate(zip(rows, marks, strict=True)):
             was = old.get(agency.slug) if old else None
             if was is not None and source is not None and was.fingerprint == mark:
                 start = out.old(was.start, was.end, first=i == 0)
             else:
-                start = out.new(layout.piece(year, agency, record).encode(), first=i == 0)
+                start = out.new(layout.piece(year, agency, record), first=i == 0)
             pieces.append(Piece(agency.slug, mark, start, out.size))
-        out.text(layout.tail.encode())
+        out.text(layout.tail)
         out.flush()
     except BaseException:
         out.file.abort()
@@ -178,6 +194,30 @@ def _open_old(target: Path) -> int | None:
         return os.open(target, os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
         return None
+
+
+def _frame(job: YearJob, year: int, format_id: str | None) -> bytes | None:
+    """The workbook's frame (XlsxWriter's workbook without the report rows), kept in the
+    build state beside the records: after an edit, the year's workbook is made without
+    importing XlsxWriter and making a workbook (a quarter of its time). Kept with a digest
+    of all it is made from (build key, year, format, XlsxWriter's version): anything else
+    there is made again. None (made by the caller) without a state folder."""
+    if job.state is None:
+        return None
+    made_from = digest(job.key, str(year), str(format_id), frame_maker())
+    path = job.state / RECORDS / f"frame-{year}.xlsx"
+    try:
+        head, frame = path.read_bytes().split(b"\n", 1)
+        if head == f"{made_from} {digest(frame)}".encode():  # for these, and whole
+            return frame
+    except (OSError, ValueError):
+        pass
+    frame = make_frame(year, format_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(f"{made_from} {digest(frame)}\n".encode() + frame)
+    os.replace(tmp, path)
+    return frame
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,0 +1,122 @@
+"""The fixed cost of every ``nianbao build`` on a built site: what a build that changed
+nothing spends, step by step.
+
+    python benchmarks/startup.py CONTENT OUT [--repeat 5] [--jobs N]
+
+OUT must hold a site built from CONTENT by this checkout (else the build is cold, which
+the script says, and the figures mean nothing). Prints, best of --repeat each:
+the interpreter alone; the whole command (a fresh process, imports included) as wall
+time and CPU time of the process tree; the imports; and in one process, with the CPU
+clock (worker processes included): the content scan, reading the manifest, surveying the
+output, the whole startup (scan and survey overlapping as a build runs them), and build()
+itself. The floor of this design is the scan and the survey: one ``stat`` per file of
+the content and of the output. Not a test: it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from nianbao import build as build_module  # noqa: E402
+from nianbao import manifest, outdir, sources  # noqa: E402
+
+
+def cpu() -> float:
+    """CPU seconds of this process and of its finished children."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def best(repeat: int, step: Callable[[], object]) -> tuple[float, float]:
+    """The best (wall, CPU) seconds of ``repeat`` runs of ``step``."""
+    runs = []
+    for _ in range(repeat):
+        c, w = cpu(), time.perf_counter()
+        step()
+        runs.append((time.perf_counter() - w, cpu() - c))
+    return min(r[0] for r in runs), min(r[1] for r in runs)
+
+
+def command(args: list[str], repeat: int) -> tuple[float, float]:
+    """The best wall and CPU seconds of a fresh process running ``args``."""
+    runs = []
+    for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        w = time.perf_counter()
+        subprocess.run(args, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        runs.append((time.perf_counter() - w, used))
+    return min(r[0] for r in runs), min(r[1] for r in runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("content", type=Path)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    a = parser.parse_args()
+    content, out = a.content.resolve(), a.out.resolve()
+    os.chdir(ROOT)  # as the command runs: templates/ (if any) read from here
+    build = [sys.executable, "-m", "nianbao", "build", "--content", str(content)]
+    build += ["--out", str(out), "--jobs", str(a.jobs)]
+    first = subprocess.run(build, check=True, capture_output=True, text=True, cwd=ROOT)
+    if "，更新 " not in first.stdout.splitlines()[-1]:
+        print("OUT was built from scratch just now: run again for the figures", file=sys.stderr)
+    figures = [
+        ("interpreter alone", command([sys.executable, "-c", "pass"], a.repeat)),
+        (
+            "imports (nianbao.cli)",
+            command([sys.executable, "-c", "import nianbao.cli"], a.repeat),
+        ),
+        ("whole command", command(build, a.repeat)),
+    ]
+    target = outdir.target(out)
+    state = target.state
+    written = manifest.read(state)
+    files = written.files if written is not None else None
+    figures += [
+        ("content scan", best(a.repeat, lambda: sources.scan(content, a.jobs))),
+        ("manifest read", best(a.repeat, lambda: manifest.read(state))),
+        (
+            "output survey (this process)",
+            best(a.repeat, lambda: outdir.survey(target, files, None)),
+        ),
+    ]
+
+    def startup() -> None:
+        scanning = build_module._look(content, None, a.jobs)
+        try:
+            build_module._previous(target, None, False, scanning.lend)
+            scanning.result()
+        finally:
+            scanning.close()
+
+    figures.append(
+        ("startup: scan + manifest + survey, as build runs them", best(a.repeat, startup))
+    )
+
+    def in_process() -> None:
+        with outdir.hold(target, "build", print):
+            build_module.build(content, Path("templates"), out, str(content), a.jobs)
+
+    figures.append(("build() in this process", best(a.repeat, in_process)))
+    print(f"{'step':<56} {'wall ms':>8} {'CPU ms':>8}")
+    for name, (wall, used) in figures:
+        print(f"{name:<56} {wall * 1000:>8.0f} {used * 1000:>8.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""The parts of the build key that cost reading and parsing files which rarely change:
+the generator's own code, theme and formats, and the site's own templates.
+
+Hashing them (and finding, with Jinja's parser, which templates each kind of page is
+rendered with) cost about a tenth of a build in which nothing changed. So they are kept
+in the cache folder beside the output (outdir), under the names, sizes and modification
+times of every file they were made from, as the content scan trusts an agency folder
+(sources): the same stamps mean the same digests. A file changed in the last moments
+(``RACY_NS``) could change again unseen, so nothing is kept then. Anything odd about the
+record (absent, damaged, another version) means "compute again".
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import time
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .contentfiles import digest
+
+NAME = "key.bin"
+MAGIC = b"nianbao key cache 1 marshal %d\n" % marshal.version
+RACY_NS = 2_000_000_000  # as sources.RACY_NS: a file this recent may change again unseen
+
+Stamps = list[tuple[str, int, int]]  # path, size, modification time (ns)
+
+
+def stamps(folders: list[Path | None]) -> Stamps | None:
+    """Every file under ``folders`` (compiled bytecode aside) with its size and time, or
+    None when one changed too recently to be trusted."""
+    out: Stamps = []
+    racy_after = time.time_ns() - RACY_NS
+    for folder in folders:
+        if folder is None or not folder.is_dir():
+            out.append((f"{folder}:none", 0, 0))
+            continue
+        if not _walk(str(folder), out, racy_after):
+            return None
+    return out
+
+
+def _walk(folder: str, out: Stamps, racy_after: int) -> bool:
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError:
+        out.append((f"{folder}:unreadable", 0, 0))
+        return True
+    for e in entries:
+        if e.name == "__pycache__":
+            continue
+        try:
+            if e.is_dir():
+                if not _walk(e.path, out, racy_after):
+                    return False
+                continue
+            st = e.stat()
+        except OSError:
+            out.append((f"{e.path}:unreadable", 0, 0))
+            continue
+        if st.st_mtime_ns > racy_after:
+            return False
+        out.append((e.path, st.st_size, st.st_mtime_ns))
+    return True
+
+
+def recalled(state: Path | None, kind: str, files: Stamps | None, make: Callable[[], Any]) -> Any:
+    """``make()``, or what it returned last time the files it is made from had the same
+    ``stamps`` (kept in ``state`` under ``kind``). ``make`` must return plain data
+    (marshal). No state or no stamps: ``make()``."""
+    if state is None or files is None:
+        return make()
+    signature = digest(kind, repr(files))
+    kept = _read(state)
+    if kind in kept and kept[kind][0] == signature:
+        return kept[kind][1]
+    value = make()
+    kept[kind] = (signature, value)
+    _write(state, kept)
+    return value
+
+
+def _read(state: Path) -> dict[str, Any]:
+    try:
+        raw = (state / NAME).read_bytes()
+        head = len(MAGIC) + 4
+        data = raw[head:]
+        if (
+            raw[: len(MAGIC)] == MAGIC
+            and zlib.crc32(data).to_bytes(4, "big") == raw[len(MAGIC) : head]
+        ):
+            kept = marshal.loads(data)
+            if isinstance(kept, dict):
+                return kept
+    except Exception:  # absent, damaged or another version: compute again
+        pass
+    return {}
+
+
+def _write(state: Path, kept: dict[str, Any]) -> None:
+    try:
+        state.mkdir(parents=True, exist_ok=True)
+        tmp = state / f"{NAME}.tmp"
+        data = marshal.dumps(kept)
+        tmp.write_bytes(MAGIC + zlib.crc32(data).to_bytes(4, "big") + data)
+        os.replace(tmp, state / NAME)
+    except OSError:  # a cache: the next build computes again
+        pass

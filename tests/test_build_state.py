@@ -1,0 +1,198 @@
+"""What a build keeps beside its output to start the next one quickly: the digests of the
+generator's own files and the site's templates (keycache), trusted only under the same
+names, sizes and times; and the manifest, left as it is by a build that changed nothing."""
+
+from __future__ import annotations
+
+import gc
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import PORTAL, nianbao
+from nianbao import build as build_module
+from nianbao import keycache, outdir, sources
+from nianbao.build import build
+from nianbao.outdir import CACHE
+from nianbao.problems import Problem, sort_problems
+from test_build import tree
+from test_incremental import edit_narrative, full_build
+
+
+def _age(folder: Path, seconds: int) -> None:
+    """Every file under ``folder`` last changed ``seconds`` ago: settled, so trusted."""
+    when = time.time_ns() - seconds * 1_000_000_000
+    for p in [folder, *folder.rglob("*")]:
+        os.utime(p, ns=(when, when))
+
+
+def _templates(tmp_path: Path, footer: str) -> Path:
+    templates = tmp_path / "templates"
+    templates.mkdir(exist_ok=True)
+    (templates / "_footer.html").write_text(
+        f'<footer class="site-footer"><p>{footer}</p></footer>\n', "utf-8"
+    )
+    _age(templates, 100)
+    return templates
+
+
+def test_unchanged_build_leaves_the_manifest_alone(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(PORTAL, content)
+    out = tmp_path / "site"
+    args = ["build", "--content", content, "--out", out]
+    assert nianbao(*args).code == 0
+    record = tmp_path / CACHE / "site" / "manifest.bin"
+    before = record.stat()
+    run = nianbao(*args)
+    assert "，更新 0 个，" in run.lines[-1]
+    after = record.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    edit_narrative(content)
+    assert nianbao(*args).code == 0
+    assert record.stat().st_ino != before.st_ino  # written again (replaced, never in place)
+    assert "，更新 0 个，" in nianbao(*args).lines[-1]  # and trusted by the next build
+
+
+def test_template_edit_under_the_key_cache(tmp_path: Path) -> None:
+    """Settled templates: their digests are kept; an edit (new size and time, also
+    settled) is seen all the same, and the site is what a clean build makes."""
+    content = tmp_path / "content"
+    shutil.copytree(PORTAL, content)
+    templates = _templates(tmp_path, "本地页脚")
+    out = tmp_path / "site"
+    args = ["build", "--content", content, "--out", out, "--templates", templates]
+    assert nianbao(*args).code == 0
+    assert (tmp_path / CACHE / "site" / keycache.NAME).is_file()
+    assert "本地页脚" in (out / "index.html").read_text("utf-8")
+    _templates(tmp_path, "改过的页脚")
+    (templates / "_footer.html").touch()
+    _age(templates, 50)  # an edit made a while ago: a new time, not a racy one
+    run = nianbao(*args)
+    assert run.code == 0
+    assert "，更新 0 个，" not in run.lines[-1]
+    assert "改过的页脚" in (out / "index.html").read_text("utf-8")
+    assert tree(out) == full_build(content, tmp_path, templates)
+
+
+def test_key_cache_spares_parsing_the_templates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    templates = _templates(tmp_path, "本地页脚")
+    out = tmp_path / "site"
+    build(PORTAL, templates, out)
+    calls = []
+    real = build_module.template_digests
+
+    def counted(folder: Path | None) -> dict[str, str]:
+        calls.append(folder)
+        return real(folder)
+
+    monkeypatch.setattr(build_module, "template_digests", counted)
+    assert build(PORTAL, templates, out).rendered == 0
+    assert calls == []
+    # --verify trusts no file's size and time: the templates are read again
+    assert build(PORTAL, templates, out, verify=True).rendered == 0
+    assert calls == [templates]
+    # a template changed in the last moments may change again unseen: never kept
+    (templates / "_footer.html").touch()
+    build(PORTAL, templates, out)
+    build(PORTAL, templates, out)
+    assert calls == [templates] * 3
+
+
+@pytest.mark.parametrize("damage", [b"", b"nianbao key cache 1", b"\x00" * 64])
+def test_damaged_key_cache_is_computed_again(tmp_path: Path, damage: bytes) -> None:
+    templates = _templates(tmp_path, "本地页脚")
+    out = tmp_path / "site"
+    build(PORTAL, templates, out)
+    (tmp_path / CACHE / "site" / keycache.NAME).write_bytes(damage)
+    assert build(PORTAL, templates, out).rendered == 0
+    # and kept again
+    assert (tmp_path / CACHE / "site" / keycache.NAME).read_bytes().startswith(keycache.MAGIC)
+
+
+def test_build_leaves_the_collector_as_it_found_it(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(PORTAL, None, out)
+    build(PORTAL, None, out)
+    assert gc.get_freeze_count() == 0
+
+
+def test_sort_problems_drops_duplicates_and_orders_ties() -> None:
+    a = Problem("a.yaml", 3, 1, "warning", "同一条", "R6")
+    b = Problem("a.yaml", 3, 1, "warning", "同一条", "R2")
+    c = Problem("a.yaml", 1, 0, "error", "先", "V1")
+    assert sort_problems([a, b, a, c, b]) == [c, b, a]
+    assert sort_problems([]) == []
+
+
+@pytest.fixture
+def lent_survey(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[list[str]]]:
+    """The path a large portal takes: the content is scanned by worker processes, which
+    then list (here) every folder of the output for the survey."""
+    monkeypatch.setattr(sources, "PARALLEL_SCAN_FROM", 1)
+    monkeypatch.setattr(outdir, "LENT", 1.0)
+    lent: list[list[str]] = []
+    real = sources.Scanning.lend
+
+    def lend(self: sources.Scanning, work: Any, chunks: list[tuple[str, list[str]]]) -> Any:
+        listed = real(self, work, chunks)
+        if listed is not None:
+            lent.extend(names for _, names in chunks)
+        return listed
+
+    monkeypatch.setattr(sources.Scanning, "lend", lend)
+    yield lent
+
+
+def test_lent_survey_finds_pages_changed_by_hand(
+    tmp_path: Path, lent_survey: list[list[str]]
+) -> None:
+    out = tmp_path / "site"
+    args = ["build", "--content", PORTAL, "--out", out, "--jobs", "2"]
+    assert nianbao(*args).code == 0
+    assert "，更新 0 个，" in nianbao(*args).lines[-1]
+    assert lent_survey  # the output's folders were listed by the workers
+    (out / "town-a/2022/index.html").write_text("defaced\n")
+    (out / "data/index.html").unlink()
+    run = nianbao(*args)
+    assert run.code == 0
+    assert "（其中 2 个是输出目录中被改动或删除的文件，已恢复），" in run.lines[-1]
+    assert tree(out) == full_build(PORTAL, tmp_path)
+
+
+def test_lent_survey_refuses_a_file_nianbao_did_not_write(
+    tmp_path: Path, lent_survey: list[list[str]]
+) -> None:
+    out = tmp_path / "site"
+    args = ["build", "--content", PORTAL, "--out", out, "--jobs", "2"]
+    assert nianbao(*args).code == 0
+    (out / "town-a/notes.txt").write_text("mine\n")
+    run = nianbao(*args)
+    assert run.code == 2
+    assert "中有不是 nianbao 生成的文件（“town-a/notes.txt”）" in run.err
+    assert (out / "town-a/notes.txt").read_text() == "mine\n"
+
+
+def test_template_problems_under_the_key_cache(tmp_path: Path) -> None:
+    """A settled broken template is reported on every build (the second time from the
+    cache, the same line); once fixed (a new size and time), the site is built."""
+    templates = _templates(tmp_path, "{% if %}")
+    out = tmp_path / "site"
+    args = ["build", "--content", PORTAL, "--out", out, "--templates", templates]
+    first = nianbao(*args)
+    assert first.code == 1
+    broken = f"{templates.as_posix()}/_footer.html:1: 错误: 模板语法错误："
+    assert any(line.startswith(broken) for line in first.lines)
+    second = nianbao(*args)
+    assert (second.code, second.out) == (first.code, first.out)
+    _templates(tmp_path, "本地页脚")
+    (templates / "_footer.html").touch()
+    _age(templates, 50)
+    assert nianbao(*args).code == 0
+    assert "本地页脚" in (out / "index.html").read_text("utf-8")
