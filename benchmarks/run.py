@@ -18,7 +18,8 @@ year pages' totals and indicators. With --search, `build` also indexes the site 
 Pagefind; that time is taken out of the build figures and printed on rows of its own.
 The machine may be shared: run a baseline (main) at the same time and compare. Every figure
 is of the real command line (`python -m nianbao …`) in a fresh process; timings are the
-median of --repeat runs. Not a test: it asserts nothing but that the builds succeed.
+median of --repeat runs. Cold builds (ours and Hugo's) each go to a fresh folder: see run().
+Not a test: it asserts nothing but that the builds succeed.
 """
 
 from __future__ import annotations
@@ -244,15 +245,23 @@ def cpu_seconds(pid: int) -> float:
 def serve_figures(
     portal: Path, out: Path, edits: int, cases: list[str] | None = None, say: bool = False
 ) -> dict[str, str]:
-    """Save → new text served over HTTP (polling the page's address) and save → the browser
-    told to reload, for a narrative edit, a value edit and template edits, with serve's CPU
-    time for each save (workers included: less noisy on a shared machine); and the serve
-    process's memory once the first build is done."""
+    """Save → new text served over HTTP (polling the page's address), save → the browser
+    told to reload (the first time), and save → the whole rebuild done (serve prints its
+    line), for a narrative edit, a value edit and template edits, with serve's CPU time for
+    each save (workers included: less noisy on a shared machine); and the serve process's
+    memory once the first build is done. serve shows the edited page before it has written
+    the rest, so each save waits for the last rebuild to end."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     templates = portal.parent / "templates"
     templates.mkdir(exist_ok=True)
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed below): serve's output, a line a rebuild
+
+    def rebuilds() -> int:
+        log.seek(0)
+        return log.read().decode("utf-8", "replace").count("\n已更新 ")
+
     proc = subprocess.Popen(
         nianbao(
             "serve",
@@ -266,8 +275,9 @@ def serve_figures(
             str(port),
         ),
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
+        stdout=log,
         stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     base = f"http://127.0.0.1:{port}/"
     report, home = base + "agency-00003/2022/index.html", base + "index.html"
@@ -292,9 +302,9 @@ def serve_figures(
         for label, save, url in all_cases:
             if cases and label.split(":")[-1].strip() not in cases:
                 continue
-            served, reloaded, cpu = [], [], []
+            served, reloaded, done, cpu = [], [], [], []
             for n in range(edits):
-                before = len(reloads.times)
+                before, built = len(reloads.times), rebuilds()
                 start, used = time.perf_counter(), cpu_seconds(proc.pid)
                 text = save(n + 1)
                 while text not in fetch(url):
@@ -305,13 +315,17 @@ def serve_figures(
                 while len(reloads.times) == before and time.perf_counter() - start < 300:
                     time.sleep(0.005)
                 reloaded.append(reloads.times[before] - start if len(reloads.times) > before else 0)
+                while rebuilds() == built and time.perf_counter() - start < 600:
+                    time.sleep(0.005)
+                done.append(time.perf_counter() - start)
                 time.sleep(0.5)
                 cpu.append(cpu_seconds(proc.pid) - used)
             figures[f"serve {label}: served"] = _spread(served)
             figures[f"serve {label}: reload"] = _spread(reloaded)
+            figures[f"serve {label}: done"] = _spread(done)
             figures[f"serve {label}: CPU"] = _spread(cpu)
             if say:
-                for what in ("served", "reload", "CPU"):
+                for what in ("served", "reload", "done", "CPU"):
                     print(f"serve {label}: {what}  {figures[f'serve {label}: {what}']}", flush=True)
         figures["serve RSS at the end"] = f"{rss_mib(proc.pid):,.0f} MiB"
         return figures
@@ -322,6 +336,7 @@ def serve_figures(
         except subprocess.TimeoutExpired:  # started in the background: Ctrl-C is ignored
             proc.kill()
             proc.wait()
+        log.close()
 
 
 def _spread(seconds: list[float]) -> str:
@@ -352,8 +367,12 @@ def run(
         site_yaml = portal / "site.yaml"
         site_yaml.write_text(site_yaml.read_text("utf-8") + "search: true\n", "utf-8")
     cold, peaks, pss, cold_index = [], [], [], []
-    for _ in range(repeat):
-        shutil.rmtree(out, ignore_errors=True)
+    for n in range(repeat):
+        # Each cold build into a folder of its own, the old ones removed only at the end:
+        # on ext4, creating files in the minutes after a large deletion (the last build's
+        # 50,000 files) costs several times the system time (the kernel skips recently
+        # deleted inodes one by one), which would time the disk's aftermath, not the build.
+        out = work / f"site-{n}"
         seconds, peak, text = timed(nianbao("build", "--content", str(portal), "--out", str(out)))
         cold_index.append(index_seconds(text))
         cold.append(seconds - cold_index[-1])
@@ -396,7 +415,7 @@ def run(
         row["search index (cold)"] = f"{statistics.median(cold_index):.2f} s"
         row["search index (one edit)"] = f"{statistics.median(warm_index):.2f} s"
     if with_hugo:
-        hugo = [hugo_build(portal, work / "hugo") for _ in range(repeat)]
+        hugo = [hugo_build(portal, work / f"hugo-{n}") for n in range(repeat)]  # fresh, as above
         hugo_cold = statistics.median(s for s, _ in hugo)
         row["hugo cold build"] = _spread([s for s, _ in hugo])
         row["hugo peak memory"] = f"{max(p for _, p in hugo) / 2**20:,.0f} MiB"

@@ -52,7 +52,7 @@ from .render import (
     template_problems,
     year_path,
 )
-from .rerender import render_all
+from .rerender import Watching, render_all
 from .review.copying import copies_across_agencies, sketches
 from .search import SEARCH_PAGE
 from .sources import AgencyFolder, Scan, Scanning, digest, files_digest, rescan, trusted
@@ -107,6 +107,9 @@ class Session:
     changed: set[Path] | None = None
     kept: dict[str, Kept] = field(default_factory=dict)
     data: str = ""  # the data key of the last build (pagekeys.BuildKey.data)
+    # serve's browsers: a warm build renders the agencies they show first and says so,
+    # before the other pages, those about many agencies and the manifest (rerender.py)
+    watching: Watching | None = None
 
     def renders_from_memory(self, old: Manifest, key: BuildKey) -> bool:
         """Whether a build with ``key`` after the one that made ``old`` (this session's
@@ -259,6 +262,7 @@ def _built(
                 jobs,
                 memory,
                 kept,
+                session.watching if session is not None else None,
             )
     except TemplateFault as fault:  # a template failed on a page: nothing new is swapped in
         # check everything as `check` would, so every problem and the count are listed
@@ -697,10 +701,12 @@ def _warm(
     jobs: int | None = None,
     memory: dict[str, Kept] | None = None,
     kept: dict[str, Kept] | None = None,
+    watching: Watching | None = None,
 ) -> tuple[Result, Manifest | None]:
     """``verify``: trust no signature either; every agency is read again. ``memory``:
     the templates changed since ``old``; the agencies that did not change are rendered
-    from these, as loaded before. ``kept``, given, receives the agencies loaded now."""
+    from these, as loaded before. ``kept``, given, receives the agencies loaded now.
+    ``watching``: serve's (rerender.Watching)."""
     records: dict[str, AgencyRecord] = {}
     changed: dict[str, tuple[AgencyFolder, Agency | None]] = {}
     for slug, folder in folders.items():
@@ -725,17 +731,18 @@ def _warm(
             changed[slug] = (folder, agency)
             if kept is not None and agency is not None:
                 kept[slug] = _kept(agency, bases)
-    agencies = _agencies(records)
     problems = [p for r in records.values() for p in r.problems]
-    problems.extend(copies_across_agencies(agencies))
-    result = Result(problems, reports=_count(records), incremental=True, agencies=agencies)
+    result = Result(problems, reports=_count(records), incremental=True)
     if result.errors:
+        result.agencies = _agencies(records)
+        problems.extend(copies_across_agencies(result.agencies))
         return result, None
     renderer = renderer_for(templates, key)
-    agency_pages: set[str] = set()
-    for record in records.values():
-        agency_pages.update(record.pages)
-    journal = outdir.Journal(out, old.files, agency_pages - old.files.keys())
+    # only a changed agency can have pages the last build did not write; what is needed
+    # for the pages about many agencies is made after the changed agencies' pages (serve
+    # shows those meanwhile)
+    new_pages = {p for slug in changed for p in records[slug].pages} - old.files.keys()
+    journal = outdir.Journal(out, old.files, new_pages)
     writer = Writer(out.path, stamps=dict(old.files), journal=journal.note)
     work = [
         (agency, records[slug].pages, _intact(old.agencies[slug].pages, damaged))
@@ -749,7 +756,14 @@ def _warm(
         lambda agency, now, before, w: _render_agency(agency, now, before, site, renderer, w),
         writer,
         jobs or os.cpu_count() or 1,
+        watching,
     )
+    agencies = result.agencies = _agencies(records)
+    # warnings only (R7), so found once the edited pages are written
+    problems.extend(copies_across_agencies(agencies))
+    agency_pages: set[str] = set()
+    for record in records.values():
+        agency_pages.update(record.pages)
     site_pages, rendered_site = _site_pages(
         site,
         agencies,

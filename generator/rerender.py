@@ -6,11 +6,17 @@ Worker processes are forked, so they inherit those agencies, the compiled templa
 writer without anything being pickled; each writes its pages itself (atomically, as the
 parent would) and hands back what it wrote. Every path is noted in the output's journal by
 the parent first, so an interrupted build is noticed and repaired like any other.
+
+Under ``serve``, the agencies whose pages a browser shows are rendered first, in this
+process, and ``serve`` is told (``Watching``) so the browser reloads while the other pages
+are still being rendered: after a template edit the page being looked at is new in a
+fraction of the time all 10,000 take.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from .manifest import Stamp
 from .model import Agency
@@ -23,12 +29,42 @@ PARALLEL_FROM = 24  # agencies; below this, starting worker processes costs more
 Work = tuple[Agency, dict[str, str], dict[str, str]]
 RenderOne = Callable[[Agency, dict[str, str], dict[str, str], Writer], int]
 
+
+@dataclass
+class Watching:
+    """What ``serve`` wants of a rebuild: the agencies whose pages its browsers show,
+    rendered before the others, and a call once they are written (with how many files
+    were), or once every agency's pages are when none of them is due."""
+
+    written: Callable[[int], None]
+    slugs: set[str] = field(default_factory=set)
+
+
 _TASK: tuple[list[Work], RenderOne, Writer] | None = None  # what forked workers inherit
 
 
-def render_all(work: list[Work], render_one: RenderOne, writer: Writer, jobs: int) -> int:
+def render_all(
+    work: list[Work],
+    render_one: RenderOne,
+    writer: Writer,
+    jobs: int,
+    watching: Watching | None = None,
+) -> int:
     """Render (with ``render_one``) the pages of each agency whose fingerprint changed;
     returns how many files were written. ``writer`` learns of every file written."""
+    if watching is None:
+        return _render(work, render_one, writer, jobs)
+    shown = [w for w in work if w[0].slug in watching.slugs]
+    count = _render(shown, render_one, writer, 1)
+    if count:
+        watching.written(count)
+    count += _render([w for w in work if w[0].slug not in watching.slugs], render_one, writer, jobs)
+    if count and not shown:
+        watching.written(count)
+    return count
+
+
+def _render(work: list[Work], render_one: RenderOne, writer: Writer, jobs: int) -> int:
     if jobs <= 1 or len(work) < PARALLEL_FROM:
         return sum(render_one(agency, now, before, writer) for agency, now, before in work)
     global _TASK

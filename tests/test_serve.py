@@ -64,7 +64,7 @@ def server(portal: Path, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen
     )
     base = f"http://127.0.0.1:{port}/"
     try:
-        assert wait_for(lambda: "示例市" in get(base)), "server did not start"
+        assert wait_for(lambda: "示例市" in get(base), 60), "server did not start"
         yield base, proc
     finally:
         if proc.poll() is None:
