@@ -61,15 +61,34 @@ class CompareRenderer:
     def render(self, previous_year: int, year: int, changes: list[Change]) -> Markup:
         template, slots = self._template(changes)
         years = {"year": str(year), "previous_year": str(previous_year)}
+        texts = [_texts(c) for c in changes]
         values: list[str] = []
         for index, attribute in slots:
             if index < 0:
                 values.append(years[attribute])
-            elif attribute in ("previous", "current"):  # through the num filter
-                values.append(escape(display(getattr(changes[index], attribute))))
             else:
-                values.append(escape(getattr(changes[index], attribute)))
+                values.append(texts[index][attribute])
         return Markup(template % tuple(values))
+
+
+def _texts(change: Change) -> dict[str, str]:
+    """A change's four values as the macro writes them (``num`` for the two figures), each
+    escaped. Counts (the common case) and the texts made from them are digits, signs, '.',
+    '%' and '—': nothing to escape, so they are not passed through escape() one by one."""
+    previous, current = change.previous, change.current
+    if (previous is None or type(previous) is int) and (current is None or type(current) is int):
+        return {
+            "previous": "—" if previous is None else str(previous),  # display() of a count
+            "current": "—" if current is None else str(current),
+            "delta_text": change.delta_text,
+            "percent_text": change.percent_text,
+        }
+    return {
+        "previous": escape(display(previous)),
+        "current": escape(display(current)),
+        "delta_text": escape(change.delta_text),
+        "percent_text": escape(change.percent_text),
+    }
 
 
 _ATTRIBUTES = ("previous", "current", "delta_text", "percent_text")

@@ -14,11 +14,12 @@ one version recorded under the digest of another.
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from blake3 import blake3
 
 from .problems import Problem
 
@@ -34,11 +35,22 @@ _GONE = "读取时文件或文件夹被删除或移动（内容正在变动？�
 
 
 def digest(*parts: bytes | str) -> str:
-    h = hashlib.blake2b(digest_size=16)
+    """128 bits of BLAKE3 over the parts, each followed by a NUL. BLAKE3: every output
+    file is hashed once for the manifest (2 GB at 10,000 reports), five times faster
+    than blake2b. A change of hash needs no version: the build key digests this code."""
+    h = hasher()
     for p in parts:
         h.update(p.encode("utf-8") if isinstance(p, str) else p)
         h.update(b"\x00")
-    return h.hexdigest()
+    return h.hexdigest(DIGEST_BYTES)
+
+
+DIGEST_BYTES = 16
+
+
+def hasher() -> blake3:
+    """The hash ``digest`` feeds (write.PieceFile feeds one piecewise)."""
+    return blake3()
 
 
 class Refused(Exception):

@@ -126,6 +126,10 @@ class Renderer:
     def __init__(self, templates: Path | None) -> None:
         self.templates = templates
         self.env = environment(templates)
+        # A renderer lives for one set of templates (build.renderer_for makes a new one
+        # when the build key, which digests them, changes; the compiled tables below are
+        # never reloaded either): no look at each template's file time on every page.
+        self.env.auto_reload = False
         try:
             self.tables = TableRenderer(self.env)
             self.compare = CompareRenderer(self.env)

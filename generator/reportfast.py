@@ -286,8 +286,8 @@ def _table(
         _matrix_rows(value, table.rows, table.key, data_rows)
         _fill_rows(table, data_rows, cells, locs)
     else:
-        groups = [(g, g.leaves) for g in _keyed_groups(table.columns)]
-        m = _mapping(value, [g.key or "" for g, _ in groups])
+        groups, keys = _groups_plan(table)
+        m = _mapping(value, keys)
         for group, leaves in groups:
             flow = m[group.key or ""][0]
             if not isinstance(flow, _Flow):
@@ -349,6 +349,19 @@ def _fill_rows(
     lines = chain.from_iterable(map(repeat, [flow.line for _, flow in leaves], sizes))
     cells.update(zip(ids, values, strict=True))
     locs.update(zip(ids, zip(lines, columns, strict=True), strict=True))
+
+
+GroupsPlan = tuple[list[tuple[FormatNode, tuple[FormatNode, ...]]], list[str]]
+_GROUPS_PLANS: dict[int, GroupsPlan] = {}
+
+
+def _groups_plan(table: Table) -> GroupsPlan:
+    """A table of keyed column groups (表四): each group with its leaves, and the keys."""
+    plan = _GROUPS_PLANS.get(id(table))  # formats live as long as the process
+    if plan is None:
+        groups = [(g, g.leaves) for g in _keyed_groups(table.columns)]
+        plan = _GROUPS_PLANS[id(table)] = (groups, [g.key or "" for g, _ in groups])
+    return plan
 
 
 _ROW_IDS: dict[tuple[int, str, int], tuple[str, ...]] = {}

@@ -187,12 +187,12 @@ def _row_name(fmt: Format, cell_id: str) -> str:
 
 def _check_equation(rule: Rule, report: Report, previous: Report | None) -> Iterator[Problem]:
     fmt = report.format
-    width = {len(_expand(fmt, t.path)) for t in (*rule.left, *rule.right)}
-    if len(width) != 1:
-        raise ValueError(f"rule {rule.id} mixes cells and rows")
-    for i in range(width.pop()):
-        lsum = _sum(rule.left, report, previous, i)
-        rsum = _sum(rule.right, report, previous, i)
+    plan = _equation_plan(rule, fmt, previous.format if previous is not None else None)
+    cells = report.cells
+    before = previous.cells if previous is not None else cells
+    for i, (left_terms, right_terms) in enumerate(plan):
+        lsum = _plan_sum(left_terms, cells, before)
+        rsum = _plan_sum(right_terms, cells, before)
         if lsum is None or rsum is None:
             continue
         ok = lsum == rsum if rule.relation == "=" else lsum <= rsum
@@ -216,16 +216,49 @@ def _check_equation(rule: Rule, report: Report, previous: Report | None) -> Iter
         yield _problem(report, first_cell, loc, rule.severity, msg, rule.id)
 
 
-def _sum(terms: tuple[Term, ...], report: Report, previous: Report | None, i: int) -> Value | None:
-    """The side's sum, as ``sum`` of _side's values makes it; None if a value is missing."""
+# For each position of a rule, each side's terms as (cell id, sign, of the previous year)
+PlannedSide = tuple[tuple[str, int, bool], ...]
+_EQUATION_PLANS: dict[tuple[int, int, int], tuple[tuple[PlannedSide, PlannedSide], ...]] = {}
+
+
+def _equation_plan(
+    rule: Rule, fmt: Format, previous: Format | None
+) -> tuple[tuple[PlannedSide, PlannedSide], ...]:
+    """The cells each position of ``rule`` sums, as the rule reads them: worked out once per
+    rule and formats, not per report (rules and formats live as long as the process)."""
+    key = (id(rule), id(fmt), id(previous))
+    plan = _EQUATION_PLANS.get(key)
+    if plan is None:
+        width = {len(_expand(fmt, t.path)) for t in (*rule.left, *rule.right)}
+        if len(width) != 1:
+            raise ValueError(f"rule {rule.id} mixes cells and rows")
+
+        def side(terms: tuple[Term, ...], i: int) -> PlannedSide:
+            return tuple(
+                (
+                    _expand(previous if t.previous and previous else fmt, t.path)[i],
+                    t.sign,
+                    t.previous,
+                )
+                for t in terms
+            )
+
+        plan = tuple((side(rule.left, i), side(rule.right, i)) for i in range(width.pop()))
+        _EQUATION_PLANS[key] = plan
+    return plan
+
+
+def _plan_sum(
+    terms: PlannedSide, cells: dict[str, Value], before: dict[str, Value]
+) -> Value | None:
+    """A planned side's sum (each term's value times its sign, in order); None if a value
+    is missing."""
     total: Value = 0
-    for t in terms:
-        source = previous if t.previous else report
-        assert source is not None
-        value = source.cells.get(_expand(source.format, t.path)[i])
+    for cid, sign, previous in terms:
+        value = (before if previous else cells).get(cid)
         if value is None:
             return None
-        total += value * t.sign
+        total += value * sign
     return total
 
 

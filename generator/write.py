@@ -8,14 +8,13 @@ writer notes what it wrote to each file (size, time, digest), for the manifest.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
-from .contentfiles import digest
+from .contentfiles import DIGEST_BYTES, digest, hasher
 from .manifest import Stamp
 from .outputs import Output
 
@@ -28,6 +27,16 @@ class UnsafeOutput(ValueError):
 
 
 def safe_path(path: str) -> str:
+    """``path`` as a plain relative path ('a/b.html'); an unsafe one refused.
+
+    A path already in that form (no empty, '.' or '..' part, no backslash or NUL, neither
+    starting nor ending with '/') is returned as it is without parsing it: the writer
+    checks every file of a site, and a PurePosixPath per file cost more than its write's
+    own bookkeeping. Any other path is parsed, normalised or refused as before."""
+    if path and "\\" not in path and "\x00" not in path and path[0] != "/" and path[-1] != "/":
+        parts = path.split("/")
+        if "" not in parts and "." not in parts and ".." not in parts:
+            return path
     p = PurePosixPath(path)
     if p.is_absolute() or ".." in p.parts or not p.parts or "\\" in path or "\x00" in path:
         raise UnsafeOutput(f"输出路径不安全：{path}")
@@ -52,34 +61,40 @@ class Writer:
         self.atomic = atomic
         self.written: set[str] = set()
         self.stamps: dict[str, Stamp] = stamps if stamps is not None else {}
-        self._dirs: set[Path] = set()
+        self._root = str(root)
+        self._folders: set[str] = set()  # made (or found) already, relative to root
 
     def claim(self, path: str) -> Path:
         """Take ``path`` for a file about to be written (noted in the journal first, its
         folder made); the file it names. For a file written elsewhere, in pieces
         (``PieceFile``), whose stamp is then ``record``ed."""
-        path = safe_path(path)
+        return Path(self._take(safe_path(path)))
+
+    def _take(self, path: str) -> str:
+        """``claim`` for a path already safe: the file's name as a string (no Path per
+        file: a site has tens of thousands)."""
         if path in self.written:
             raise UnsafeOutput(f"两个页面的输出路径相同：{path}")
         self.written.add(path)
         if self.journal is not None:
             self.journal(path)
-        target = self.root / path
-        if target.parent not in self._dirs:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(target.parent)
-        return target
+        folder = path.rpartition("/")[0]
+        if folder not in self._folders:
+            _make_folder(os.path.join(self._root, folder))
+            self._folders.add(folder)
+        return os.path.join(self._root, path)
 
     def record(self, path: str, stamp: Stamp) -> None:
         self.stamps[safe_path(path)] = stamp
 
     def write(self, output: Output) -> None:
         path = safe_path(output.path)
-        target = self.claim(path)
+        target = self._take(path)
         if not self.atomic:
             st = _write_file(target, output.data)
         else:
-            tmp = target.with_name(f".{target.name}{TMP_SUFFIX}")
+            folder, _, name = target.rpartition("/")
+            tmp = f"{folder}/.{name}{TMP_SUFFIX}"
             st = _write_file(tmp, output.data)
             os.replace(tmp, target)  # a rename keeps the size and the modification time
         self.stamps[path] = (st.st_size, st.st_mtime_ns, digest(output.data))
@@ -98,7 +113,19 @@ class Writer:
             folder = folder.parent
 
 
-def _write_file(path: Path, data: bytes) -> os.stat_result:
+def _make_folder(folder: str) -> None:
+    """``Path.mkdir(parents=True, exist_ok=True)``, in one system call when the parent is
+    there (a report's folder: its agency's is made with the agency's first file)."""
+    try:
+        os.mkdir(folder)
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+    except FileExistsError:
+        if not os.path.isdir(folder):
+            raise
+
+
+def _write_file(path: str, data: bytes) -> os.stat_result:
     """Create or truncate ``path`` and write ``data``; its status read from the open file.
     Plain os calls: a site has thousands of small files, and pathlib's buffered file and a
     second lookup by name for the stat cost more than the write."""
@@ -122,7 +149,7 @@ class PieceFile:
         self.path = target.with_name(f".{target.name}{TMP_SUFFIX}") if atomic else target
         self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
         self.size = 0
-        self._hash = hashlib.blake2b(digest_size=16)  # contentfiles.digest, fed piecewise
+        self._hash = hasher()  # contentfiles.digest, fed piecewise
 
     def write(self, data: bytes | memoryview) -> None:
         self._hash.update(data)
@@ -171,7 +198,7 @@ class PieceFile:
         if self.path != self.target:
             os.replace(self.path, self.target)
         self._hash.update(b"\x00")
-        return (st.st_size, st.st_mtime_ns, self._hash.hexdigest())
+        return (st.st_size, st.st_mtime_ns, self._hash.hexdigest(DIGEST_BYTES))
 
     def abort(self) -> None:
         os.close(self.fd)

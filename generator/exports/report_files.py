@@ -130,8 +130,15 @@ _SLOT = "\x01"  # marks a value (or unit) in a CSV made once per format; never i
 
 
 def table_csv(report: Report, table: str) -> bytes:
+    counts = _counts_template(report.format.id, table)
+    get = report.cells.get
+    if counts is not None:
+        template, ids = counts
+        values = tuple(map(get, ids))
+        if all(type(v) is int for v in values):
+            return (template % values).encode()  # %s of an int: str, as below
     pieces, slots = _csv_plan(report.format.id, table)
-    get, units = report.cells.get, report.units
+    units = report.units
     parts = [pieces[0]]
     for (cid, is_unit), after in zip(slots, pieces[1:], strict=True):
         if is_unit:
@@ -158,6 +165,17 @@ def _csv_plan(format_id: str, table: str) -> tuple[list[str], list[tuple[str, bo
     pieces = _write_csv(fmt, table, value, unit).split(_SLOT)
     slots = [(s.removesuffix("\x02"), s.endswith("\x02")) for s in pieces[1::2]]
     return pieces[0::2], slots
+
+
+@cache
+def _counts_template(format_id: str, table: str) -> tuple[str, tuple[str, ...]] | None:
+    """A table without units to fill in (no money): its CSV as a %-template with a %s
+    for each value, and each value's cell id. For the common report, all of whose
+    values are counts, one %-formatting fills the table."""
+    pieces, slots = _csv_plan(format_id, table)
+    if any(is_unit for _, is_unit in slots):
+        return None
+    return "%s".join(p.replace("%", "%%") for p in pieces), tuple(cid for cid, _ in slots)
 
 
 @cache

@@ -29,6 +29,9 @@ _PLACEHOLDER = re.compile(
     r"待填|(?<![A-Za-z.])[XＸ]{2,}(?![A-Za-z.])|×{2,}|此处填写|（填写[^）]*）"
 )
 # 一 and 五 ask for substance; in 六 "无" is a fair answer.
+# Every placeholder contains one of these: text with none of them (nearly all) is not
+# searched with _PLACEHOLDER, whose alternatives are tried at every character.
+_PLACEHOLDER_MARKS = ("待填", "X", "Ｘ", "×", "此处填写", "（填写")
 _NOTHING = re.compile(r"^(?:无|暂无|略|无。|暂无。|略。|……|\.\.\.)$")
 _MARKUP = re.compile(r"[#>*_`|\-\s]+")
 
@@ -42,7 +45,9 @@ def check_completeness(report: Report, path_of: Callable[[Report, str], str]) ->
         text = report.narratives[name]
         path = path_of(report, name)
         bare = _MARKUP.sub("", text) if len(text) < 64 else text  # only short text can be empty
-        placeholder = _PLACEHOLDER.search(text)
+        placeholder = (
+            _PLACEHOLDER.search(text) if any(m in text for m in _PLACEHOLDER_MARKS) else None
+        )
         if not bare or (name != "other" and _NOTHING.match(bare)):
             msg = (
                 f"{section.heading}没有写内容（只有“{bare}”）"

@@ -44,7 +44,7 @@ def clause_hashes(text: str) -> frozenset[int]:
     clauses = [c for c in _SPLIT.split(text) if len(c) >= 4]
     if len(clauses) < MIN_CLAUSES or sum(map(len, clauses)) < MIN_CHARS:
         return frozenset()
-    return frozenset(zlib.crc32(c.encode()) for c in clauses)
+    return frozenset(map(zlib.crc32, map(str.encode, clauses)))
 
 
 def jaccard(a: frozenset[int] | set[int], b: frozenset[int] | set[int]) -> float:

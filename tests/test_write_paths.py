@@ -1,0 +1,96 @@
+"""The writer's path check: the string fast path (a path already plain) gives what parsing
+the path as a PurePosixPath gives, and every unsafe form is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from nianbao.contentfiles import digest, hasher
+from nianbao.write import PieceFile, UnsafeOutput, Writer, safe_path
+
+
+def parsed(path: str) -> str:
+    """The check as it was: the path parsed, refused or normalised."""
+    p = PurePosixPath(path)
+    if p.is_absolute() or ".." in p.parts or not p.parts or "\\" in path or "\x00" in path:
+        raise UnsafeOutput(path)
+    return p.as_posix()
+
+
+UNSAFE = [
+    "",
+    ".",
+    "./",
+    "/",
+    "//",
+    "/etc/passwd",
+    "//host/x",
+    "../x",
+    "a/../../x",
+    "a/..",
+    "..",
+    "a\\b",
+    "..\\x",
+    "a\x00b",
+]
+ODD_BUT_SAFE = ["a//b", "./a", "a/./b", "a/", "a/.", "a//", "./a/./b/"]
+
+
+@pytest.mark.parametrize("path", UNSAFE)
+def test_unsafe_paths_are_refused(path: str) -> None:
+    with pytest.raises(UnsafeOutput):
+        safe_path(path)
+
+
+@pytest.mark.parametrize(
+    "path", [*ODD_BUT_SAFE, "a", "a/b/index.html", "a.b/..c", "...", "年/表.csv"]
+)
+def test_safe_paths_are_normalised_as_parsed(path: str) -> None:
+    assert safe_path(path) == parsed(path)
+
+
+@given(
+    st.lists(
+        st.sampled_from(["a", "b.html", ".", "..", "", "\\", "\x00", "年", "...", "/"]), max_size=6
+    )
+)
+def test_fast_path_equals_parsing(pieces: list[str]) -> None:
+    path = "/".join(pieces)
+    try:
+        want: str | None = parsed(path)
+    except UnsafeOutput:
+        want = None
+    if want is None:
+        with pytest.raises(UnsafeOutput):
+            safe_path(path)
+    else:
+        assert safe_path(path) == want
+
+
+def test_writer_refuses_unsafe_and_repeated_paths(tmp_path: Path) -> None:
+    from nianbao.render import Output
+
+    writer = Writer(tmp_path / "out", atomic=True)
+    writer.write(Output("a/b/index.html", b"x"))
+    writer.write(Output("./a/c.csv", b"yy"))  # normalised before it is recorded
+    assert (tmp_path / "out/a/b/index.html").read_bytes() == b"x"
+    assert set(writer.stamps) == {"a/b/index.html", "a/c.csv"}
+    assert writer.stamps["a/c.csv"][2] == digest(b"yy")
+    with pytest.raises(UnsafeOutput):
+        writer.write(Output("a/./b/index.html", b"z"))  # the same file again
+    with pytest.raises(UnsafeOutput):
+        writer.write(Output("../escape.html", b"z"))
+    assert not (tmp_path / "escape.html").exists()
+    assert sorted(p.name for p in (tmp_path / "out/a").iterdir()) == ["b", "c.csv"]
+
+
+def test_piece_file_digest_equals_digest_of_its_bytes(tmp_path: Path) -> None:
+    piece = PieceFile(tmp_path / "f.csv", atomic=True)
+    piece.write(b"abc")
+    piece.write(memoryview(b"def" * 1000))
+    _, _, stamp_digest = piece.close()
+    assert stamp_digest == digest((tmp_path / "f.csv").read_bytes())
+    assert len(stamp_digest) == 32 and hasher().name == "blake3"
