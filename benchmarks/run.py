@@ -25,6 +25,7 @@ Not a test: it asserts nothing but that the builds succeed.
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import resource
 import shutil
@@ -192,7 +193,9 @@ def fetch(url: str) -> str:
     try:
         with urllib.request.urlopen(url, timeout=5) as r:
             return str(r.read().decode("utf-8"))
-    except OSError:
+    except (OSError, http.client.HTTPException):
+        # IncompleteRead: the page was replaced while being served (its length was taken
+        # from the old file); the caller asks again
         return ""
 
 
