@@ -632,9 +632,8 @@ def _cold(
             stamps.update(written)
         rendered = sum(n for _, n, _, _ in done)
         del done  # one dict of stamps per agency: the merged one is all that is kept
-        agencies = _agencies(records)
         problems = [p for r in records.values() for p in r.problems]
-        problems.extend(copies_across_agencies(agencies))
+        agencies = _agencies_compared(records, problems)
         result = Result(problems, reports=_count(records), agencies=agencies)
         if out is None or staging is None or result.errors:
             if staging is not None:
@@ -757,8 +756,7 @@ def _warm(
     problems = [p for r in records.values() for p in r.problems]
     result = Result(problems, reports=_count(records), incremental=True)
     if result.errors:
-        result.agencies = _agencies(records)
-        problems.extend(copies_across_agencies(result.agencies))
+        result.agencies = _agencies_compared(records, problems)
         return result, None
     renderer = renderer_for(templates, key)
     if changed:  # made now, as ever: before the journal opens and the workers fork
@@ -783,9 +781,8 @@ def _warm(
         jobs or os.cpu_count() or 1,
         watching,
     )
-    agencies = result.agencies = _agencies(records)
     # warnings only (R7), so found once the edited pages are written
-    problems.extend(copies_across_agencies(agencies))
+    agencies = result.agencies = _agencies_compared(records, problems)
     agency_pages: set[str] = set()
     for record in records.values():
         agency_pages.update(record.pages)
@@ -1007,6 +1004,13 @@ def _given(output: Output) -> Callable[[], Output]:
 def _agencies(records: dict[str, AgencyRecord]) -> list[Agency]:
     agencies = [r.agency for r in records.values() if r.agency is not None]
     return sorted(agencies, key=lambda a: a.sort_key)
+
+
+def _agencies_compared(records: dict[str, AgencyRecord], problems: list[Problem]) -> list[Agency]:
+    """The agencies in order, with what R7 finds copied across them added to ``problems``."""
+    agencies = _agencies(records)
+    problems.extend(copies_across_agencies(agencies))
+    return agencies
 
 
 def _count(records: dict[str, AgencyRecord]) -> int:
