@@ -11,9 +11,13 @@ way the parent stops the build and says 已中断).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import signal
 from multiprocessing.pool import Pool
+
+# what fresh workers import before they are forked from their server (once per process)
+FRESH_PRELOAD = [f"{__package__}.exports.year_write", f"{__package__}.exports.workbook"]
 
 
 def fork_pool(processes: int) -> Pool:
@@ -27,6 +31,18 @@ def fork_pool(processes: int) -> Pool:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
+def fresh_pool(processes: int) -> Pool:
+    """``processes`` workers that ignore Ctrl-C, started afresh: forked from a small server
+    process (started once, with the year files' modules loaded), so they share none of
+    this process's memory and are handed their work pickled."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(FRESH_PRELOAD)
+    return context.Pool(processes, initializer=_start_worker, initargs=(set(),))
+
+
 def _start_worker(held: set[signal.Signals]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    # The collector of a worker never walks what it inherited: walking writes to every
+    # object's header, which would copy the parent's memory into the worker page by page.
+    gc.freeze()

@@ -8,16 +8,17 @@ files, one set per year (``year_write`` writes them in place, splicing on an edi
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from multiprocessing.pool import AsyncResult, Pool
 
 from ..manifest import Stamp
 from ..model import Agency
 from ..outputs import Output
-from ..workers import fork_pool
+from ..workers import fork_pool, fresh_pool
 from ..write import Writer
 from .workbook import workbook
 from .year_files import LAYOUTS, members, year_data_paths
-from .year_write import YearJob, fingerprints, write_year_file
+from .year_write import YearJob, sliced_job, write_year_file, year_slice
 
 
 def year_files(
@@ -38,19 +39,35 @@ def is_year_file(path: str) -> bool:
     )
 
 
-_JOB: YearJob | None = None  # what forked workers make the files from
+# From this many reports in the files due, the workers start afresh instead of being
+# forked from the build: a forked worker shares the build's memory only until either side
+# writes a page (the build goes on rendering the other pages meanwhile, and reading an
+# object writes its reference count), so each would hold a private copy of much of the
+# build; a fresh one holds only the year it writes. Starting them costs about 0.3 s CPU,
+# which below this size (or on an edit's few files) would be more than it saves.
+FRESH_FROM = 20_000
+
+_LAST: dict[int, YearJob] = {}  # in a worker: its last year's job (tasks come year by year)
 
 
 class YearFiles:
-    """Writes the year data files that are due, each straight to its place: in forked
-    worker processes while the caller renders the other pages (a year's files are the
-    largest pieces of a build: 300,000 cells), or, with one job, when taken. The caller
-    gets back only each file's stamp."""
+    """Writes the year data files that are due, each straight to its place: in worker
+    processes while the caller renders the other pages (a year's files are the largest
+    pieces of a build: 300,000 cells), or, with one job, when taken. Each worker gets only
+    the year it writes (``year_slice``), never the build's agencies. The caller gets back
+    only each file's stamp."""
 
     def __init__(
-        self, job: YearJob, paths: list[str], intact: set[str], writer: Writer, jobs: int
+        self,
+        job: YearJob,
+        paths: list[str],
+        intact: set[str],
+        writer: Writer,
+        jobs: int,
+        fresh_from: int | None = None,
     ) -> None:
-        """``intact``: paths whose old file is as written (may be spliced)."""
+        """``intact``: paths whose old file is as written (may be spliced). ``fresh_from``:
+        from this many reports, fresh workers (default ``FRESH_FROM``)."""
         self._job, self._writer = job, writer
         self._splice = {p: p in intact for p in paths}
         for path in paths:
@@ -58,17 +75,18 @@ class YearFiles:
         self._pool: Pool | None = None
         self._results: dict[str, AsyncResult[Stamp]] = {}
         if jobs > 1 and len(paths) > 1:
-            global _JOB
-            for year in {int(p.split("/")[1]) for p in paths if p.rsplit("/", 1)[1] in LAYOUTS}:
-                # once here, not in each worker writing one of the year's tidy files
-                job.marks[year] = fingerprints(job.key, year, members(year, job.agencies))
-            _JOB = job  # forked workers see it without pickling
-            self._pool = fork_pool(min(jobs, len(paths)))
-            # the largest first, so no worker idles at the end
-            heavy_first = sorted(paths, key=lambda p: not p.endswith(("cells.json", "cells.csv")))
+            years = _years(paths)
+            slices = {year: year_slice(job, year) for year in sorted(years)}
+            reports = sum(1 for a in job.agencies for year in years if year in a.filed)
+            processes = min(jobs, len(paths))
+            fresh = reports >= (FRESH_FROM if fresh_from is None else fresh_from)
+            self._pool = fresh_pool(processes) if fresh else fork_pool(processes)
+            bare = replace(job, agencies=[], marks={})
             self._results = {
-                p: self._pool.apply_async(_write_in_worker, (p, self._splice[p]))
-                for p in heavy_first
+                p: self._pool.apply_async(
+                    _write_in_worker, (bare, slices[int(p.split("/")[1])], p, self._splice[p])
+                )
+                for p in _in_order(paths)
             }
 
     def __contains__(self, path: str) -> bool:
@@ -84,16 +102,32 @@ class YearFiles:
         self._writer.record(path, stamp)
 
     def close(self) -> None:
-        global _JOB
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()
-        _JOB = None
 
 
-def _write_in_worker(path: str, splice: bool) -> Stamp:
-    assert _JOB is not None
-    return write_year_file(_JOB, path, splice)
+def _years(paths: list[str]) -> set[int]:
+    return {int(p.split("/")[1]) for p in paths}
+
+
+def _in_order(paths: list[str]) -> list[str]:
+    """The largest first, so no worker idles at the end (the tidy cells files, then the
+    others); a year's files together, so a worker mostly unpacks a year once."""
+    return sorted(
+        paths,
+        key=lambda p: (not p.endswith(("cells.json", "cells.csv")), p.split("/")[1], p),
+    )
+
+
+def _write_in_worker(bare: YearJob, blob: bytes, path: str, splice: bool) -> Stamp:
+    """In a worker: write ``path`` from its year's slice."""
+    year = int(path.split("/")[1])
+    job = _LAST.get(year)
+    if job is None or job.root != bare.root or job.key != bare.key:
+        _LAST.clear()
+        job = _LAST[year] = sliced_job(bare, blob)
+    return write_year_file(job, path, splice)
 
 
 def _maker(path: str, year: int, agencies: list[Agency]) -> Callable[[], Output]:
