@@ -3,13 +3,16 @@
     python benchmarks/scale.py /tmp/s/p10k /tmp/scale/p30k          # portals made by synth.py
     python benchmarks/scale.py --sizes 10000 30000 --keep /tmp/scale  # generate them first
     python benchmarks/scale.py /tmp/s/p10k --phases                  # and where the parent's time goes
+    python benchmarks/scale.py /tmp/scale/p100k --no-check --edits   # cold, then one edit of each kind
 
 For each portal it runs `nianbao check --jobs N` (no output) and a cold `nianbao build
 --jobs N`, each in a fresh process, and prints wall time, CPU (user + system of the whole
 process tree, workers included), peak memory of the tree (sampled from /proc: resident sizes summed, and
 proportional sizes summed, which count a page shared by forked workers once) and
 the same per 1,000 reports, so a figure that grows faster than the portal stands out.
-With --phases the build runs once more, instrumented: the phases of the parent process
+With --edits, after the cold build, one narrative edit and one value edit (of
+agency-00003/2022, put back afterwards) are each built as a whole command, as a user
+runs it. With --phases the build runs once more, instrumented: the phases of the parent process
 (the agency phase, gathering the records, the copying check across agencies, the pages
 about many agencies, the per-year data files, the manifest, the swap) with their wall time,
 CPU and the parent's peak memory after each. The machine may be shared: compare CPU, not
@@ -27,13 +30,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from run import PeakMemory  # noqa: E402
+from run import PeakMemory, edit_one_narrative, edit_one_report  # noqa: E402
 from synth import generate  # noqa: E402
 
 YEARS = 7
@@ -86,6 +90,21 @@ def measured(cmd: list[str]) -> tuple[float, float, int, str]:
     if proc.returncode not in (0, 1):  # 1: warnings with --strict are not asked for
         raise SystemExit(f"failed: {' '.join(cmd)}\n{out}")
     return wall, cpu, peak, out
+
+
+def edited(
+    portal: Path, edit: Callable[[Path, int], None], cmd: list[str]
+) -> tuple[float, float, int]:
+    """Wall, CPU and peak memory of ``cmd`` after ``edit``; the content is put back after."""
+    files = [portal / "agency-00003" / "2022" / name for name in ("report.yaml", "overview.md")]
+    before = {path: path.read_bytes() for path in files}
+    try:
+        edit(portal, 1)
+        wall, cpu, peak, _ = measured(cmd)
+    finally:
+        for path, data in before.items():
+            path.write_bytes(data)
+    return wall, cpu, peak
 
 
 def reports_in(portal: Path) -> int:
@@ -161,6 +180,9 @@ def main() -> None:
     parser.add_argument("--phases", action="store_true", help="also time the parent's phases")
     parser.add_argument("--no-check", action="store_true", help="skip `nianbao check`")
     parser.add_argument("--no-build", action="store_true", help="skip the cold build")
+    parser.add_argument(
+        "--edits", action="store_true", help="after the cold build, build one edit of each kind"
+    )
     args = parser.parse_args()
     portals = list(args.portals)
     work = Path(tempfile.mkdtemp(prefix="nianbao-scale-", dir=args.keep))
@@ -184,6 +206,14 @@ def main() -> None:
         for name, cmd in runs:
             wall, cpu, peak, _ = measured([sys.executable, "-m", "nianbao", *cmd])
             _line(name, wall, cpu, peak, n)
+        if args.edits and not args.no_build:
+            cmd = ["build", "--content", str(portal), "--out", str(out), "--jobs", str(args.jobs)]
+            for name, edit in (
+                ("narrative edit", edit_one_narrative),
+                ("value edit", edit_one_report),
+            ):
+                wall, cpu, peak = edited(portal, edit, [sys.executable, "-m", "nianbao", *cmd])
+                _line(name, wall, cpu, peak, n)
         if args.phases:
             wall, cpu, peak, rows = phases(portal, out, args.jobs)
             _line("build (phases)", wall, cpu, peak, n)
