@@ -18,7 +18,7 @@ from ..workers import fork_pool, fresh_pool
 from ..write import Writer
 from .workbook import workbook
 from .year_files import LAYOUTS, members, year_data_paths
-from .year_write import YearJob, sliced_job, write_year_file, year_slice
+from .year_write import YearJob, fingerprints, sliced_job, write_year_file, year_slice
 
 
 def year_files(
@@ -42,19 +42,20 @@ def is_year_file(path: str) -> bool:
 # From this many reports in the files due, the workers start afresh instead of being
 # forked from the build: a forked worker shares the build's memory only until either side
 # writes a page (the build goes on rendering the other pages meanwhile, and reading an
-# object writes its reference count), so each would hold a private copy of much of the
-# build; a fresh one holds only the year it writes. Starting them costs about 0.3 s CPU,
-# which below this size (or on an edit's few files) would be more than it saves.
+# object writes its reference count), so each ends up holding a private copy of much of
+# the build; a fresh one holds only the year it is handed (``year_slice``). Starting them
+# and packing the years costs CPU that below this size (a 10,000-report build, or an
+# edit's one year) would buy little: those fork.
 FRESH_FROM = 20_000
 
-_LAST: dict[int, YearJob] = {}  # in a worker: its last year's job (tasks come year by year)
+_JOB: YearJob | None = None  # what forked workers make the files from
+_LAST: dict[int, YearJob] = {}  # in a fresh worker: its last year's job (tasks come by year)
 
 
 class YearFiles:
     """Writes the year data files that are due, each straight to its place: in worker
     processes while the caller renders the other pages (a year's files are the largest
-    pieces of a build: 300,000 cells), or, with one job, when taken. Each worker gets only
-    the year it writes (``year_slice``), never the build's agencies. The caller gets back
+    pieces of a build: 300,000 cells), or, with one job, when taken. The caller gets back
     only each file's stamp."""
 
     def __init__(
@@ -75,17 +76,27 @@ class YearFiles:
         self._pool: Pool | None = None
         self._results: dict[str, AsyncResult[Stamp]] = {}
         if jobs > 1 and len(paths) > 1:
-            years = _years(paths)
-            slices = {year: year_slice(job, year) for year in sorted(years)}
-            reports = sum(1 for a in job.agencies for year in years if year in a.filed)
             processes = min(jobs, len(paths))
-            fresh = reports >= (FRESH_FROM if fresh_from is None else fresh_from)
-            self._pool = fresh_pool(processes) if fresh else fork_pool(processes)
-            bare = replace(job, agencies=[], marks={})
+            years = sorted({int(p.split("/")[1]) for p in paths})
+            reports = sum(1 for a in job.agencies for year in years if year in a.filed)
+            if reports >= (FRESH_FROM if fresh_from is None else fresh_from):
+                slices = {year: year_slice(job, year) for year in years}
+                bare = replace(job, agencies=[], marks={})
+                self._pool = fresh_pool(processes)
+                self._results = {
+                    p: self._pool.apply_async(
+                        _write_fresh, (bare, slices[int(p.split("/")[1])], p, self._splice[p])
+                    )
+                    for p in _in_order(paths)
+                }
+                return
+            global _JOB
+            for year in years:  # once here, not in each worker writing one of its tidy files
+                job.marks[year] = fingerprints(job.key, year, members(year, job.agencies))
+            _JOB = job  # forked workers see it without pickling
+            self._pool = fork_pool(processes)
             self._results = {
-                p: self._pool.apply_async(
-                    _write_in_worker, (bare, slices[int(p.split("/")[1])], p, self._splice[p])
-                )
+                p: self._pool.apply_async(_write_forked, (p, self._splice[p]))
                 for p in _in_order(paths)
             }
 
@@ -102,13 +113,11 @@ class YearFiles:
         self._writer.record(path, stamp)
 
     def close(self) -> None:
+        global _JOB
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()
-
-
-def _years(paths: list[str]) -> set[int]:
-    return {int(p.split("/")[1]) for p in paths}
+        _JOB = None
 
 
 def _in_order(paths: list[str]) -> list[str]:
@@ -120,8 +129,13 @@ def _in_order(paths: list[str]) -> list[str]:
     )
 
 
-def _write_in_worker(bare: YearJob, blob: bytes, path: str, splice: bool) -> Stamp:
-    """In a worker: write ``path`` from its year's slice."""
+def _write_forked(path: str, splice: bool) -> Stamp:
+    assert _JOB is not None
+    return write_year_file(_JOB, path, splice)
+
+
+def _write_fresh(bare: YearJob, blob: bytes, path: str, splice: bool) -> Stamp:
+    """In a fresh worker: write ``path`` from its year's slice."""
     year = int(path.split("/")[1])
     job = _LAST.get(year)
     if job is None or job.root != bare.root or job.key != bare.key:

@@ -12,6 +12,7 @@ another file (size and time differ) or does not fit, the file is made whole.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -83,43 +84,41 @@ def write_year_file(job: YearJob, path: str, splice: bool) -> Stamp:
 
 
 def year_slice(job: YearJob, year: int) -> bytes:
-    """The year's reports alone, pickled with their fingerprints: what a worker forked
-    from the build needs for the year's files. Reading the build's own agencies in the
-    worker would copy them into it page by page (reading an object writes its reference
-    count): at 100,000 reports, hundreds of MiB per worker. A bytes object is read without
-    writing its pages, so they stay shared."""
+    """The year's reports alone, pickled with their fingerprints: what a worker that
+    shares nothing with the build needs for the year's files (``sliced_job``). Each agency
+    goes as its own fields and that year's record and summary (its rows are made of these),
+    without its reports and narrative sketches: a tuple pickles three times faster than
+    the dataclass."""
     rows = members(year, job.agencies)
     marks = job.marks.get(year)
     if marks is None:
         marks = fingerprints(job.key, year, rows)
-    alone = [_alone(agency, year) for agency, _ in rows]
+    alone = [(*_fields(agency), agency.summaries.get(year), record) for agency, record in rows]
     return pickle.dumps((year, alone, marks), pickle.HIGHEST_PROTOCOL)
 
 
 def sliced_job(job: YearJob, blob: bytes) -> YearJob:
     """``job`` for the one year of ``blob`` (``year_slice``): the same files, the same bytes."""
     year, alone, marks = pickle.loads(blob)
-    return YearJob(alone, job.root, job.atomic, job.state, job.key, {year: marks})
+    agencies = []
+    for *fields, summary, record in alone:
+        agency = Agency(**dict(zip(_OWN_FIELDS, fields, strict=True)))  # type: ignore[arg-type]
+        agency.summaries = {} if summary is None else {year: summary}
+        agency.filed = {year: record}
+        agencies.append(agency)
+    return YearJob(agencies, job.root, job.atomic, job.state, job.key, {year: marks})
 
 
-def _alone(agency: Agency, year: int) -> Agency:
-    """``agency`` with only ``year``'s filed record and summary (its rows are made of
-    these and of its own fields), without its reports and narrative sketches."""
-    summary = agency.summaries.get(year)
-    return Agency(
-        slug=agency.slug,
-        name=agency.name,
-        kind=agency.kind,
-        path=agency.path,
-        short_name=agency.short_name,
-        group=agency.group,
-        order=agency.order,
-        contact=agency.contact,
-        since=agency.since,
-        until=agency.until,
-        summaries={} if summary is None else {year: summary},
-        filed={year: agency.filed[year]},
-    )
+def _fields(agency: Agency) -> tuple[object, ...]:
+    """An agency's own fields, in ``Agency``'s order (its reports and years left out)."""
+    return tuple(getattr(agency, name) for name in _OWN_FIELDS)
+
+
+_OWN_FIELDS = tuple(
+    f.name
+    for f in dataclasses.fields(Agency)
+    if f.name not in {"reports", "summaries", "sketches", "filed"}
+)
 
 
 def fingerprints(key: str, year: int, rows: Members) -> list[str]:
