@@ -7,6 +7,12 @@ would otherwise raise KeyboardInterrupt inside the new worker (Python prints it 
 "Exception ignored … Traceback"). A worker starts with it blocked and discards it; the
 parent gets it once the pool exists (or at once, through another of its threads: either
 way the parent stops the build and says 已中断).
+
+Fresh workers (``fresh_pool``) share nothing with the build: they are forked from a small
+server process started once (multiprocessing's forkserver), which has loaded the modules
+they need and ignores Ctrl-C, and are handed their work pickled. As with any such pool, a
+script that calls ``build`` itself must guard its main code with
+``if __name__ == "__main__":`` (the ``nianbao`` command does).
 """
 
 from __future__ import annotations
@@ -16,8 +22,12 @@ import multiprocessing
 import signal
 from multiprocessing.pool import Pool
 
-# what fresh workers import before they are forked from their server (once per process)
-FRESH_PRELOAD = [f"{__package__}.exports.year_write", f"{__package__}.exports.workbook"]
+# what the server of fresh workers imports before it forks them (once per process)
+FRESH_PRELOAD = [
+    f"{__package__}.freshworker",
+    f"{__package__}.exports.year_write",
+    f"{__package__}.exports.workbook",
+]
 
 
 def fork_pool(processes: int) -> Pool:
@@ -34,7 +44,7 @@ def fork_pool(processes: int) -> Pool:
 def fresh_pool(processes: int) -> Pool:
     """``processes`` workers that ignore Ctrl-C, started afresh: forked from a small server
     process (started once, with the year files' modules loaded), so they share none of
-    this process's memory and are handed their work pickled."""
+    this process's memory (however large it has grown) and are handed their work pickled."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(FRESH_PRELOAD)
     return context.Pool(processes, initializer=_start_worker, initargs=(set(),))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import json
+import multiprocessing
 import os
 import signal
 from dataclasses import replace
@@ -101,3 +102,11 @@ def test_fresh_workers_ignore_ctrl_c_and_share_nothing_of_the_parent() -> None:
 def _sigint_and_parent() -> tuple[str, int]:
     handler = signal.getsignal(signal.SIGINT)
     return getattr(handler, "name", str(handler)), os.getppid()
+
+
+def test_fresh_workers_ignore_ctrl_c_from_their_first_moment() -> None:
+    with workers.fresh_pool(1) as pool:  # starts their server, with its modules
+        pool.apply(os.getpid)
+    context = multiprocessing.get_context("forkserver")
+    with context.Pool(1) as bare:  # no initializer: as the server forks them
+        assert bare.apply(_sigint_and_parent)[0] == "SIG_IGN"
