@@ -121,7 +121,8 @@ def warm(
     for gone_path in sorted(gone):
         writer.remove(gone_path)
     made = Manifest(str(key), records, made_pages, writer.stamps)
-    write_manifest(made, out.state, old)  # what changed (a build that changed nothing: none)
+    # what changed (a build that changed nothing: none)
+    write_manifest(made, out.state, old, writer.written | gone)
     outdir.finish(out)
     result.pages = page_count(records, made_pages)
     result.rendered = rendered + rendered_site

@@ -56,11 +56,12 @@ def _same(a: Manifest | None, b: Manifest) -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(step, max_size=8), st.sampled_from([0, 1, manifest.COMPACT]))
-def test_the_record_read_is_the_record_written(steps: list, compact: int) -> None:
+@given(st.lists(step, max_size=8), st.sampled_from([0, 1, manifest.COMPACT]), st.booleans())
+def test_the_record_read_is_the_record_written(steps: list, compact: int, told: bool) -> None:
     """Whatever was added, changed and removed, by builds reading the record or keeping it
     in memory, and whether the delta is folded or not: read back, the last record written,
-    as a whole write keeps it."""
+    as a whole write keeps it; whether told which files were written or removed (as a
+    warm build does) or not."""
     with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as mp:
         mp.setattr(manifest, "COMPACT", compact)
         state = Path(folder)
@@ -70,7 +71,7 @@ def test_the_record_read_is_the_record_written(steps: list, compact: int) -> Non
             old = manifest.read(state) if reread else m
             assert old is not None
             m = _next(old, files, agencies, key)
-            manifest.write(m, state, old)
+            manifest.write(m, state, old, set(files) if told else None)
             _same(manifest.read(state), m)
             _same(manifest.loads(manifest.dumps(m)), m)
 
