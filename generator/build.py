@@ -167,7 +167,8 @@ def _run(
     start = time.perf_counter()
     shown = content.as_posix() if shown is None else shown
     # the content is scanned by worker processes while this one surveys the output
-    scanning = _look(content, session, jobs or os.cpu_count() or 1)
+    state = out.state if out is not None and not verify else None  # listings kept there
+    scanning = _look(content, session, jobs or os.cpu_count() or 1, state)
     try:
         old, damaged = (
             _previous(out, session, verify, scanning.lend) if out is not None else (None, set())
@@ -298,11 +299,11 @@ def _previous(
     return old, found.damaged
 
 
-def _look(content: Path, session: Session | None, jobs: int) -> Scanning:
+def _look(content: Path, session: Session | None, jobs: int, state: Path | None = None) -> Scanning:
     """The scan of the content folder (under way): whole, or, in a session that knows which paths
     changed, the last scan with just the agency folders holding them looked at again."""
     if session is None or session.found is None or session.changed is None:
-        return Scanning(content, jobs)
+        return Scanning(content, jobs, state)
     slugs = set()
     root = content.resolve()
     for path in session.changed:
@@ -311,7 +312,7 @@ def _look(content: Path, session: Session | None, jobs: int) -> Scanning:
         except ValueError:
             continue  # outside content/ (a template): the key tells what it changes
         if len(parts) < 2:
-            return Scanning(content, jobs)  # site.yaml, or an agency folder added or removed
+            return Scanning(content, jobs, state)  # site.yaml, or an agency folder added or removed
         slugs.add(parts[0])
     # and those last seen mid-edit: their signature, once settled, can be trusted again
     slugs |= {slug for slug, f in session.found.agencies.items() if not trusted(f.signature)}
