@@ -22,9 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import PORTAL, nianbao
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from nianbao import scancache, sources
+from nianbao.outdir import CACHE
+from test_build import tree
+from test_incremental import full_build
 
 TICK = 0.02  # s: longer than the file system clock's tick (a jiffy: 1–10 ms)
 
@@ -337,3 +341,75 @@ def _count_listings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(sources, "_listing", listing)
     return listed
+
+
+# -- through the command line: each change found by the next build --------------------------
+
+
+def add_file(c: Path) -> None:
+    shutil.copy(c / "demo-bureau/2022/preface.md", c / "demo-bureau/2021/preface.md")
+
+
+def remove_file(c: Path) -> None:
+    (c / "demo-bureau/2022/preface.md").unlink()
+
+
+def move_file(c: Path) -> None:
+    (c / "demo-bureau/2022/preface.md").rename(c / "demo-bureau/2020/preface.md")
+
+
+def edit_in_place(c: Path) -> None:
+    with (c / "town-a/2022/overview.md").open("a", encoding="utf-8") as f:  # the same file
+        f.write("\n补充一段说明。\n")
+
+
+def new_year(c: Path) -> None:
+    shutil.copytree(c / "town-a/2022", c / "town-a/2023")
+    report = c / "town-a/2023/report.yaml"
+    report.write_text(report.read_text("utf-8").replace("year: 2022", "year: 2023"), "utf-8")
+
+
+CHANGES = {
+    "an edit in place": edit_in_place,
+    "an added file": add_file,
+    "a removed file": remove_file,
+    "a file moved to another year": move_file,
+    "a new year folder": new_year,
+}
+SETTLED = 0.06  # s: longer than RACY_NS below
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_the_next_build_finds_each_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    """The content settled (not changed in the last RACY_NS) before each build, so each
+    change is found by the folders' times and the files' stamps, not seen as racy."""
+    monkeypatch.setattr(sources, "RACY_NS", 50_000_000)
+    content = tmp_path / "content"
+    shutil.copytree(PORTAL, content)
+    out = tmp_path / "site"
+    args = ["build", "--content", content, "--out", out]
+    time.sleep(SETTLED)
+    assert nianbao(*args).code == 0
+    listed = _count_listings(monkeypatch)
+    assert "，更新 0 个，" in nianbao(*args).lines[-1]
+    assert listed == []  # every folder's listing kept from the first build
+    CHANGES[change](content)
+    time.sleep(SETTLED)
+    run = nianbao(*args)
+    assert run.code == 0, run.out
+    assert "，更新 0 个，" not in run.lines[-1]
+    assert tree(out) == full_build(content, tmp_path)
+
+
+def test_a_damaged_record_is_no_problem_for_the_build(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    args = ["build", "--content", PORTAL, "--out", out]
+    assert nianbao(*args).code == 0
+    record = tmp_path / CACHE / "site" / scancache.NAME
+    time.sleep(0.01)
+    record.write_bytes(record.read_bytes()[:-9])
+    run = nianbao(*args)
+    assert (run.code, run.err) == (0, "")
+    assert "，更新 0 个，" in run.lines[-1]
