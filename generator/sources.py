@@ -13,7 +13,6 @@ import multiprocessing
 import multiprocessing.pool
 import os
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -199,16 +198,25 @@ def _listing(path: str) -> tuple[tuple[str, ...], str]:
     return tuple(names), "".join(kinds)
 
 
-def _agency_folder(path: Path, root: str, kept: Listings | None = None) -> _Scanned:
-    """The folder's signature. One with a file changed in the last moments is "racy": a
-    second edit within the file system's time resolution would leave the same signature,
-    so it is never trusted (the next build reads the folder again), as git does.
+def _agency_folder(path: Path, root: str) -> AgencyFolder:
+    """The folder's signature, every folder listed (see ``_signed``)."""
+    signature, _ = _signed(path.name, root, None, os.path.islink(path))
+    return AgencyFolder(path.name, path, signature, root)
+
+
+def _signed(name: str, root: str, kept: Listings | None, link: bool) -> tuple[str, Listings | None]:
+    """The signature of the agency folder ``name`` of the content folder ``root``. One with
+    a file changed in the last moments is "racy": a second edit within the file system's
+    time resolution would leave the same signature, so it is never trusted (the next build
+    reads the folder again), as git does. ``link``: the folder is a link (resolved).
     ``kept``: the folder's listings from the last scan (scancache), or None to keep none;
     with them, the listings to keep, or None when they are those kept."""
     lines: list[str] = []
     walk = _Walk(root, time.time_ns() - RACY_NS)
     # only a link needs resolving: the content folder itself is resolved already
-    real = os.path.realpath(path) if os.path.islink(path) else os.path.join(root, path.name)
+    real = os.path.join(root, name)
+    if link:
+        real = os.path.realpath(real)
     if not inside(real, root):
         lines.append("->outside")  # never walked: the loader refuses it with a message
     elif kept is None:
@@ -231,13 +239,11 @@ def _agency_folder(path: Path, root: str, kept: Listings | None = None) -> _Scan
             walk.racy = True
     lines.sort()
     signature = digest("\n".join(lines))
-    folder = AgencyFolder(path.name, path, "racy:" + signature if walk.racy else signature, root)
+    if walk.racy:
+        signature = "racy:" + signature
     if kept is None or (not walk.fresh and len(walk.listed) == len(kept)):
-        return folder, None
-    return folder, walk.listed
-
-
-_Scanned = tuple[AgencyFolder, Listings | None]
+        return signature, None
+    return signature, walk.listed
 
 
 def trusted(signature: str) -> bool:
@@ -250,12 +256,11 @@ class Scan:
 
 
 PARALLEL_SCAN_FROM = 400  # agencies; below this a second process costs more than it saves
-SCAN_WITH = "processes"  # experiment: "processes", "threads", "one-process", "one-thread"
 
 
 class Scanning:
-    """A scan under way. A large portal is scanned by ``jobs`` workers, started here, so
-    the caller can do other work meanwhile (a warm build lists the output folder);
+    """A scan under way. A large portal is scanned by ``jobs`` worker processes, started
+    here, so the caller can do other work meanwhile (a warm build lists the output folder);
     ``result()`` waits for them. ``close()`` stops them if the result is not wanted.
     ``state``: the output's cache folder, where the folders' listings are kept from one
     scan to the next (scancache); None lists every folder and keeps nothing."""
@@ -263,77 +268,57 @@ class Scanning:
     def __init__(self, content: Path, jobs: int = 1, state: Path | None = None) -> None:
         root = os.path.realpath(content)
         folders: list[Path] = []
+        links: set[str] = set()  # from the listing: no lstat per agency to tell
         for e in _visible(str(content)):
             if e.is_dir() and e.name[0] != "_":
                 folders.append(Path(e.path))
-        self._root, self._state = root, state
+                if e.is_symlink():
+                    links.add(e.name)
+        self._folders, self._root, self._state = folders, root, state
         self._kept = scancache.read(state, root) if state is not None else None
+        self._job = _Job(root, self._kept, links)
         self._pool: multiprocessing.pool.Pool | None = None
-        self._threads: list[threading.Thread] = []
-        self._parts: list[Any] = []
+        self._parts: list[multiprocessing.pool.AsyncResult[list[_Signed]]] = []
         self._found: list[AgencyFolder] | None = None
-        self._folders: list[Path] = []
-        self._chunks: list[list[Path]] = []
         if jobs > 1 and len(folders) >= PARALLEL_SCAN_FROM:
-            n = jobs if SCAN_WITH in ("processes", "threads") else jobs - 1
+            global _forked
+            _forked = self._job  # the workers are forked with it: nothing pickled
             size = -(-len(folders) // jobs)
-            chunks = [folders[i : i + size] for i in range(0, len(folders), size)]
-            if n < jobs:
-                self._folders = chunks.pop()
-            if SCAN_WITH in ("processes", "one-process"):
-                global _shared
-                _shared = (root, self._kept)  # the workers are forked with it: no pickling
-                self._pool = fork_pool(len(chunks))
-                self._parts = [
-                    self._pool.apply_async(_scan_part, ([str(p) for p in c],)) for c in chunks
-                ]
-                self._chunks = chunks
-            else:
-                for c in chunks:
-                    box: list[Any] = []
-                    t = threading.Thread(
-                        target=lambda c=c, box=box: box.append(
-                            _agency_folders(c, root, self._kept)
-                        ),
-                        daemon=True,
-                    )
-                    t.start()
-                    self._threads.append(t)
-                    self._parts.append(box)
-        else:
-            self._folders = folders
+            names = [p.name for p in folders]
+            chunks = [names[i : i + size] for i in range(0, len(names), size)]
+            self._pool = fork_pool(len(chunks))
+            self._parts = [self._pool.apply_async(_scan_part, (c,)) for c in chunks]
 
     @classmethod
     def ready(cls, found: Scan) -> Scanning:
         """A scan already made (``rescan``)."""
         done = cls.__new__(cls)
-        done._pool, done._threads, done._parts = None, [], []
-        done._found = list(found.agencies.values())
+        done._pool, done._parts, done._found = None, [], list(found.agencies.values())
         return done
 
     def result(self) -> Scan:
         if self._found is None:
-            scanned = _agency_folders(self._folders, self._root, self._kept)
-            for t in self._threads:
-                t.join()
             if self._pool is not None:
-                root = self._root
-                for part, c in zip(self._parts, self._chunks, strict=True):
-                    for p, (signature, listings) in zip(c, part.get(), strict=True):
-                        scanned.append((AgencyFolder(p.name, p, signature, root), listings))
+                signed = [s for part in self._parts for s in part.get()]
+                self.close()
             else:
-                for part in self._parts:
-                    scanned += part[0]
-            self.close()
-            self._found = [f for f, _ in scanned]
+                signed = self._job.signed([p.name for p in self._folders])
+            root = self._root
+            self._found = [
+                AgencyFolder(p.name, p, signature, root)
+                for p, (signature, _) in zip(self._folders, signed, strict=True)
+            ]
             if self._state is not None and self._kept is not None:
-                self._keep(scanned, self._kept, self._state)
+                self._keep(signed, self._kept, self._state)
         return Scan({f.slug: f for f in self._found})
 
-    def _keep(self, scanned: list[_Scanned], kept: scancache.Kept, state: Path) -> None:
+    def _keep(self, signed: list[_Signed], kept: scancache.Kept, state: Path) -> None:
         """Write the listings down for the next scan, if they changed."""
-        listings = {f.slug: kept.get(f.slug, {}) if new is None else new for f, new in scanned}
-        if any(new is not None for _, new in scanned) or listings.keys() != kept.keys():
+        listings = {
+            p.name: kept.get(p.name, {}) if new is None else new
+            for p, (_, new) in zip(self._folders, signed, strict=True)
+        }
+        if listings.keys() != kept.keys() or any(new is not None for _, new in signed):
             scancache.write(state, self._root, listings)
 
     def lend(
@@ -352,32 +337,44 @@ class Scanning:
             self._pool = None
 
 
+_Signed = tuple[str, Listings | None]  # an agency folder's signature, the listings to keep
+
+
+@dataclass
+class _Job:
+    """A scan's agency folders' signatures: the content folder, the kept listings (None:
+    keep none) and which folders are links."""
+
+    root: str
+    kept: scancache.Kept | None
+    links: set[str]
+
+    def signed(self, names: list[str]) -> list[_Signed]:
+        root, kept, links = self.root, self.kept, self.links
+        if kept is None:
+            return [_signed(name, root, None, name in links) for name in names]
+        return [_signed(name, root, kept.get(name, {}), name in links) for name in names]
+
+
+_forked = _Job("", None, set())  # the scan a worker process was forked for
+
+
+def _scan_part(names: list[str]) -> list[_Signed]:
+    """A worker's share of the scan."""
+    return _forked.signed(names)
+
+
 def scan(content: Path, jobs: int = 1, state: Path | None = None) -> Scan:
     """Every agency folder with its signature (site.yaml is read, and digested, by load).
 
     This is the floor of a warm build's time (one ``stat`` per file), so a large portal is
-    scanned by ``jobs`` workers; ``state`` keeps the folders' listings (see Scanning).
+    scanned by ``jobs`` processes; ``state`` keeps the folders' listings (see Scanning).
     """
     scanning = Scanning(content, jobs, state)
     try:
         return scanning.result()
     finally:
         scanning.close()
-
-
-_shared: tuple[str, scancache.Kept | None] = ("", None)  # a worker's scan: root, listings
-
-
-def _scan_part(paths: list[str]) -> list[tuple[str, Listings | None]]:
-    """A worker's share of the scan: each folder's signature and listings to keep."""
-    root, kept = _shared
-    return [(f.signature, new) for f, new in _agency_folders([Path(p) for p in paths], root, kept)]
-
-
-def _agency_folders(paths: list[Path], root: str, kept: scancache.Kept | None) -> list[_Scanned]:
-    if kept is None:
-        return [_agency_folder(p, root) for p in paths]
-    return [_agency_folder(p, root, kept.get(p.name, {})) for p in paths]
 
 
 def rescan(previous: Scan, content: Path, slugs: set[str]) -> Scan:
@@ -387,7 +384,7 @@ def rescan(previous: Scan, content: Path, slugs: set[str]) -> Scan:
     for slug in slugs:
         folder = content / slug
         if folder.is_dir():
-            agencies[slug] = _agency_folder(folder, root)[0]
+            agencies[slug] = _agency_folder(folder, root)
         else:
             agencies.pop(slug, None)
     return Scan(dict(sorted(agencies.items())))
