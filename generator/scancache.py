@@ -18,7 +18,6 @@ one step.
 
 from __future__ import annotations
 
-import gc
 import marshal
 import os
 import zlib
@@ -35,7 +34,9 @@ CHECK = 4  # bytes of CRC-32 after MAGIC
 # "f" anything else.
 Listing = tuple[int, int, tuple[str, ...], str]
 Listings = dict[str, Listing]  # a folder's path (as the scan walks it) → its listing
-Kept = dict[str, Listings]  # an agency's slug → the listings of its folders
+# An agency's slug → the listings of its folders, marshalled on their own: each is read
+# by the process scanning that agency, and kept as read while the agency is unchanged.
+Kept = dict[str, bytes]
 
 
 def read(state: Path | None, root: str) -> Kept:
@@ -43,8 +44,6 @@ def read(state: Path | None, root: str) -> Kept:
     none when there is no record to trust."""
     if state is None:
         return {}
-    collecting = gc.isenabled()
-    gc.disable()  # tens of thousands of objects, none of them garbage: nothing to look for
     try:
         raw = (state / NAME).read_bytes()
         head = len(MAGIC) + CHECK
@@ -56,12 +55,24 @@ def read(state: Path | None, root: str) -> Kept:
         kept_root, kept = marshal.loads(data)
     except Exception:  # absent, unreadable, damaged, another version or shape
         return {}
-    finally:
-        if collecting:
-            gc.enable()
     if kept_root != root or not isinstance(kept, dict):
         return {}
     return kept
+
+
+def listings(kept: bytes | None) -> Listings:
+    """An agency's kept listings (none if there are none, or they are odd)."""
+    if kept is None:
+        return {}
+    try:
+        found = marshal.loads(kept)
+    except Exception:  # damaged: listed again
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def packed(found: Listings) -> bytes:
+    return marshal.dumps(found)
 
 
 def write(state: Path, root: str, kept: Kept) -> None:

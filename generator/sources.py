@@ -314,12 +314,13 @@ class Scanning:
 
     def _keep(self, signed: list[_Signed], kept: scancache.Kept, state: Path) -> None:
         """Write the listings down for the next scan, if they changed."""
+        if len(signed) == len(kept) and all(new is None for _, new in signed):
+            return  # every agency kept as it was (one not kept would have listings)
         listings = {
-            p.name: kept.get(p.name, {}) if new is None else new
+            p.name: kept[p.name] if new is None else new
             for p, (_, new) in zip(self._folders, signed, strict=True)
         }
-        if listings.keys() != kept.keys() or any(new is not None for _, new in signed):
-            scancache.write(state, self._root, listings)
+        scancache.write(state, self._root, listings)
 
     def lend(
         self, work: Callable[..., Any], chunks: list[tuple[str, list[str]]]
@@ -337,7 +338,7 @@ class Scanning:
             self._pool = None
 
 
-_Signed = tuple[str, Listings | None]  # an agency folder's signature, the listings to keep
+_Signed = tuple[str, bytes | None]  # an agency folder's signature, the listings to keep
 
 
 @dataclass
@@ -352,8 +353,15 @@ class _Job:
     def signed(self, names: list[str]) -> list[_Signed]:
         root, kept, links = self.root, self.kept, self.links
         if kept is None:
-            return [_signed(name, root, None, name in links) for name in names]
-        return [_signed(name, root, kept.get(name, {}), name in links) for name in names]
+            return [(_signed(name, root, None, name in links)[0], None) for name in names]
+        out: list[_Signed] = []
+        for name in names:
+            before = kept.get(name)
+            signature, found = _signed(name, root, scancache.listings(before), name in links)
+            if found is None and before is None:  # new, and nothing to list (a link out)
+                found = {}
+            out.append((signature, None if found is None else scancache.packed(found)))
+        return out
 
 
 _forked = _Job("", None, set())  # the scan a worker process was forked for
