@@ -2,7 +2,8 @@
 
 The agency is the unit of change: its folder holds agency.yaml and every year, and the
 cross-year rules never leave it. A warm build looks only at names, sizes and modification
-times (one ``stat`` per file, nothing read) to find the agencies that may have changed;
+times (one ``stat`` per file, nothing read; a folder unchanged since the last build is not
+even listed, see scancache) to find the agencies that may have changed;
 only those are read again, and digested as read (contentfiles), so a page is rendered again
 only when the bytes it is made from changed.
 """
