@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,12 +12,15 @@ from conftest import edit, nianbao
 
 
 def program(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    """`nianbao ARGS` as its own process (``python -m nianbao``), output piped."""
+    """`nianbao ARGS` as its own process (``python -m nianbao``), output piped and buffered
+    as a user's would be (so that output not flushed before the end would be lost)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     return subprocess.run(
         [sys.executable, "-m", "nianbao", *map(str, args)],
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
 
 
