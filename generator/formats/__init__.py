@@ -8,7 +8,6 @@ the pipeline reads those and nothing else, so a new format is a new file, not ne
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import re
@@ -378,6 +377,8 @@ _MAGIC = b"nianbao formats %d\n" % marshal.version
 
 def _descriptions() -> list[dict[str, Any]]:
     """Each format file's description, as plain data, in file name order."""
+    import hashlib  # here: a build that reads no report never loads OpenSSL's digests
+
     texts = [e.read_bytes() for e in sorted(HERE.iterdir()) if _is_format_file(e.name)]
     signature = _MAGIC + hashlib.sha256(b"\0".join(texts)).digest()
     try:
