@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import agencywork, outdir
+from . import agencywork, lazyrender, outdir
 from .agencywork import recall
 from .buildkey import build_key, own_stamps, template_problems_kept
 from .buildtypes import Job, Kept, Progress, Result
@@ -158,6 +158,7 @@ def _built(
     site_tree = Tree(content, os.path.realpath(content))
     # --verify trusts no file's size and time: not even the generator's or the templates'
     state = out.state if out is not None and not verify else None
+    lazyrender.compile_into(out.state / "jinja" if out is not None else None)
     site = site_settings(content, shown, problems, site_tree, state, own_stamps())
     problems.extend(hidden_agency_folders(content, shown))
     if site is None or any(p.severity == "error" for p in problems):

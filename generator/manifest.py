@@ -8,13 +8,16 @@ is rendered from; a page whose fingerprint is unchanged is not rendered again. B
 what was written to each output file (size, time, digest), so a warm build notices a page
 changed or removed by hand and renders it again.
 
-Every warm build reads and writes the whole record, so it is kept in the form Python reads
-fastest: ``marshal`` of plain data (str, int, None, tuple, list, dict; never code or a
-class to call), after a magic line and a CRC-32 of the bytes. Each agency is marshalled
-on its own and kept as read while it is unchanged, so writing the record after one edit
-costs little more than writing that agency. At 10,000 reports this reads in about a third
-and writes in about a tenth of the time one JSON line per agency took. Anything odd about
-the file (absent, cut short, a byte changed, another version or shape) means "no record".
+Every warm build reads the whole record, so it is kept in the form Python reads fastest:
+``marshal`` of plain data (str, int, None, tuple, list, dict; never code or a class to
+call), after a magic line and a CRC-32 of the bytes. Each agency is marshalled on its own
+and kept as read while it is unchanged. A build after an edit does not write the whole
+record (16 MB at 10,000 reports, most of it the 51,000 output files' stamps) again: it
+writes what changed since the record was last written whole, the agencies and stamps,
+beside it (``manifest.delta``, which names the record it amends by its CRC), and folds
+that into a whole record once it has grown to an eighth of it. Anything odd about either
+file (absent record, cut short, a byte changed, another version or shape, a delta of
+another record) means "no record".
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import json
 import marshal
 import os
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,10 +38,14 @@ from .problems import Problem
 Stamp = tuple[int, int, str]  # size, modification time (ns), digest of the bytes written
 
 NAME = "manifest.bin"
+DELTA = "manifest.delta"  # what changed since manifest.bin was written (see Changes)
 JSONL = "manifest.jsonl"  # nianbao ≤ 0.1.x's record: JSON Lines, the written files on line 2
 VERSION = 5
 MAGIC = b"nianbao manifest %d marshal %d\n" % (VERSION, marshal.version)
 CHECK = 4  # bytes of CRC-32 after MAGIC: catches a file cut short or changed by accident
+DELTA_MAGIC = b"nianbao manifest delta %d marshal %d\n" % (VERSION, marshal.version)
+COMPACT = 8  # the delta is folded into a whole record once it is this share of it
+STAMP_BYTES = 80  # about what one output file's stamp takes in the delta
 
 
 @dataclass
@@ -59,11 +67,31 @@ class AgencyRecord:
 
 
 @dataclass
+class Changes:
+    """What changed since the whole record was written: each agency's record (None:
+    removed) and each output file's stamp (None: removed), the latest of each."""
+
+    agencies: dict[str, bytes | None] = field(default_factory=dict)
+    files: dict[str, Stamp | None] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        """About how many bytes the delta takes."""
+        blobs = sum(len(b) for b in self.agencies.values() if b is not None)
+        return blobs + STAMP_BYTES * len(self.files)
+
+
+@dataclass
 class Manifest:
     key: str  # the generator, theme, templates and site.yaml this build was made with
     agencies: dict[str, AgencyRecord] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)  # site-wide pages → fingerprint
     files: dict[str, Stamp] = field(default_factory=dict)  # every output file as written
+    # the whole record (manifest.bin) this one amends, by its CRC and size (b"", 0: none
+    # known), and what changed since it was written (in manifest.delta)
+    base: bytes = field(default=b"", compare=False)
+    base_size: int = field(default=0, compare=False)
+    since: Changes = field(default_factory=Changes, compare=False)
 
 
 def _plain(a: Agency | None) -> tuple[Any, ...] | None:
@@ -104,22 +132,57 @@ def _record(blob: bytes) -> AgencyRecord:
 
 def dumps(m: Manifest) -> bytes:
     blobs = [r.marshalled() for _, r in sorted(m.agencies.items())]
-    data = marshal.dumps((m.key, m.pages, m.files, blobs))
-    return MAGIC + zlib.crc32(data).to_bytes(CHECK, "big") + data
+    return framed(MAGIC, (m.key, m.pages, m.files, blobs))
 
 
-def loads(raw: bytes) -> Manifest | None:
-    head = len(MAGIC) + CHECK
-    if not raw.startswith(MAGIC) or len(raw) < head:
-        return None
+def framed(magic: bytes, plain: Any) -> bytes:
+    data = marshal.dumps(plain)
+    return magic + zlib.crc32(data).to_bytes(CHECK, "big") + data
+
+
+def unframed(magic: bytes, raw: bytes) -> Any:
+    """The plain data of a file framed by ``framed``; ValueError if it is not one."""
+    head = len(magic) + CHECK
+    if not raw.startswith(magic) or len(raw) < head:
+        raise ValueError("not a record")
     data = memoryview(raw)[head:]
-    if zlib.crc32(data).to_bytes(CHECK, "big") != raw[len(MAGIC) : head]:
+    if zlib.crc32(data).to_bytes(CHECK, "big") != raw[len(magic) : head]:
+        raise ValueError("damaged")
+    return marshal.loads(data)
+
+
+def loads(raw: bytes, delta: bytes | None = None) -> Manifest | None:
+    """The record in ``raw`` (manifest.bin) amended by ``delta`` (manifest.delta)."""
+    try:
+        key, pages, files, blobs = unframed(MAGIC, raw)
+    except ValueError:
         return None
-    key, pages, files, blobs = marshal.loads(data)
     records = [_record(b) for b in blobs]
     if not (isinstance(key, str) and isinstance(pages, dict) and isinstance(files, dict)):
         return None
-    return Manifest(key, {r.slug: r for r in records}, pages, files)
+    base = raw[len(MAGIC) : len(MAGIC) + CHECK]
+    m = Manifest(key, {r.slug: r for r in records}, pages, files, base, len(raw))
+    if delta is None:
+        return m
+    try:
+        amends, key, pages, agencies, changed = unframed(DELTA_MAGIC, delta)
+    except ValueError:
+        return None
+    if amends != base or not all(isinstance(x, dict) for x in (pages, agencies, changed)):
+        return None
+    m.key, m.pages = key, pages
+    for slug, blob in agencies.items():
+        if blob is None:
+            m.agencies.pop(slug, None)  # (or added since the record, then removed)
+        else:
+            m.agencies[slug] = _record(blob)
+    for path, stamp in changed.items():
+        if stamp is None:
+            files.pop(path, None)
+        else:
+            files[path] = stamp
+    m.since = Changes(agencies, changed)
+    return m
 
 
 def read(state: Path) -> Manifest | None:
@@ -127,8 +190,13 @@ def read(state: Path) -> Manifest | None:
     collecting = gc.isenabled()
     gc.disable()  # a few hundred thousand objects, none of them garbage: nothing to look for
     try:
-        return loads((state / NAME).read_bytes())
-    except FileNotFoundError:
+        raw = (state / NAME).read_bytes()
+        try:
+            delta: bytes | None = (state / DELTA).read_bytes()
+        except FileNotFoundError:
+            delta = None
+        return loads(raw, delta)
+    except FileNotFoundError:  # no manifest.bin
         return _jsonl_files(state)
     except Exception:  # unreadable, damaged, another version or shape: no record
         return None
@@ -163,9 +231,60 @@ def unchanged(made: Manifest, old: Manifest) -> bool:
     )
 
 
-def write(m: Manifest, state: Path) -> None:
+def write(
+    m: Manifest, state: Path, old: Manifest | None = None, touched: Iterable[str] | None = None
+) -> None:
+    """Write ``m`` into ``state``: given the record it follows (``old``, as read from
+    ``state`` or written there last), only what changed since the whole record was
+    written, while that is small; else the whole record. Nothing, if ``m`` records
+    what ``old`` does. ``touched``: the output files written or removed since ``old``
+    (any other stamp is as ``old`` has it), so as not to compare 50,000 stamps."""
+    if old is not None and unchanged(m, old):  # nothing to write
+        m.base, m.base_size, m.since = old.base, old.base_size, old.since
+        return
     state.mkdir(parents=True, exist_ok=True)
-    tmp = state / f"{NAME}.tmp"
-    tmp.write_bytes(dumps(m))
-    os.replace(tmp, state / NAME)
+    if old is not None and old.base:
+        since = _since(old, m, touched)
+        if since.size * COMPACT <= old.base_size:
+            plain = (old.base, m.key, m.pages, since.agencies, since.files)
+            _replace(state / DELTA, framed(DELTA_MAGIC, plain))
+            m.base, m.base_size, m.since = old.base, old.base_size, since
+            return
+    raw = dumps(m)
+    _replace(state / NAME, raw)
+    # after the record: a delta left by a build interrupted here names the record
+    # replaced, so it (and the record) is read as no record, never as a stale one
+    (state / DELTA).unlink(missing_ok=True)
     (state / JSONL).unlink(missing_ok=True)
+    m.base, m.base_size, m.since = raw[len(MAGIC) : len(MAGIC) + CHECK], len(raw), Changes()
+
+
+def _since(old: Manifest, m: Manifest, touched: Iterable[str] | None) -> Changes:
+    """``old.since`` and what changed from ``old`` to ``m``."""
+    agencies = dict(old.since.agencies)
+    for slug, r in m.agencies.items():
+        if old.agencies.get(slug) is not r:
+            agencies[slug] = r.marshalled()
+    for slug in old.agencies.keys() - m.agencies.keys():
+        agencies[slug] = None
+    files: dict[str, Stamp | None] = dict(old.since.files)
+    if touched is not None:
+        now = m.files
+        files.update((path, now.get(path)) for path in touched)
+        return Changes(agencies, files)
+    before = old.files
+    added = 0
+    for path, stamp in m.files.items():
+        was = before.get(path)
+        if was != stamp:
+            files[path] = stamp
+            added += was is None
+    if len(before) + added != len(m.files):  # some removed
+        files.update(dict.fromkeys(before.keys() - m.files.keys()))
+    return Changes(agencies, files)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from .coverage import Coverage, Totals, coverage, region_years
 from .exports.layout import cells_of
@@ -122,21 +123,43 @@ class Trend:
     chart: Chart | None
 
 
+# What the trend reads of one year: its format, reports published and expected, and the
+# region's sums of the cells its indicators need; None if nothing was published. Plain
+# data (str, int, dict), so a build can keep it (trendcache) and skip the year next time.
+YearFigures = tuple[str, int, int, dict[str, int]] | None
+
+
 def trend(site: Site, agencies: list[Agency]) -> Trend | None:
+    figures = {y: year_figures(y, agencies, site.region) for y in region_years(agencies)}
+    return trend_of(site, figures)
+
+
+def year_figures(year: int, agencies: list[Agency], region: str) -> YearFigures:
+    """``agencies`` in display order (Agency.sort_key)."""
+    cov = coverage(year, agencies, region, _trend_cells())
+    if cov.region.format is None:
+        return None
+    return (cov.region.format, len(cov.published), cov.expected, cov.region.cells)
+
+
+@cache
+def _trend_cells() -> frozenset[str]:
+    return frozenset(c for f in all_formats().values() for c in cells_needed(f))
+
+
+def trend_of(site: Site, figures: dict[int, YearFigures]) -> Trend | None:
+    """The trend of the years' ``figures`` (year_figures)."""
     rows = []
     indicators: list[Indicator] = []
     formulas: list[str] = []
-    needed = frozenset(c for f in all_formats().values() for c in cells_needed(f))
-    for year in sorted(region_years(agencies)):
-        cov = coverage(year, agencies, site.region, needed)
-        if cov.region.format is None:
+    for year, figured in sorted(figures.items()):
+        if figured is None:
             continue
-        fmt = all_formats()[cov.region.format]
+        format_id, published, expected, cells = figured
+        fmt = all_formats()[format_id]
         indicators = list(fmt.indicators)  # the newest format's, named as it names them
         formulas = [formula(fmt, i) for i in fmt.indicators]
-        rows.append(
-            TrendRow(year, len(cov.published), cov.expected, measure(fmt, cov.region.cells))
-        )
+        rows.append(TrendRow(year, published, expected, measure(fmt, cells)))
     if not rows or not indicators:
         return None
     first = indicators[0]
@@ -203,4 +226,15 @@ def search_page(site: Site) -> Page:
     return Page(site, "search/index.html", "搜索年报", breadcrumbs=[("搜索", "")])
 
 
-__all__ = ["DataPage", "Trend", "YearPage", "data_page", "percent_text", "trend", "year_page"]
+__all__ = [
+    "DataPage",
+    "Trend",
+    "YearFigures",
+    "YearPage",
+    "data_page",
+    "percent_text",
+    "trend",
+    "trend_of",
+    "year_figures",
+    "year_page",
+]

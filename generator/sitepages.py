@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from . import trendcache
 from .coverage import region_years, year_digest_text
 from .exports import YearFiles, YearJob, is_year_file, year_files
 from .feed import FEED_PATH, digest_text, feed
@@ -17,7 +18,7 @@ from .model import Agency, Site
 from .outputs import Output, year_path
 from .pagekeys import data_key, page_fingerprint
 from .problems import Problem, sort_problems
-from .region import data_page, search_page, trend, year_page
+from .region import YearFigures, data_page, search_page, trend_of, year_figures, year_page
 from .review.copying import copies_across_agencies
 from .search import SEARCH_PAGE
 from .sources import digest
@@ -51,8 +52,12 @@ def site_pages(
         y: kept.get(y) or digest(data, "year", year_digest_text(y, agencies)) for y in years
     }
     index = repr([(a.slug, a.name, a.group, a.order, a.years) for a in agencies])
-    home = page_fingerprint(digest(data, "home", index, *year_digests.values()), key, "home")
-    pages.append(("index.html", home, lambda: renderer.home(site, agencies, trend(site, agencies))))
+    figures = _trend_figures(site, agencies, year_digests, state)
+    home_data = digest(data, "home", index, repr(years), repr(sorted(figures.items())))
+    home = page_fingerprint(home_data, key, "home")
+    pages.append(
+        ("index.html", home, lambda: renderer.home(site, agencies, trend_of(site, figures)))
+    )
     for year in years:
         year_page_fingerprint = page_fingerprint(year_digests[year], key, "year")
         pages.append(
@@ -111,6 +116,24 @@ def site_pages(
     finally:
         year_files_due.close()
     return fingerprints, rendered
+
+
+def _trend_figures(
+    site: Site, agencies: list[Agency], year_digests: dict[int, str], state: Path | None
+) -> dict[int, YearFigures]:
+    """Each year's trend figures: kept (trendcache) for a year whose data is unchanged,
+    worked out for the others."""
+    kept = trendcache.read(state)
+    figures = {}
+    for year, year_digest in year_digests.items():
+        if year_digest in kept:
+            figures[year] = kept[year_digest]
+        else:
+            figures[year] = year_figures(year, agencies, site.region)
+    now = {year_digests[year]: figured for year, figured in figures.items()}
+    if now != kept:
+        trendcache.write(state, now)
+    return figures
 
 
 def _review_page(

@@ -14,7 +14,7 @@ from .agencywork import agency_bases, fingerprints, kept_of, record_of, render_a
 from .buildtypes import Kept, Result
 from .coverage import region_years, years_changed
 from .exports.year_files import year_data_paths
-from .manifest import AgencyRecord, Manifest, unchanged
+from .manifest import AgencyRecord, Manifest
 from .manifest import write as write_manifest
 from .model import Agency, Site
 from .rerender import Watching, render_all
@@ -121,8 +121,8 @@ def warm(
     for gone_path in sorted(gone):
         writer.remove(gone_path)
     made = Manifest(str(key), records, made_pages, writer.stamps)
-    if not unchanged(made, old):  # a build that changed nothing leaves the record as it is
-        write_manifest(made, out.state)
+    # what changed (a build that changed nothing: none)
+    write_manifest(made, out.state, old, writer.written | gone)
     outdir.finish(out)
     result.pages = page_count(records, made_pages)
     result.rendered = rendered + rendered_site
