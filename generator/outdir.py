@@ -11,9 +11,17 @@ cache records as written by nianbao (or it carries the manifest of an older nian
 Anything else (a folder of notes, a git checkout of a pages repository, a file, a link to
 somewhere else) is refused, saying why, before anything is read or written.
 
+A warm build compares the output with what was written by its folders' modification
+times (outfolders, recorded by ``finish``): a folder unchanged since holds exactly the
+entries it held, so its files are trusted without a look each; a changed folder is listed
+(a file nianbao did not write is refused, one it wrote that is gone or changed is written
+again). Deleting, adding and saving by rename change a folder; rewriting a file in place
+does not, so a plain build does not notice that on purpose: ``build --verify`` compares
+every file's bytes.
+
 Before a build changes the output it records the paths it may write ("pending"); the
 record goes only once the new manifest is in place. A build that finds it knows that the
-last one was interrupted, and builds from scratch.
+last one was interrupted, and builds from scratch (and looks at every file first).
 """
 
 from __future__ import annotations
