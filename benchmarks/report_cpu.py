@@ -3,7 +3,7 @@
     python benchmarks/report_cpu.py CONTENT [--repeat 3] [--profile FILE]
 
 For every agency of CONTENT (a portal's content folder, e.g. one made by synth.py) it runs
-what a cold build's worker runs (build._cold_agency), timing each phase with the process's
+what a cold build's worker runs (agencywork.cold_agency), timing each phase with the process's
 CPU clock: load and validate, fingerprints, the report page (Markdown apart), the data
 files (data.json and the CSVs), and writing them into a temporary folder. Prints
 milliseconds per report, the best of --repeat runs. Not a test: it asserts nothing.
@@ -25,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nianbao import build, render  # noqa: E402
+from nianbao import agencywork, render  # noqa: E402
 from nianbao.exports.report_files import report_outputs  # noqa: E402
 from nianbao.load import load_site_yaml  # noqa: E402
 from nianbao.sources import scan  # noqa: E402
@@ -66,10 +66,10 @@ def one_run(content: Path) -> tuple[dict[str, float], int]:
         writer = Writer(out, atomic=False)
         for folder in folders.values():
             with clock("load+validate"):
-                agency, found = build._load_and_check(folder, "c")
+                agency, found = agencywork.load_and_check(folder, "c")
             assert agency is not None and not any(p.severity == "error" for p in found)
             with clock("fingerprints"):
-                build.agency_fingerprints(agency, folder, "k")
+                agencywork.agency_fingerprints(agency, folder, "k")
             for year in agency.years:
                 report = agency.reports[year]
                 with clock("page"):

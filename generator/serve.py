@@ -25,13 +25,17 @@ itself is replaced (moved away and another put in its place), the watch moves to
 from __future__ import annotations
 
 import asyncio
+import datetime
 import errno
 import gc
+import hashlib
+import io
 import logging
+import os
 import socket
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -42,6 +46,7 @@ from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop
 from tornado.netutil import bind_sockets
+from tornado.web import HTTPError
 from watchdog.events import (
     DirCreatedEvent,
     DirDeletedEvent,
@@ -64,6 +69,7 @@ from .rerender import Watching
 DEBOUNCE = 0.03  # seconds of quiet after a save before rebuilding (an editor's save: < 5 ms)
 SETTLE = 0.3  # seconds before trying again when files vanished mid-read
 SETTLE_TRIES = 10
+CHUNK = 64 * 1024  # bytes sent at a time (tornado's own handler's size)
 VIEWED = 8  # agencies whose pages are rendered first (the last pages served)
 
 _ERROR_PAGE = Environment(autoescape=True).from_string(
@@ -330,9 +336,15 @@ def _ignored(path: Path, out: Path) -> bool:
 
 def _handler(preview: Preview) -> type[StaticFileHandler]:
     class Handler(StaticFileHandler):
-        """The site as built; every page shows the problems while the last save is broken."""
+        """The site as built; every page shows the problems while the last save is broken.
+
+        A file is opened once, and its size, time, ETag and bytes all come from that open
+        file: a rebuild replaces a page by renaming a new file over it, and tornado's own
+        handler, which looks the path up again for each of those, could announce the old
+        length and send part of the new file (a page cut short in the browser)."""
 
         showing_problems = False
+        opened: io.BufferedReader | None = None
 
         async def get(self, path: str, include_body: bool = True) -> None:
             if preview.failed and (path == "" or path.endswith(("/", ".html"))):
@@ -345,8 +357,47 @@ def _handler(preview: Preview) -> type[StaticFileHandler]:
                 preview.served(path)
             await super().get(path, include_body)
 
+        def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
+            path = super().validate_absolute_path(root, absolute_path)
+            if path is not None:
+                try:
+                    self.opened = open(path, "rb")  # noqa: SIM115 - closed by on_finish
+                except OSError:  # removed since it was looked up
+                    raise HTTPError(404) from None
+            return path
+
+        def _opened_stat(self) -> os.stat_result:
+            assert self.opened is not None
+            return os.fstat(self.opened.fileno())
+
+        def get_content_size(self) -> int:
+            return self._opened_stat().st_size
+
+        def get_modified_time(self) -> datetime.datetime | None:
+            return datetime.datetime.fromtimestamp(int(self._opened_stat().st_mtime), datetime.UTC)
+
+        def get_content(  # type: ignore[override]
+            self, abspath: str, start: int | None = None, end: int | None = None
+        ) -> Iterator[bytes]:
+            assert self.opened is not None
+            self.opened.seek(start or 0)
+            left = (self.get_content_size() if end is None else end) - (start or 0)
+            while left > 0:
+                chunk = self.opened.read(min(CHUNK, left))
+                if not chunk:
+                    return
+                left -= len(chunk)
+                yield chunk
+
         def compute_etag(self) -> str | None:
-            return None if self.showing_problems else super().compute_etag()
+            if self.showing_problems or self.opened is None:
+                return None
+            self.opened.seek(0)
+            return f'"{hashlib.file_digest(self.opened, "sha1").hexdigest()}"'
+
+        def on_finish(self) -> None:
+            if self.opened is not None:
+                self.opened.close()
 
     return Handler
 

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PORTAL, nianbao, replace_by_hand
-from nianbao import build as build_module
-from nianbao import keycache, sources
+from nianbao import buildkey, keycache, sources
 from nianbao.build import build
 from nianbao.outdir import CACHE
 from nianbao.problems import Problem, sort_problems
@@ -84,13 +83,13 @@ def test_key_cache_spares_parsing_the_templates(
     out = tmp_path / "site"
     build(PORTAL, templates, out)
     calls = []
-    real = build_module.template_digests
+    real = buildkey.template_digests
 
     def counted(folder: Path | None) -> dict[str, str]:
         calls.append(folder)
         return real(folder)
 
-    monkeypatch.setattr(build_module, "template_digests", counted)
+    monkeypatch.setattr(buildkey, "template_digests", counted)
     assert build(PORTAL, templates, out).rendered == 0
     assert calls == []
     # --verify trusts no file's size and time: the templates are read again

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PORTAL, edit, nianbao
-from nianbao.build import _load_and_check
+from nianbao.agencywork import load_and_check
 from nianbao.coverage import coverage
 from nianbao.exports.layout import cell_fields
 from nianbao.formats import all_formats
@@ -102,7 +102,7 @@ def test_group_totals_add_the_groups_reports(site: Path) -> None:
 def agencies_of(content: Path) -> list:  # type: ignore[type-arg]
     out = []
     for folder in scan(content).agencies.values():
-        agency, problems = _load_and_check(folder, "content")
+        agency, problems = load_and_check(folder, "content")
         assert agency is not None and not [p for p in problems if p.severity == "error"]
         out.append(agency)
     return sorted(out, key=lambda a: a.sort_key)

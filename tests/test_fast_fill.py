@@ -10,7 +10,7 @@ import pytest
 from conftest import PORTAL
 from hypothesis import given
 from hypothesis import strategies as st
-from nianbao.build import _load_and_check
+from nianbao.agencywork import load_and_check
 from nianbao.exports.layout import cell_fields, filed, value_text
 from nianbao.exports.report_files import _csv_field, _csv_plan, _csv_unit, table_csv
 from nianbao.model import Report
@@ -21,7 +21,7 @@ from nianbao.sources import scan
 def reports() -> list[Report]:
     out = []
     for folder in scan(PORTAL, 1).agencies.values():
-        agency, _ = _load_and_check(folder, "content")
+        agency, _ = load_and_check(folder, "content")
         if agency is not None:
             out.extend(agency.reports.values())
     assert len(out) >= 3

@@ -20,8 +20,7 @@ from typing import Any
 
 import pytest
 from conftest import PORTAL, ROOT, edit, nianbao, replace_by_hand
-from nianbao import build as build_module
-from nianbao import outdir
+from nianbao import coldbuild, outdir, warmbuild
 from nianbao.write import Writer
 from test_build import tree
 
@@ -68,25 +67,29 @@ def interrupt_at(where: str, n: int = 0) -> Iterator[None]:
 
         mp.setattr(Writer, "write", write)
     else:
-        module, name, when = {
-            "before swap": (build_module, "swap_in", "before"),
-            "after swap": (build_module, "swap_in", "after"),
-            "after manifest": (build_module, "write_manifest", "after"),
-            "before finish": (outdir, "finish", "before"),
+        # the cold build swaps in; both cold and warm builds write the manifest
+        modules, name, when = {
+            "before swap": ([coldbuild], "swap_in", "before"),
+            "after swap": ([coldbuild], "swap_in", "after"),
+            "after manifest": ([coldbuild, warmbuild], "write_manifest", "after"),
+            "before finish": ([outdir], "finish", "before"),
         }[where]
-        original_fn: Callable[..., Any] = getattr(module, name)
-
-        def wrapped(*args: Any) -> Any:
-            if when == "before":
-                raise Interrupted
-            original_fn(*args)
-            raise Interrupted
-
-        mp.setattr(module, name, wrapped)
+        for module in modules:
+            mp.setattr(module, name, _interrupting(getattr(module, name), when))
     try:
         yield
     finally:
         mp.undo()
+
+
+def _interrupting(original: Callable[..., Any], when: str) -> Callable[..., Any]:
+    def wrapped(*args: Any) -> Any:
+        if when == "before":
+            raise Interrupted
+        original(*args)
+        raise Interrupted
+
+    return wrapped
 
 
 def interrupted_build(content: Path, out: Path, where: str, n: int = 0) -> None:

@@ -51,12 +51,12 @@ def test_a_sites_table_macro_decides_the_markup(tmp_path: Path) -> None:
 def test_the_filled_comparison_is_the_macro_rendered_for_the_report(tmp_path: Path) -> None:
     """The page's table, byte for byte, against the macro called with the real changes."""
     html = build(tmp_path, {})
-    from nianbao.build import _load_and_check
+    from nianbao.agencywork import load_and_check
     from nianbao.figures import compare
     from nianbao.sources import scan
 
     folder = scan(PORTAL, 1).agencies["demo-bureau"]
-    agency, _ = _load_and_check(folder, "content")
+    agency, _ = load_and_check(folder, "content")
     assert agency is not None
     changes = compare(agency.summaries[2021], agency.summaries[2020])
     env: jinja2.Environment = environment(None)

@@ -26,16 +26,16 @@ from test_serve import get, wait_for
 # in a worker with --jobs 2.
 INTERRUPTING = """
 import os, signal, sys, time
-import nianbao.build as b
+import nianbao.agencywork as b
 from nianbao.cli import main
-real, calls = b._load_and_check, []
+real, calls = b.load_and_check, []
 def interrupting(folder, shown):
     calls.append(folder)
     if len(calls) == 3:
         os.killpg(0, signal.SIGINT)
         time.sleep(10)
     return real(folder, shown)
-b._load_and_check = interrupting
+b.load_and_check = interrupting
 sys.exit(main(sys.argv[1:]))
 """
 

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PORTAL
-from nianbao import build as build_module
-from nianbao import contentfiles
+from nianbao import agencywork, contentfiles
 from nianbao.build import Result, Session, build
 from nianbao.model import Agency
 from nianbao.problems import Problem
@@ -34,7 +33,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     bytes the last scan kept), from now on; site.yaml aside: each build reads it."""
     seen: list[str] = []
     load_file = contentfiles.Tree._load
-    load_agency = build_module._load_and_check
+    load_agency = agencywork.load_and_check
 
     def file_read(self: contentfiles.Tree, rel: str) -> bytes | contentfiles.Refused:
         if rel != "site.yaml":
@@ -46,7 +45,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         return load_agency(folder, shown)
 
     monkeypatch.setattr(contentfiles.Tree, "_load", file_read)
-    monkeypatch.setattr(build_module, "_load_and_check", agency_loaded)
+    monkeypatch.setattr(agencywork, "load_and_check", agency_loaded)
     yield seen
 
 

@@ -27,14 +27,14 @@ class Exported:
 
 def export(content: Path, out: Path, shown: str | None = None) -> Exported:
     """Load and check everything; with no errors, write every data file under ``out``."""
-    from ..build import _load_and_check  # the one pipeline: load and check as build does
+    from ..agencywork import load_and_check  # the one pipeline: load and check as build does
 
     shown = content.as_posix() if shown is None else shown
     problems: list[Problem] = []
     site = load_site_yaml(content, shown, problems)
     agencies: list[Agency] = []
     for folder in scan(content, 1).agencies.values():
-        agency, found = _load_and_check(folder, shown)
+        agency, found = load_and_check(folder, shown)
         problems.extend(found)
         if agency is not None:
             agencies.append(agency)

@@ -1,0 +1,89 @@
+"""What every page of a build depends on (the build key), and the templates' own problems,
+both kept under the files' sizes and times (keycache) while nothing they are made of
+changes."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from . import __version__, keycache
+from .pagekeys import BuildKey, template_digests
+from .problems import Problem
+from .sources import digest, files_digest
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def build_key(
+    site_digest: str,
+    templates: Path | None,
+    shown: str,
+    word: bool = False,
+    state: Path | None = None,
+) -> BuildKey:
+    """Everything every page depends on: the generator itself (code, theme, formats), the
+    site's own templates, site.yaml, and how paths are shown in problems; with Word
+    documents, the version of python-docx that writes them. Its data key leaves the site's
+    templates out, and each kind of page adds the digest of its own (pagekeys). ``state``:
+    the output's cache folder, where the digests of files that rarely change are kept
+    under their sizes and times (keycache)."""
+    own = keycache.recalled(state, "own", own_stamps(), _own_digest)
+    theirs_and_pages = keycache.recalled(
+        state,
+        f"templates {templates}",
+        _template_stamps(templates),
+        lambda: (_templates_digest(templates), template_digests(templates)),
+    )
+    theirs, pages = theirs_and_pages
+    writer = ""
+    if word:
+        import importlib.metadata  # 40 ms of imports, for sites with Word documents only
+
+        writer = importlib.metadata.version("python-docx")
+    data = digest(__version__, own, site_digest, shown, writer)
+    return BuildKey.made(data, pages, theirs)
+
+
+def template_problems_kept(templates: Path | None, state: Path | None) -> list[Problem]:
+    """render.template_problems, kept (keycache) while no template changes: it compiles
+    every template of the site's own on every build."""
+    found = keycache.recalled(
+        state,
+        f"template problems {templates}",
+        _template_stamps(templates),
+        lambda: [tuple(p.__dict__.values()) for p in _compiled_problems(templates)],
+    )
+    return [Problem(*p) for p in found]
+
+
+def _compiled_problems(templates: Path | None) -> list[Problem]:
+    from .render import template_problems  # Jinja: only when the templates changed
+
+    return template_problems(templates)
+
+
+def _template_stamps(templates: Path | None) -> keycache.Stamps | None:
+    """The theme's files and the site's templates, with the generator's (its code reads
+    them): what the template digests and problems are made from."""
+    own, theirs = own_stamps(), keycache.stamps([PACKAGE / "theme", templates])
+    return None if own is None or theirs is None else own + theirs
+
+
+def _templates_digest(templates: Path | None) -> str:
+    return files_digest(templates.rglob("*")) if templates and templates.is_dir() else "none"
+
+
+@functools.cache
+def _own_digest() -> str:
+    """The generator's code, theme and formats: once per process (a process runs the code
+    it started with; serve would otherwise read them all again on every save)."""
+    return files_digest(
+        p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".yaml", ".html", ".css")
+    )
+
+
+@functools.cache
+def own_stamps() -> keycache.Stamps | None:
+    """The generator's files as this process found them first (see _own_digest)."""
+    return keycache.stamps([PACKAGE])

@@ -1,0 +1,80 @@
+"""A cold build: every agency, over the machine's cores, into a fresh folder that is
+swapped in at the end."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from . import outdir
+from .agencywork import map_agencies, renderer_for, working
+from .buildtypes import Job, Kept, Progress, Result
+from .manifest import Manifest, Stamp
+from .manifest import write as write_manifest
+from .model import Site
+from .sitepages import agencies_compared, page_count, report_count, site_pages
+from .sources import AgencyFolder
+from .write import Writer, discard, staging_for, swap_in
+
+
+def cold(
+    site: Site,
+    folders: dict[str, AgencyFolder],
+    shown: str,
+    key: str,
+    templates: Path | None,
+    out: outdir.Target | None,
+    jobs: int | None,
+    progress: Progress | None,
+    review: bool = False,
+    kept: dict[str, Kept] | None = None,
+) -> tuple[Result, Manifest | None]:
+    """``kept``, given, receives every agency as loaded (for Session.kept)."""
+    staging = staging_for(out.path) if out is not None else None
+    job = Job(site, shown, key, templates, staging, keep=kept is not None)
+    try:
+        with working(job):
+            done = map_agencies(list(folders.values()), jobs, progress)
+        records = {slug: record for slug, (record, _, _, _) in zip(folders, done, strict=True)}
+        if kept is not None:
+            kept.update(
+                (slug, k) for slug, (_, _, _, k) in zip(folders, done, strict=True) if k is not None
+            )
+        stamps: dict[str, Stamp] = {}
+        for _, _, written, _ in done:
+            stamps.update(written)
+        rendered = sum(n for _, n, _, _ in done)
+        del done  # one dict of stamps per agency: the merged one is all that is kept
+        problems = [p for r in records.values() for p in r.problems]
+        agencies = agencies_compared(records, problems)
+        result = Result(problems, reports=report_count(records), agencies=agencies)
+        if out is None or staging is None or result.errors:
+            if staging is not None:
+                discard(staging)
+            return result, None
+        writer = Writer(staging, atomic=False, stamps=stamps)
+        made_pages, rendered_site = site_pages(
+            site,
+            agencies,
+            key,
+            records,
+            {},
+            renderer_for(templates, key),
+            writer,
+            (problems, shown) if review else None,
+            jobs or os.cpu_count() or 1,
+            out.state,
+        )
+        made = Manifest(str(key), records, made_pages, writer.stamps)
+        outdir.begin(out, set(writer.stamps))  # before the swap: these may be in the output
+        swap_in(staging, out.path)
+        write_manifest(made, out.state)
+        outdir.finish(out, writer.stamps)
+        result.pages = page_count(records, made_pages)
+        result.rendered = rendered + rendered_site
+        result.written = True
+        return result, made
+    except BaseException:
+        if staging is not None:
+            discard(staging)
+        raise

@@ -1,0 +1,171 @@
+"""A warm build: only the agencies whose files changed are read again, only the pages
+whose inputs changed (or whose file was changed by hand) are rendered, in place, each path
+noted before it changes (outdir.Journal)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from . import agencywork, outdir
+from .agencywork import agency_bases, fingerprints, kept_of, record_of, render_agency, renderer_for
+from .buildtypes import Kept, Result
+from .coverage import region_years, years_changed
+from .exports.year_files import year_data_paths
+from .manifest import AgencyRecord, Manifest, unchanged
+from .manifest import write as write_manifest
+from .model import Agency, Site
+from .rerender import Watching, render_all
+from .sitepages import agencies_compared, page_count, report_count, site_pages
+from .sources import AgencyFolder, trusted
+from .write import Writer
+
+
+def warm(
+    site: Site,
+    folders: dict[str, AgencyFolder],
+    shown: str,
+    key: str,
+    templates: Path | None,
+    out: outdir.Target,
+    old: Manifest,
+    damaged: set[str],
+    verify: bool = False,
+    review: bool = False,
+    jobs: int | None = None,
+    memory: dict[str, Kept] | None = None,
+    kept: dict[str, Kept] | None = None,
+    watching: Watching | None = None,
+) -> tuple[Result, Manifest | None]:
+    """``verify``: trust no signature either; every agency is read again. ``memory``:
+    the templates changed since ``old``; the agencies that did not change are rendered
+    from these, as loaded before. ``kept``, given, receives the agencies loaded now.
+    ``watching``: serve's (rerender.Watching)."""
+    records: dict[str, AgencyRecord] = {}
+    changed: dict[str, tuple[AgencyFolder, Agency | None]] = {}
+    for slug, folder in folders.items():
+        before = old.agencies.get(slug)
+        if (
+            before
+            and not verify
+            and trusted(folder.signature)
+            and before.signature == folder.signature
+            and damaged.isdisjoint(before.pages)
+            and (memory is None or slug in memory)
+        ):
+            records[slug] = before
+            if memory is not None:  # its pages, with the templates as they are now
+                records[slug], again = retemplated(before, memory[slug], key)
+                if again:
+                    changed[slug] = (folder, memory[slug][0])
+        else:
+            agency, problems = agencywork.load_and_check(folder, shown)
+            bases = agency_bases(agency, folder, key, site.word) if agency else {}
+            records[slug] = record_of(folder, agency, problems, fingerprints(bases, key))
+            changed[slug] = (folder, agency)
+            if kept is not None and agency is not None:
+                kept[slug] = kept_of(agency, bases)
+    problems = [p for r in records.values() for p in r.problems]
+    result = Result(problems, reports=report_count(records), incremental=True)
+    if result.errors:
+        result.agencies = agencies_compared(records, problems)
+        return result, None
+    renderer = renderer_for(templates, key)
+    if changed:  # made now, as ever: before the journal opens and the workers fork
+        renderer.renderer  # noqa: B018
+    # only a changed agency can have pages the last build did not write; what is needed
+    # for the pages about many agencies is made after the changed agencies' pages (serve
+    # shows those meanwhile)
+    new_pages = {p for slug in changed for p in records[slug].pages} - old.files.keys()
+    journal = outdir.Journal(out, old.files, new_pages)
+    writer = Writer(out.path, stamps=dict(old.files), journal=journal.note)
+    work = [
+        (agency, records[slug].pages, _intact(old.agencies[slug].pages, damaged))
+        if slug in old.agencies
+        else (agency, records[slug].pages, {})
+        for slug, (_, agency) in sorted(changed.items())
+        if agency is not None
+    ]
+    rendered = render_all(
+        work,
+        lambda agency, now, before, w: render_agency(agency, now, before, site, renderer, w),
+        writer,
+        jobs or os.cpu_count() or 1,
+        watching,
+    )
+    # warnings only (R7), so found once the edited pages are written
+    agencies = result.agencies = agencies_compared(records, problems)
+    agency_pages: set[str] = set()
+    for record in records.values():
+        agency_pages.update(record.pages)
+    made_pages, rendered_site = site_pages(
+        site,
+        agencies,
+        key,
+        records,
+        _intact(old.pages, damaged),
+        renderer,
+        writer,
+        (problems, shown) if review else None,
+        jobs or os.cpu_count() or 1,
+        out.state,
+        _year_digests_kept(old, records, changed, agencies),
+    )
+    now = agency_pages | made_pages.keys()
+    gone = (old.files.keys() | old.pages.keys()) - now
+    for slug, before in old.agencies.items():
+        if records.get(slug) is not before:  # an unchanged agency's pages are all in `now`
+            gone |= before.pages.keys() - now
+    for gone_path in sorted(gone):
+        writer.remove(gone_path)
+    made = Manifest(str(key), records, made_pages, writer.stamps)
+    if not unchanged(made, old):  # a build that changed nothing leaves the record as it is
+        write_manifest(made, out.state)
+    outdir.finish(out)
+    result.pages = page_count(records, made_pages)
+    result.rendered = rendered + rendered_site
+    result.repaired = len(damaged & writer.written)
+    result.written = True
+    return result, made
+
+
+def retemplated(before: AgencyRecord, kept: Kept, key: str) -> tuple[AgencyRecord, bool]:
+    """An unchanged agency's record with its pages' fingerprints under ``key`` (whose
+    templates changed), and whether any page is to be rendered again."""
+    pages = {**before.pages, **fingerprints(kept[1], key)}
+    if pages == before.pages:
+        return before, False
+    return replace(before, pages=pages, blob=None), True
+
+
+def _year_digests_kept(
+    old: Manifest, records: dict[str, AgencyRecord], changed: Iterable[str], agencies: list[Agency]
+) -> dict[int, str]:
+    """The year digests (what a year's page and data files are made from) of the last build
+    that still hold: those of the years no changed agency touched (a narrative edit touches
+    none, a figure one year). Digesting every report of a year costs ~1 us a report (0.6 s a
+    build at 100,000 reports)."""
+    if records.keys() != old.agencies.keys():
+        return {}
+    touched: set[int] = set()
+    for slug in changed:
+        years = years_changed(old.agencies[slug].agency, records[slug].agency)
+        if years is None:
+            return {}
+        touched |= years
+    kept = {}
+    for year in region_years(agencies):
+        # the year's data digest, as its data files record it (the page adds its template's)
+        fingerprint = old.pages.get(year_data_paths(year)[0])
+        if fingerprint is not None and year not in touched:
+            kept[year] = fingerprint
+    return kept
+
+
+def _intact(fingerprints: dict[str, str], damaged: set[str]) -> dict[str, str]:
+    """The fingerprints of pages still as written: a damaged page is rendered again."""
+    if not damaged:
+        return fingerprints
+    return {p: f for p, f in fingerprints.items() if p not in damaged}
