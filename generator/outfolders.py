@@ -196,7 +196,12 @@ def look(root: str, record: Folders, found: Found) -> bool:
         found.seen[folder] = taken(st, found.after)
         listed.add(folder)
         rel = folder + "/" if folder else ""
-        with os.scandir(path) as it:
+        try:
+            listing = os.scandir(path)
+        except (FileNotFoundError, NotADirectoryError):  # gone since: its files are damaged
+            del found.seen[folder]
+            continue
+        with listing as it:
             for e in it:
                 name = rel + e.name
                 if e.is_dir(follow_symlinks=False):
