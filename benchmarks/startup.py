@@ -94,15 +94,19 @@ def main() -> None:
         ("content scan", best(a.repeat, lambda: sources.scan(content, a.jobs))),
         ("manifest read", best(a.repeat, lambda: manifest.read(state))),
         (
-            "output survey (this process)",
+            "output survey, by the folders' times",
             best(a.repeat, lambda: outdir.survey(target, files, None)),
+        ),
+        (
+            "output survey, every file (no record of the folders)",
+            best(a.repeat, lambda: outdir.survey(target, files, set())),
         ),
     ]
 
     def startup() -> None:
         scanning = build_module._look(content, None, a.jobs)
         try:
-            build_module._previous(target, None, False, scanning.lend)
+            build_module._previous(target, None, False)
             scanning.result()
         finally:
             scanning.close()

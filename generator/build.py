@@ -108,9 +108,7 @@ def _run(
     # the content is scanned by worker processes while this one surveys the output
     scanning = _look(content, session, jobs or os.cpu_count() or 1)
     try:
-        old, damaged = (
-            _previous(out, session, verify, scanning.lend) if out is not None else (None, set())
-        )
+        old, damaged = _previous(out, session, verify) if out is not None else (None, set())
         found = scanning.result()
     finally:
         scanning.close()
@@ -218,11 +216,10 @@ def _built(
 
 
 def _previous(
-    out: outdir.Target, session: Session | None, verify: bool, lend: outdir.Lender | None = None
+    out: outdir.Target, session: Session | None, verify: bool
 ) -> tuple[Manifest | None, set[str]]:
     """The manifest a warm build may trust, and the output files changed since it was
-    written; (None, …) means build from scratch. Refuses a folder nianbao did not make.
-    ``lend``: the content scan's workers list part of the output once done (outdir.survey)."""
+    written; (None, …) means build from scratch. Refuses a folder nianbao did not make."""
     if session is not None and session.manifest is not None:
         old: Manifest | None = session.manifest
         if not verify and out.path.is_dir() and outdir.pending(out) is None:
@@ -232,7 +229,7 @@ def _previous(
     else:
         old = read_manifest(out.state)
     unfinished = outdir.pending(out)
-    found = outdir.survey(out, old.files if old else None, unfinished, verify, lend)
+    found = outdir.survey(out, old.files if old else None, unfinished, verify)
     if found.fresh or found.legacy or unfinished is not None:
         return None, set()  # nothing to keep, an older nianbao's, or an interrupted build
     return old, found.damaged
