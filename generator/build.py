@@ -107,15 +107,20 @@ def _run(
     shown = content.as_posix() if shown is None else shown
     # the content is scanned by worker processes while this one surveys the output
     scanning = _look(content, session, jobs or os.cpu_count() or 1)
+    # The last manifest and the scan (a million objects at 10,000 reports) live through the
+    # build: the collector need not walk them, neither while they are read (a full pass
+    # would follow each read) nor on each of its full passes later (a tenth of a build that
+    # changed nothing). Freed by reference counting all the same.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         old, damaged = _previous(out, session, verify) if out is not None else (None, set())
         found = scanning.result()
     finally:
         scanning.close()
-    # The last manifest and the scan (a million objects at 10,000 reports) live through the
-    # build: the collector need not walk them on each of its full passes (a tenth of a
-    # build that changed nothing). Freed by reference counting all the same.
-    gc.freeze()
+        gc.freeze()
+        if collecting:
+            gc.enable()
     try:
         return _built(
             content,
