@@ -28,7 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from installed import compile_package  # noqa: E402
 from nianbao import build as build_module  # noqa: E402
 from nianbao import manifest, outdir, sources  # noqa: E402
 
@@ -70,6 +72,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     a = parser.parse_args()
+    compile_package()  # as installed (installed.py)
     content, out = a.content.resolve(), a.out.resolve()
     os.chdir(ROOT)  # as the command runs: templates/ (if any) read from here
     build = [sys.executable, "-m", "nianbao", "build", "--content", str(content)]
@@ -98,15 +101,19 @@ def main() -> None:
         ),
         ("manifest read", best(a.repeat, lambda: manifest.read(state))),
         (
-            "output survey (this process)",
+            "output survey, by the folders' times",
             best(a.repeat, lambda: outdir.survey(target, files, None)),
+        ),
+        (
+            "output survey, every file (no record of the folders)",
+            best(a.repeat, lambda: outdir.survey(target, files, set())),
         ),
     ]
 
     def startup() -> None:
         scanning = build_module._look(content, None, a.jobs, state)
         try:
-            build_module._previous(target, None, False, scanning.lend)
+            build_module._previous(target, None, False)
             scanning.result()
         finally:
             scanning.close()

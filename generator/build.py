@@ -108,17 +108,20 @@ def _run(
     # the content is scanned by worker processes while this one surveys the output
     state = out.state if out is not None and not verify else None  # listings kept there
     scanning = _look(content, session, jobs or os.cpu_count() or 1, state)
+    # The last manifest and the scan (a million objects at 10,000 reports) live through the
+    # build: the collector need not walk them, neither while they are read (a full pass
+    # would follow each read) nor on each of its full passes later (a tenth of a build that
+    # changed nothing). Freed by reference counting all the same.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        old, damaged = (
-            _previous(out, session, verify, scanning.lend) if out is not None else (None, set())
-        )
+        old, damaged = _previous(out, session, verify) if out is not None else (None, set())
         found = scanning.result()
     finally:
         scanning.close()
-    # The last manifest and the scan (a million objects at 10,000 reports) live through the
-    # build: the collector need not walk them on each of its full passes (a tenth of a
-    # build that changed nothing). Freed by reference counting all the same.
-    gc.freeze()
+        gc.freeze()
+        if collecting:
+            gc.enable()
     try:
         return _built(
             content,
@@ -219,11 +222,10 @@ def _built(
 
 
 def _previous(
-    out: outdir.Target, session: Session | None, verify: bool, lend: outdir.Lender | None = None
+    out: outdir.Target, session: Session | None, verify: bool
 ) -> tuple[Manifest | None, set[str]]:
     """The manifest a warm build may trust, and the output files changed since it was
-    written; (None, …) means build from scratch. Refuses a folder nianbao did not make.
-    ``lend``: the content scan's workers list part of the output once done (outdir.survey)."""
+    written; (None, …) means build from scratch. Refuses a folder nianbao did not make."""
     if session is not None and session.manifest is not None:
         old: Manifest | None = session.manifest
         if not verify and out.path.is_dir() and outdir.pending(out) is None:
@@ -233,7 +235,7 @@ def _previous(
     else:
         old = read_manifest(out.state)
     unfinished = outdir.pending(out)
-    found = outdir.survey(out, old.files if old else None, unfinished, verify, lend)
+    found = outdir.survey(out, old.files if old else None, unfinished, verify)
     if found.fresh or found.legacy or unfinished is not None:
         return None, set()  # nothing to keep, an older nianbao's, or an interrupted build
     return old, found.damaged

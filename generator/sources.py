@@ -15,10 +15,9 @@ import multiprocessing.pool
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from . import scancache
 from .contentfiles import Tree, digest, inside
@@ -322,15 +321,6 @@ class Scanning:
             for p, (_, new) in zip(self._folders, signed, strict=True)
         }
         scancache.write(state, self._root, listings)
-
-    def lend(
-        self, work: Callable[..., Any], chunks: list[tuple[str, list[str]]]
-    ) -> Callable[[], list[Any]] | None:
-        """``work`` over ``chunks`` on the scan's worker processes, after the scan, or None
-        when there are none: what waits for the results (before ``result()``)."""
-        if self._pool is None:
-            return None
-        return self._pool.starmap_async(work, chunks).get
 
     def close(self) -> None:
         if self._pool is not None:
