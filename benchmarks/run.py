@@ -45,6 +45,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from installed import compile_package  # noqa: E402
 from synth import generate  # noqa: E402
 
 YEARS = 7
@@ -449,6 +450,7 @@ def main() -> None:
         help="with --serve-only: some of narrative,value,home.html,report.html",
     )
     args = parser.parse_args()
+    compile_package()  # as installed (installed.py)
     if args.serve_only:
         work = Path(tempfile.mkdtemp(prefix="nianbao-bench-serve-", dir=args.keep))
         shutil.copytree(args.serve_only, work / "content")

@@ -7,10 +7,12 @@ OUT must hold a site built from CONTENT by this checkout (else the build is cold
 the script says, and the figures mean nothing). Prints, best of --repeat each:
 the interpreter alone; the whole command (a fresh process, imports included) as wall
 time and CPU time of the process tree; the imports; and in one process, with the CPU
-clock (worker processes included): the content scan, reading the manifest, surveying the
-output, the whole startup (scan and survey overlapping as a build runs them), and build()
-itself. The floor of this design is the scan and the survey: one ``stat`` per file of
-the content and of the output. Not a test: it asserts nothing.
+clock (worker processes included): the content scan (as a build makes it, with the
+folders' listings kept in OUT's cache, and with every folder listed, as ``check`` makes
+it), reading the manifest, surveying the output, the whole startup (scan and survey
+overlapping as a build runs them), and build() itself. The floor of this design is the
+scan and the survey: one ``stat`` per file of the content and of the output. Not a test:
+it asserts nothing.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from installed import compile_package  # noqa: E402
 from nianbao import build as build_module  # noqa: E402
 from nianbao import manifest, outdir, sources  # noqa: E402
 
@@ -68,6 +72,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     a = parser.parse_args()
+    compile_package()  # as installed (installed.py)
     content, out = a.content.resolve(), a.out.resolve()
     os.chdir(ROOT)  # as the command runs: templates/ (if any) read from here
     build = [sys.executable, "-m", "nianbao", "build", "--content", str(content)]
@@ -88,18 +93,27 @@ def main() -> None:
     written = manifest.read(state)
     files = written.files if written is not None else None
     figures += [
-        ("content scan", best(a.repeat, lambda: sources.scan(content, a.jobs))),
+        # as a build scans (the folders' listings kept in OUT's cache), and as `check` does
+        ("content scan", best(a.repeat, lambda: sources.scan(content, a.jobs, state))),
+        (
+            "content scan, every folder listed",
+            best(a.repeat, lambda: sources.scan(content, a.jobs)),
+        ),
         ("manifest read", best(a.repeat, lambda: manifest.read(state))),
         (
-            "output survey (this process)",
+            "output survey, by the folders' times",
             best(a.repeat, lambda: outdir.survey(target, files, None)),
+        ),
+        (
+            "output survey, every file (no record of the folders)",
+            best(a.repeat, lambda: outdir.survey(target, files, set())),
         ),
     ]
 
     def startup() -> None:
-        scanning = build_module._look(content, None, a.jobs)
+        scanning = build_module._look(content, None, a.jobs, state)
         try:
-            build_module._previous(target, None, False, scanning.lend)
+            build_module._previous(target, None, False)
             scanning.result()
         finally:
             scanning.close()

@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import agencywork, outdir
+from . import agencywork, lazyrender, outdir
 from .agencywork import recall
 from .buildkey import build_key, own_stamps, template_problems_kept
 from .buildtypes import Job, Kept, Progress, Result
@@ -106,18 +106,22 @@ def _run(
     start = time.perf_counter()
     shown = content.as_posix() if shown is None else shown
     # the content is scanned by worker processes while this one surveys the output
-    scanning = _look(content, session, jobs or os.cpu_count() or 1)
+    state = out.state if out is not None and not verify else None  # listings kept there
+    scanning = _look(content, session, jobs or os.cpu_count() or 1, state)
+    # The last manifest and the scan (a million objects at 10,000 reports) live through the
+    # build: the collector need not walk them, neither while they are read (a full pass
+    # would follow each read) nor on each of its full passes later (a tenth of a build that
+    # changed nothing). Freed by reference counting all the same.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        old, damaged = (
-            _previous(out, session, verify, scanning.lend) if out is not None else (None, set())
-        )
+        old, damaged = _previous(out, session, verify) if out is not None else (None, set())
         found = scanning.result()
     finally:
         scanning.close()
-    # The last manifest and the scan (a million objects at 10,000 reports) live through the
-    # build: the collector need not walk them on each of its full passes (a tenth of a
-    # build that changed nothing). Freed by reference counting all the same.
-    gc.freeze()
+        gc.freeze()
+        if collecting:
+            gc.enable()
     try:
         return _built(
             content,
@@ -157,6 +161,7 @@ def _built(
     site_tree = Tree(content, os.path.realpath(content))
     # --verify trusts no file's size and time: not even the generator's or the templates'
     state = out.state if out is not None and not verify else None
+    lazyrender.compile_into(out.state / "jinja" if out is not None else None)
     site = site_settings(content, shown, problems, site_tree, state, own_stamps())
     problems.extend(hidden_agency_folders(content, shown))
     if site is None or any(p.severity == "error" for p in problems):
@@ -217,11 +222,10 @@ def _built(
 
 
 def _previous(
-    out: outdir.Target, session: Session | None, verify: bool, lend: outdir.Lender | None = None
+    out: outdir.Target, session: Session | None, verify: bool
 ) -> tuple[Manifest | None, set[str]]:
     """The manifest a warm build may trust, and the output files changed since it was
-    written; (None, …) means build from scratch. Refuses a folder nianbao did not make.
-    ``lend``: the content scan's workers list part of the output once done (outdir.survey)."""
+    written; (None, …) means build from scratch. Refuses a folder nianbao did not make."""
     if session is not None and session.manifest is not None:
         old: Manifest | None = session.manifest
         if not verify and out.path.is_dir() and outdir.pending(out) is None:
@@ -231,17 +235,17 @@ def _previous(
     else:
         old = read_manifest(out.state)
     unfinished = outdir.pending(out)
-    found = outdir.survey(out, old.files if old else None, unfinished, verify, lend)
+    found = outdir.survey(out, old.files if old else None, unfinished, verify)
     if found.fresh or found.legacy or unfinished is not None:
         return None, set()  # nothing to keep, an older nianbao's, or an interrupted build
     return old, found.damaged
 
 
-def _look(content: Path, session: Session | None, jobs: int) -> Scanning:
+def _look(content: Path, session: Session | None, jobs: int, state: Path | None = None) -> Scanning:
     """The scan of the content folder (under way): whole, or, in a session that knows which paths
     changed, the last scan with just the agency folders holding them looked at again."""
     if session is None or session.found is None or session.changed is None:
-        return Scanning(content, jobs)
+        return Scanning(content, jobs, state)
     slugs = set()
     root = content.resolve()
     for path in session.changed:
@@ -250,7 +254,7 @@ def _look(content: Path, session: Session | None, jobs: int) -> Scanning:
         except ValueError:
             continue  # outside content/ (a template): the key tells what it changes
         if len(parts) < 2:
-            return Scanning(content, jobs)  # site.yaml, or an agency folder added or removed
+            return Scanning(content, jobs, state)  # site.yaml, or an agency folder added or removed
         slugs.add(parts[0])
     # and those last seen mid-edit: their signature, once settled, can be trusted again
     slugs |= {slug for slug, f in session.found.agencies.items() if not trusted(f.signature)}

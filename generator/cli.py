@@ -164,7 +164,40 @@ def _usage_error(message: str) -> int:
     return EXIT_USAGE
 
 
+# The commands after which the process ends at once (see _end_now); set by _main.
+QUICK_EXIT = ("build", "check")
+_ran: list[str] = []
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line. Called as the program (no ``argv``), ``build`` and ``check`` end
+    the process as soon as they are done (_end_now); called with ``argv`` (tests, other
+    programs), it returns the exit code."""
+    code = _guarded(argv)
+    if argv is None and _ran and _ran[-1] in QUICK_EXIT:
+        _end_now(code)
+    return code
+
+
+def _end_now(code: int) -> None:
+    """Exit without the interpreter's teardown, which frees every object a large build made
+    (≈ 0.1 s at 10,000 reports) and runs nothing else that matters here: the command has
+    released the output's lock, closed its worker pools and files and printed everything;
+    what is left is flushed first. A flush that fails leaves the ordinary exit to report
+    it as it always has; so does a worker process still alive (its pool would be left
+    without the interpreter's clean-up), or an interruption."""
+    pools = sys.modules.get("multiprocessing")
+    if code == EXIT_INTERRUPTED or (pools is not None and pools.active_children()):
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(code)
+
+
+def _guarded(argv: Sequence[str] | None) -> int:
     try:
         return _main(argv)
     except KeyboardInterrupt:  # Ctrl-C: the old site is untouched (builds swap in at the end)
@@ -177,6 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
+    _ran.append(args.command)
     if args.command in ("init", "new", "new-agency", "schema"):
         return run_scaffold(args)
     if args.command == "diff":

@@ -69,7 +69,7 @@ def cold(
         outdir.begin(out, set(writer.stamps))  # before the swap: these may be in the output
         swap_in(staging, out.path)
         write_manifest(made, out.state)
-        outdir.finish(out)
+        outdir.finish(out, writer.stamps)
         result.pages = page_count(records, made_pages)
         result.rendered = rendered + rendered_site
         result.written = True

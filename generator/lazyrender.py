@@ -18,6 +18,16 @@ if TYPE_CHECKING:
     from .render import Renderer
 
 
+# Where renderers made from now on keep their compiled templates: the output's cache
+# folder, set by the build for its output (build._built); None keeps none.
+_compiled: list[Path | None] = [None]
+
+
+def compile_into(folder: Path | None) -> None:
+    """Renderers made after this keep their compiled templates in ``folder`` (render)."""
+    _compiled[0] = folder
+
+
 class LazyRenderer:
     """Renders as render.Renderer does; made on first use (see the module's docstring)."""
 
@@ -31,7 +41,7 @@ class LazyRenderer:
         if self._made is None:
             from .render import Renderer  # Jinja and Markdown load here (see above)
 
-            self._made = Renderer(self.templates)
+            self._made = Renderer(self.templates, _compiled[0])
         return self._made
 
     def report(

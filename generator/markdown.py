@@ -9,26 +9,40 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from markupsafe import Markup
-from mdit_py_plugins.footnote import footnote_plugin
 
 from .formats import all_formats
 from .problems import Problem
 
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
 
 def commonmark() -> MarkdownIt:
     """The narrative's Markdown as every output reads it: CommonMark with tables, raw HTML off."""
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
         "table"
     )
 
 
-_md = commonmark().use(footnote_plugin)
-MAX_NESTING = int(_md.options["maxNesting"])  # markdown-it drops what lies deeper
+@cache
+def _parser() -> MarkdownIt:
+    """The narrative pages' parser, made at its first use: markdown-it (≈ 50 ms of imports
+    and setup) loads only for a narrative that is not plain text (see _plain_html) or that
+    the problem checks below must parse."""
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    md = commonmark().use(footnote_plugin)
+    md.add_render_rule("footnote_block_open", _footnotes_open)
+    md.add_render_rule("footnote_block_close", _footnotes_close)
+    md.add_render_rule("footnote_anchor", _backref)
+    return md
+
 
 # Wide tables scroll inside a focusable, labelled region instead of widening the page.
 _SCROLL_OPEN = '<div class="table-scroll" role="region" aria-label="正文中的表格" tabindex="0">\n'
@@ -67,11 +81,6 @@ def _backref(
     return f' <a href="#{anchor}" class="footnote-backref" aria-label="返回引用处">↩︎</a>'
 
 
-_md.add_render_rule("footnote_block_open", _footnotes_open)
-_md.add_render_rule("footnote_block_close", _footnotes_close)
-_md.add_render_rule("footnote_anchor", _backref)
-
-
 def render_markdown(source: str, doc_id: str = "") -> Markup:
     """Headings move down a level (#, ## → h3): the page's <h2> are the official sections.
     ``doc_id`` keeps footnote anchors apart when a page holds several narratives."""
@@ -83,8 +92,9 @@ def render_markdown(source: str, doc_id: str = "") -> Markup:
 def parsed_html(source: str, doc_id: str = "") -> str:
     """The narrative (its comments already stripped) through markdown-it."""
     env: dict[str, Any] = {"docId": doc_id} if doc_id else {}
+    md = _parser()
     out: list[Token] = []
-    for token in _md.parse(source, env):
+    for token in md.parse(source, env):
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(max(int(token.tag[1]) + 1, 3), 6)}"
         if token.type == "table_open":
@@ -92,7 +102,7 @@ def parsed_html(source: str, doc_id: str = "") -> str:
         out.append(token)
         if token.type == "table_close":
             out.append(_html("</div>\n"))
-    return str(_md.renderer.render(out, _md.options, env))
+    return str(md.renderer.render(out, md.options, env))
 
 
 # Most narratives are paragraphs of plain text under ATX headings (## （一）主动公开). Such
@@ -146,6 +156,8 @@ def _paragraph(lines: list[str]) -> str:
 
 def _html(content: str) -> Token:
     """Markup of our own, not the author's (the author's raw HTML is never parsed)."""
+    from markdown_it.token import Token
+
     token = Token("html_block", "", 0)
     token.content = content
     return token
@@ -191,9 +203,11 @@ def narrative_problems(source: str, shown: str) -> list[Problem]:
     if not (deep or image):
         return out
     lines = source.splitlines()
-    tokens = _md.parse(source, {})
+    md = _parser()
+    tokens = md.parse(source, {})
     if deep:
-        first = next((t for t in tokens if t.level >= MAX_NESTING - 1 and t.map), None)
+        deepest = int(md.options["maxNesting"])  # markdown-it drops what lies deeper
+        first = next((t for t in tokens if t.level >= deepest - 1 and t.map), None)
         if first is not None and first.map is not None:
             msg = "正文中引用“>”或列表嵌套过深，从这里起更深处的文字不会显示；请减少嵌套层数"
             out.append(Problem(shown, first.map[0] + 1, 1, "warning", msg, "H1"))

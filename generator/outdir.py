@@ -11,9 +11,17 @@ cache records as written by nianbao (or it carries the manifest of an older nian
 Anything else (a folder of notes, a git checkout of a pages repository, a file, a link to
 somewhere else) is refused, saying why, before anything is read or written.
 
+A warm build compares the output with what was written by its folders' modification
+times (outfolders, recorded by ``finish``): a folder unchanged since holds exactly the
+entries it held, so its files are trusted without a look each; a changed folder is listed
+(a file nianbao did not write is refused, one it wrote that is gone or changed is written
+again). Deleting, adding and saving by rename change a folder; rewriting a file in place
+does not, so a plain build does not notice that on purpose: ``build --verify`` compares
+every file's bytes.
+
 Before a build changes the output it records the paths it may write ("pending"); the
 record goes only once the new manifest is in place. A build that finds it knows that the
-last one was interrupted, and builds from scratch.
+last one was interrupted, and builds from scratch (and looks at every file first).
 """
 
 from __future__ import annotations
@@ -22,12 +30,12 @@ import gc
 import os
 import shutil
 import sys
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from . import outfolders
 from .contentfiles import digest
 from .manifest import Stamp
 from .search import INDEX_FOLDER
@@ -42,10 +50,20 @@ class OutputRefused(Exception):
     """The output folder will not be written; the message says why, in Chinese."""
 
 
+@dataclass
+class Notes:
+    """What one build learned of its output's folders, for ``finish`` (outfolders)."""
+
+    read: outfolders.Folders | None = None  # the record, as the survey read it
+    seen: outfolders.Folders | None = None  # each folder's times as the survey found them
+    touched: set[str] = field(default_factory=set)  # folders this build wrote into
+
+
 @dataclass(frozen=True)
 class Target:
     shown: str  # as the user wrote it
     path: Path  # the folder's real parent, and its name (the name itself is not followed)
+    notes: Notes = field(default_factory=Notes, compare=False, repr=False)
 
     @property
     def state(self) -> Path:
@@ -173,43 +191,26 @@ class Survey:
     damaged: set[str] = field(default_factory=set)  # written, since changed or removed
 
 
-@dataclass
-class _Found:
-    """What a walk of the output found, compared file by file with what was written."""
-
-    written: dict[str, Stamp]
-    matched: int = 0  # files found that were written
-    unknown: list[str] = field(default_factory=list)  # files found that were not
-    changed: set[str] = field(default_factory=set)  # written, since changed
-
-
-# Runs ``listing`` over chunks of (root, folder names) on other processes, or None: the
-# content scan's workers, once done with the scan (sources.Scanning.lend).
-Lender = Callable[[Callable[..., Any], list[tuple[str, list[str]]]], Callable[[], list[Any]] | None]
-
-LENT = 0.4  # of the output's folders, listed by the lender's processes (the rest here)
-
-
 def survey(
-    t: Target,
-    written: dict[str, Stamp] | None,
-    pending: set[str] | None,
-    verify: bool = False,
-    lend: Lender | None = None,
+    t: Target, written: dict[str, Stamp] | None, pending: set[str] | None, verify: bool = False
 ) -> Survey:
     """Refuse an output holding files nianbao did not write; find the ones it wrote that
-    were changed since (by size and time, or, with ``verify``, by their bytes). ``lend``:
-    part of the output is listed by other processes meanwhile (they finish the content
-    scan first): the survey is this process's longest step on a build that changed
-    little."""
+    were changed since. By the folders' times when the last build finished and recorded
+    them (outfolders): only the folders changed since are listed. Otherwise (no record,
+    an unfinished build, ``verify``) every file is looked at, by size and time, or, with
+    ``verify``, by its bytes."""
     if not t.path.is_dir():
         return Survey(fresh=True)
     written = written or {}
-    found = _Found(written)
+    record = outfolders.read(t.state) if written and pending is None and not verify else None
+    found = outfolders.Found(written)
     collecting = gc.isenabled()
     gc.disable()  # nothing made here is garbage: nothing for the collector to look for
     try:
-        _walk(str(t.path), "", found, lend)
+        root = str(t.path)
+        if record is None or not outfolders.look(root, record, found):
+            record, found = None, outfolders.Found(written)
+            outfolders.walk(root, "", found)
     finally:
         if collecting:
             gc.enable()
@@ -231,89 +232,12 @@ def survey(
             "为免删除其中的文件，未生成网站。请清空该目录，或用 --out 另选一个目录"
         )
     damaged = found.changed
-    if found.matched < len(written):  # some were removed: which (rare: walked again)
-        damaged.update(written.keys() - _files(str(t.path), ""))
+    if record is None and found.matched < len(written):  # some were removed: which (rare)
+        damaged.update(written.keys() - outfolders.files(root, ""))
     if verify:
         damaged.update(p for p, (_, _, want) in written.items() if _file_digest(t.path / p) != want)
+    t.notes.read, t.notes.seen = record, found.seen
     return Survey(fresh=False, damaged=damaged)
-
-
-def _walk(folder: str, rel: str, found: _Found, lend: Lender | None = None) -> None:
-    """Every file and link (not followed) under ``folder``; empty folders are nobody's.
-    The output's every file is looked at on every build, so this does as little as it
-    can per file: one ``stat`` (none for a file nianbao did not write), two comparisons.
-    ``lend``: a share of the folders is listed elsewhere meanwhile (see survey)."""
-    folders = []
-    written = found.written
-    with os.scandir(folder) as it:
-        for e in it:
-            if e.is_dir(follow_symlinks=False):  # from the listing: no stat
-                folders.append(e)
-                continue
-            path = rel + e.name
-            stamp = written.get(path)
-            if stamp is None:
-                found.unknown.append(path)
-                continue
-            found.matched += 1
-            st = e.stat(follow_symlinks=False)
-            if st.st_size != stamp[0] or st.st_mtime_ns != stamp[1]:
-                found.changed.add(path)
-    lent = int(len(folders) * LENT) if lend is not None else 0
-    listed = None
-    if lent:
-        names = [e.name for e in folders[len(folders) - lent :]]
-        half = -(-lent // 2)
-        assert lend is not None
-        listed = lend(listing, [(folder, names[:half]), (folder, names[half:])])
-        if listed is not None:
-            folders = folders[: len(folders) - lent]
-    for e in folders:  # one folder open at a time
-        _walk(e.path, f"{rel}{e.name}/", found)
-    if listed is not None:
-        for part in listed():
-            for path, size, mtime in part:
-                stamp = written.get(rel + path)
-                if stamp is None:
-                    found.unknown.append(rel + path)
-                    continue
-                found.matched += 1
-                if size != stamp[0] or mtime != stamp[1]:
-                    found.changed.add(rel + path)
-
-
-def listing(folder: str, names: list[str]) -> list[tuple[str, int, int]]:
-    """Every file and link (not followed) under the named folders of ``folder``, with its
-    size and time: a share of the survey, listed by another process."""
-    out: list[tuple[str, int, int]] = []
-    for name in names:
-        _listed(os.path.join(folder, name), name + "/", out)
-    return out
-
-
-def _listed(folder: str, rel: str, out: list[tuple[str, int, int]]) -> None:
-    folders = []
-    with os.scandir(folder) as it:
-        for e in it:
-            if e.is_dir(follow_symlinks=False):
-                folders.append(e)
-                continue
-            st = e.stat(follow_symlinks=False)
-            out.append((rel + e.name, st.st_size, st.st_mtime_ns))
-    for e in folders:
-        _listed(e.path, f"{rel}{e.name}/", out)
-
-
-def _files(folder: str, rel: str) -> set[str]:
-    """Every file and link (not followed) under ``folder``."""
-    out = set()
-    with os.scandir(folder) as it:
-        for e in it:
-            if e.is_dir(follow_symlinks=False):
-                out |= _files(e.path, f"{rel}{e.name}/")
-            else:
-                out.add(rel + e.name)
-    return out
 
 
 def _ours(path: str) -> bool:
@@ -357,7 +281,8 @@ class Journal:
     records the build as unfinished at the first one (with the paths it may write that the
     manifest, old or new, does not list), and adds any such path not yet recorded. A build
     that changes nothing records nothing. At 10,000 reports the manifest lists 50,000
-    files; an edit adds none of them, so the record stays a few lines."""
+    files; an edit adds none of them, so the record stays a few lines. The folders it is
+    told of (and those above them) are listed by the next build (``finish``)."""
 
     def __init__(self, t: Target, listed: Container[str], unlisted: set[str]) -> None:
         self.t, self.listed, self.known, self.started = t, listed, unlisted, False
@@ -372,8 +297,30 @@ class Journal:
                 f.write(f"{path}\n")
         if new:
             self.known.add(path)
+        touched = self.t.notes.touched
+        folder = path.rpartition("/")[0]
+        while folder not in touched:
+            touched.add(folder)
+            if not folder:
+                break
+            folder = folder.rpartition("/")[0]
 
 
-def finish(t: Target) -> None:
-    """The new manifest is in place: the output is what it says."""
+def finish(t: Target, written: Iterable[str] | None = None) -> None:
+    """The new manifest is in place: the output is what it says. Records the output's
+    folders (outfolders): after a build from scratch (``written``: every file) each one's
+    times now; after a build in place, the times the survey found, the folders written
+    into to be listed next time."""
+    if written is not None:
+        outfolders.write(t.state, outfolders.stat_all(str(t.path), outfolders.folders_of(written)))
+    else:
+        notes = t.notes
+        known = notes.seen if notes.seen is not None else outfolders.read(t.state)
+        if known is None:  # serve, with no record left: the next build looks at every file
+            outfolders.forget(t.state)
+        else:
+            now = dict(known)
+            now.update((folder, outfolders.UNSURE) for folder in notes.touched)
+            if now != notes.read:  # a build that changed nothing leaves the record as it is
+                outfolders.write(t.state, now)
     (t.state / PENDING).unlink(missing_ok=True)

@@ -7,6 +7,7 @@ opened from disk; only the sitemap and canonical links use the absolute ``url``.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,15 +91,14 @@ class HomePage(Page):
     trend: Any = None  # region.Trend: the indicators year by year
 
 
-def environment(templates: Path | None) -> jinja2.Environment:
-    """One environment: autoescape and StrictUndefined on; a site's own templates first."""
+def environment(templates: Path | None, compiled: Path | None = None) -> jinja2.Environment:
+    """One environment: autoescape and StrictUndefined on; a site's own templates first.
+    ``compiled``: the folder where compiled templates are kept between runs (see
+    _bytecode_cache); None keeps none."""
     paths = [str(templates)] if templates and templates.is_dir() else []
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([*paths, str(THEME)]),
-        # Compiled templates kept between runs (in the system's temporary folder, checked
-        # against each template's source): a warm build would otherwise spend a tenth of
-        # its time compiling them again.
-        bytecode_cache=jinja2.FileSystemBytecodeCache(),
+        bytecode_cache=_bytecode_cache(compiled),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -109,6 +109,37 @@ def environment(templates: Path | None) -> jinja2.Environment:
     env.globals["portal_meta"] = portal_meta
     env.filters["num"] = display
     return env
+
+
+def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in the output's cache folder (never in the output), for the
+    next build or save that renders a page: compiling them again cost a tenth of a one-edit
+    build. Jinja keys each file by the template's name and path and checks it against a
+    digest of the template's source and against its own and Python's version: an edited
+    template is compiled again, and a damaged or foreign file is compiled over (tests in
+    test_template_cache.py). A folder that cannot be made: no cache."""
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _KeptTemplates(str(folder))
+
+
+class _KeptTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache, where a file that cannot be read or written (the folder gone,
+    read-only, full) means compiling as if there were no cache, never a failed build."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except OSError:
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 def template_problems(templates: Path | None) -> list[Problem]:
@@ -123,9 +154,9 @@ class Renderer:
     """Renders one page at a time into memory. Make one per process: the environment and
     the compiled standard tables are reused for every page."""
 
-    def __init__(self, templates: Path | None) -> None:
+    def __init__(self, templates: Path | None, compiled: Path | None = None) -> None:
         self.templates = templates
-        self.env = environment(templates)
+        self.env = environment(templates, compiled)
         # A renderer lives for one set of templates (build.renderer_for makes a new one
         # when the build key, which digests them, changes; the compiled tables below are
         # never reloaded either): no look at each template's file time on every page.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,13 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text("utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, count), "utf-8")
+
+
+def replace_by_hand(path: Path, text: str) -> None:
+    """As an editor that saves by writing a new file and renaming it over the old one."""
+    new = path.with_name(path.name + ".saving")
+    new.write_text(text, "utf-8")
+    os.replace(new, path)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

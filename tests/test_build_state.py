@@ -8,13 +8,11 @@ import gc
 import os
 import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from conftest import PORTAL, nianbao
-from nianbao import buildkey, keycache, outdir, sources
+from conftest import PORTAL, nianbao, replace_by_hand
+from nianbao import buildkey, keycache, sources
 from nianbao.build import build
 from nianbao.outdir import CACHE
 from nianbao.problems import Problem, sort_problems
@@ -131,33 +129,19 @@ def test_sort_problems_drops_duplicates_and_orders_ties() -> None:
 
 
 @pytest.fixture
-def lent_survey(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[list[str]]]:
-    """The path a large portal takes: the content is scanned by worker processes, which
-    then list (here) every folder of the output for the survey."""
+def scanned_by_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The path a large portal takes: the content is scanned by worker processes while
+    this one surveys the output."""
     monkeypatch.setattr(sources, "PARALLEL_SCAN_FROM", 1)
-    monkeypatch.setattr(outdir, "LENT", 1.0)
-    lent: list[list[str]] = []
-    real = sources.Scanning.lend
-
-    def lend(self: sources.Scanning, work: Any, chunks: list[tuple[str, list[str]]]) -> Any:
-        listed = real(self, work, chunks)
-        if listed is not None:
-            lent.extend(names for _, names in chunks)
-        return listed
-
-    monkeypatch.setattr(sources.Scanning, "lend", lend)
-    yield lent
 
 
-def test_lent_survey_finds_pages_changed_by_hand(
-    tmp_path: Path, lent_survey: list[list[str]]
-) -> None:
+@pytest.mark.usefixtures("scanned_by_workers")
+def test_survey_beside_the_scan_finds_pages_replaced_by_hand(tmp_path: Path) -> None:
     out = tmp_path / "site"
     args = ["build", "--content", PORTAL, "--out", out, "--jobs", "2"]
     assert nianbao(*args).code == 0
     assert "，更新 0 个，" in nianbao(*args).lines[-1]
-    assert lent_survey  # the output's folders were listed by the workers
-    (out / "town-a/2022/index.html").write_text("defaced\n")
+    replace_by_hand(out / "town-a/2022/index.html", "defaced\n")
     (out / "data/index.html").unlink()
     run = nianbao(*args)
     assert run.code == 0
@@ -165,9 +149,8 @@ def test_lent_survey_finds_pages_changed_by_hand(
     assert tree(out) == full_build(PORTAL, tmp_path)
 
 
-def test_lent_survey_refuses_a_file_nianbao_did_not_write(
-    tmp_path: Path, lent_survey: list[list[str]]
-) -> None:
+@pytest.mark.usefixtures("scanned_by_workers")
+def test_survey_beside_the_scan_refuses_a_file_nianbao_did_not_write(tmp_path: Path) -> None:
     out = tmp_path / "site"
     args = ["build", "--content", PORTAL, "--out", out, "--jobs", "2"]
     assert nianbao(*args).code == 0

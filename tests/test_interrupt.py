@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PORTAL, ROOT, edit, nianbao
+from conftest import PORTAL, ROOT, edit, nianbao, replace_by_hand
 from nianbao import coldbuild, outdir, warmbuild
 from nianbao.write import Writer
 from test_build import tree
@@ -243,7 +243,7 @@ def _damage_output(out: Path, rng: random.Random) -> None:
         if rng.random() < 0.5:
             page.unlink()
         else:
-            page.write_text("改坏了\n", "utf-8")
+            replace_by_hand(page, "改坏了\n")
 
 
 EDITS = [_edit_narrative, _rename_agency, _add_agency, _remove_agency, _remove_year, _undo]

@@ -53,9 +53,35 @@ def test_a_narrative_edit_imports_what_rendering_needs_only(portal: Path, tmp_pa
     with (portal / "demo-bureau/2021/overview.md").open("a", encoding="utf-8") as f:
         f.write("\n补充说明一句。\n")
     first, _ = imported("build", "--content", portal, "--out", out)
-    # the report's YAML and Markdown are read, its page rendered; no year file is made again
-    assert first == "0 ['jinja2', 'markdown_it', 'yaml']"
+    # the report's page is rendered (Jinja); agency.yaml is read with YAML; the narrative,
+    # plain paragraphs, is rendered without markdown-it; no year file is made again
+    assert first == "0 ['jinja2', 'yaml']"
     assert "补充说明一句。" in (out / "demo-bureau/2021/index.html").read_text("utf-8")
+
+
+def test_a_value_edit_imports_what_rendering_needs_only(portal: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert nianbao("build", "--content", portal, "--out", out).code == 0
+    # 2020: its page and 2021's (which compares with it) are made again, both narratives
+    # plain text (2022's, with Markdown, would load markdown-it)
+    edit(portal / "demo-bureau/2020/report.yaml", "decisions: 315", "decisions: 316")
+    first, _ = imported("build", "--content", portal, "--out", out)
+    # the report read the short way (reportfast) and its formats from their kept parse: YAML
+    # for agency.yaml only; the year's workbook rewritten without XlsxWriter (outputs kept)
+    assert first == "0 ['jinja2', 'yaml']"
+    assert ">316<" in (out / "demo-bureau/2020/index.html").read_text("utf-8")
+
+
+def test_markdown_it_loads_for_a_narrative_that_is_not_plain(portal: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert nianbao("build", "--content", portal, "--out", out).code == 0
+    with (portal / "demo-bureau/2021/overview.md").open("a", encoding="utf-8") as f:
+        f.write("\n补充**说明**一句。\n")
+    first, _ = imported("build", "--content", portal, "--out", out)
+    assert first == "0 ['jinja2', 'markdown_it', 'yaml']"
+    assert "补充<strong>说明</strong>一句。" in (out / "demo-bureau/2021/index.html").read_text(
+        "utf-8"
+    )
 
 
 def test_a_site_yaml_edit_is_read_again(portal: Path, tmp_path: Path) -> None:

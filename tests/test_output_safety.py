@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PORTAL, ROOT, edit, nianbao
+from conftest import PORTAL, ROOT, edit, nianbao, replace_by_hand
 from test_build import tree
 
 
@@ -144,7 +144,7 @@ def test_a_page_removed_or_overwritten_by_hand_is_repaired(tmp_path: Path) -> No
     out = tmp_path / "site"
     assert nianbao("build", "--content", PORTAL, "--out", out).code == 0
     (out / "index.html").unlink()
-    (out / "town-a/2022/index.html").write_text("defaced\n")
+    replace_by_hand(out / "town-a/2022/index.html", "defaced\n")
     run = nianbao("build", "--content", PORTAL, "--out", out)
     assert run.code == 0
     # (a report page comes with its data files: they are rendered together)

@@ -8,12 +8,14 @@ reader finds no problem at all; whatever the short way declines, `load` reads th
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
 from conftest import PORTAL
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from nianbao import reportfast
 from nianbao.model import Report
 from nianbao.reportfast import fast_report
 from nianbao.reportread import read_report
@@ -149,3 +151,17 @@ def test_random_edits(which: Path, edits: list[tuple[float, str, str]]) -> None:
             lines.insert(int(where * len(lines)), random.Random(at).choice(lines))
             text = "\n".join(lines)
     check(text, which.parent.name)
+
+
+def test_the_refused_characters_are_the_complement_of_those_libyaml_prints() -> None:
+    """_UNPRINTABLE lists the refused characters (fast to compile); it must refuse exactly
+    what the printable ranges, as libyaml's reader states them, leave out."""
+    printable = re.compile(
+        "[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+    )
+    differ = [
+        c
+        for c in range(0x110000)
+        if (reportfast._UNPRINTABLE.match(chr(c)) is None) != bool(printable.match(chr(c)))
+    ]
+    assert differ == []

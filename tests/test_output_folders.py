@@ -1,0 +1,309 @@
+"""A warm build looks at the output by its folders' times (outfolders): a folder whose
+times are unchanged is trusted as recorded; one that changed is listed. What a user may do
+to the output by hand (add, delete, replace by renaming, add a folder) is noticed as it
+was when every file was looked at; a file rewritten in place is noticed by --verify only.
+
+Most tests here run "settled": no folder counts as recently changed (RACY_NS = 0), as if
+the build had finished long ago; each build is followed by a short pause so that what the
+test does next gets later times than those recorded (file system times are coarse)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import PORTAL, nianbao, replace_by_hand
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from nianbao import manifest, outdir, outfolders
+from test_build import tree
+from test_incremental import edit_narrative
+
+FOREIGN = "中有不是 nianbao 生成的文件（“{}”）；为免删除它们，未生成网站"
+TICK = 0.05  # s: longer than a file system's time step (a jiffy on ext4)
+
+
+@pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(outfolders, "RACY_NS", 0)
+
+
+def build(content: Path, out: Path, *more: str) -> list[str]:
+    run = nianbao("build", "--content", content, "--out", out, *more)
+    assert run.code == 0, run.out + run.err
+    time.sleep(TICK)
+    return run.lines
+
+
+def clean_build(content: Path, tmp: Path) -> dict[str, str]:
+    out = tmp / "clean-build"
+    shutil.rmtree(out, ignore_errors=True)
+    build(content, out)
+    return tree(out)
+
+
+def record(out: Path) -> outfolders.Folders:
+    found = outfolders.read(outdir.target(out).state)
+    assert found is not None
+    return found
+
+
+def repaired(lines: list[str], count: int) -> bool:
+    return f"（其中 {count} 个是输出目录中被改动或删除的文件，已恢复），" in lines[-1]
+
+
+# ---------------------------------------------------------------------------------------
+# Noticed by a plain build
+
+
+@pytest.mark.usefixtures("settled")
+def test_a_build_that_changed_nothing_trusts_every_folder(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(PORTAL, out)
+    first = record(out)
+    assert outfolders.UNSURE not in first.values()
+    assert set(first) >= {"", "town-a", "town-a/2022", "data/2022", "assets"}
+    kept = (outdir.target(out).state / outfolders.NAME).stat().st_mtime_ns
+    assert "，更新 0 个，" in build(PORTAL, out)[-1]
+    assert (outdir.target(out).state / outfolders.NAME).stat().st_mtime_ns == kept
+
+
+@pytest.mark.usefixtures("settled")
+@pytest.mark.parametrize("where", ["town-a/notes.txt", "CNAME", "data/2022/x.csv"])
+def test_a_file_added_to_a_folder_is_refused(tmp_path: Path, where: str) -> None:
+    out = tmp_path / "site"
+    build(PORTAL, out)
+    (out / where).write_text("mine\n")
+    run = nianbao("build", "--content", PORTAL, "--out", out)
+    assert run.code == 2
+    assert FOREIGN.format(where) in run.err
+    assert (out / where).read_text() == "mine\n"
+
+
+@pytest.mark.usefixtures("settled")
+def test_a_new_folder_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(PORTAL, out)
+    (out / "town-a/notes/2024").mkdir(parents=True)
+    (out / "town-a/notes/2024/a.txt").write_text("mine\n")
+    run = nianbao("build", "--content", PORTAL, "--out", out)
+    assert run.code == 2
+    assert FOREIGN.format("town-a/notes/2024/a.txt") in run.err
+
+
+@pytest.mark.usefixtures("settled")
+def test_an_empty_new_folder_is_nobodys(tmp_path: Path) -> None:
+    """As when every file was looked at: an empty folder holds nothing to lose."""
+    out = tmp_path / "site"
+    build(PORTAL, out)
+    (out / "drafts").mkdir()
+    assert "，更新 0 个，" in build(PORTAL, out)[-1]
+
+
+@pytest.mark.usefixtures("settled")
+def test_a_deleted_page_is_written_again(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(PORTAL, out)
+    (out / "index.html").unlink()
+    assert repaired(build(PORTAL, out), 1)
+    assert tree(out) == clean_build(PORTAL, tmp_path)
+
+
+@pytest.mark.usefixtures("settled")
+def test_a_page_replaced_by_renaming_is_written_again(tmp_path: Path) -> None:
+    """As an editor saves: a new file renamed over the page, in the page's folder."""
+    out = tmp_path / "site"
+    build(PORTAL, out)
+    replace_by_hand(out / "town-a/2022/index.html", "改过了\n")
+    assert repaired(build(PORTAL, out), 1)
+    assert tree(out) == clean_build(PORTAL, tmp_path)
+
+
+@pytest.mark.usefixtures("settled")
+def test_a_deleted_folder_is_written_again(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(PORTAL, out)
+    shutil.rmtree(out / "demo-bureau/2020")
+    shutil.rmtree(out / "data")
+    lines = build(PORTAL, out)
+    assert "输出目录中被改动或删除的文件，已恢复" in lines[-1]
+    assert tree(out) == clean_build(PORTAL, tmp_path)
+
+
+@pytest.mark.usefixtures("settled")
+def test_a_folder_replaced_by_a_file_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(PORTAL, out)
+    shutil.rmtree(out / "town-a/2022")
+    (out / "town-a/2022").write_text("mine\n")
+    run = nianbao("build", "--content", PORTAL, "--out", out)
+    assert run.code == 2
+    assert FOREIGN.format("town-a/2022") in run.err
+
+
+# ---------------------------------------------------------------------------------------
+# The record: when it is not trusted
+
+
+@pytest.mark.usefixtures("settled")
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda p: p.write_bytes(p.read_bytes()[:-3]),  # cut short
+        lambda p: p.write_bytes(p.read_bytes()[:-1] + b"?"),  # a byte changed
+        lambda p: p.write_bytes(b"nianbao folders 0 marshal 4\n"),  # another version
+        lambda p: p.unlink(),
+    ],
+    ids=["cut short", "byte changed", "other version", "absent"],
+)
+def test_without_a_sound_record_every_file_is_looked_at(
+    tmp_path: Path, spoil: Callable[[Path], None]
+) -> None:
+    """Shown by an edit in place, which only a look at every file notices."""
+    out = tmp_path / "site"
+    build(PORTAL, out)
+    spoil(outdir.target(out).state / outfolders.NAME)
+    (out / "town-a/2022/index.html").write_text("改过了\n")
+    assert repaired(build(PORTAL, out), 1)
+    assert tree(out) == clean_build(PORTAL, tmp_path)
+    assert record(out)  # and written again
+
+
+def test_a_record_of_another_shape_is_no_record(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(PORTAL, out)
+    state = outdir.target(out).state
+    outfolders.write(state, {"": (1, 2, 3)})  # type: ignore[dict-item]
+    assert outfolders.read(state) is None
+    assert "，更新 0 个，" in build(PORTAL, out)[-1]
+
+
+# ---------------------------------------------------------------------------------------
+# What is given up, and the folders listed again
+
+
+@pytest.mark.usefixtures("settled")
+def test_an_edit_in_place_is_noticed_by_verify_only(tmp_path: Path) -> None:
+    """The trade-off: a page rewritten in place (same name, no rename) leaves its folder
+    as it was, so a plain build trusts it; build --verify reads every byte."""
+    out = tmp_path / "site"
+    build(PORTAL, out)
+    page = out / "town-a/2022/index.html"
+    page.write_text("改过了\n")
+    assert "，更新 0 个，" in build(PORTAL, out)[-1]
+    assert page.read_text() == "改过了\n"
+    assert repaired(build(PORTAL, out, "--verify"), 1)
+    assert tree(out) == clean_build(PORTAL, tmp_path)
+
+
+def test_a_folder_changed_just_before_it_was_recorded_is_listed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder whose times are recent may change again unseen (times are coarse): it is
+    listed by the next build. Here every folder is recent (an hour counts as racy)."""
+    monkeypatch.setattr(outfolders, "RACY_NS", 3600 * 10**9)
+    out = tmp_path / "site"
+    build(PORTAL, out)
+    assert set(record(out).values()) == {outfolders.UNSURE}
+    (out / "town-a/2022/index.html").write_text("改过了\n")  # in place: seen all the same
+    assert repaired(build(PORTAL, out), 1)
+
+
+@pytest.mark.usefixtures("settled")
+def test_folders_a_warm_build_wrote_into_are_listed_again(portal: Path, tmp_path: Path) -> None:
+    """A warm build cannot tell its own changes to a folder from someone else's meanwhile,
+    so the next build lists the folders it wrote into (and only those)."""
+    out = tmp_path / "site"
+    build(portal, out)
+    edit_narrative(portal)
+    build(portal, out)
+    now = record(out)
+    unsure = {folder for folder, times in now.items() if times == outfolders.UNSURE}
+    assert {"", "demo-bureau", "demo-bureau/2021"} <= unsure
+    assert "town-a/2022" not in unsure
+    (out / "demo-bureau/2021/index.html").write_text("改过了\n")  # in place
+    assert repaired(build(portal, out), 1)  # (which wrote into those folders again)
+    assert "，更新 0 个，" in build(portal, out)[-1]
+    assert outfolders.UNSURE not in record(out).values()  # listed once more, then trusted
+    assert tree(out) == clean_build(portal, tmp_path)
+
+
+# ---------------------------------------------------------------------------------------
+# By the folders' times == by every file
+
+
+OPS = ["add file", "add folder", "delete", "replace", "delete folder", "folder to file"]
+
+
+@pytest.mark.usefixtures("settled")
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.lists(st.tuples(st.sampled_from(OPS), st.integers(0, 10**6)), max_size=4))
+def test_the_folders_times_find_what_every_file_finds(
+    built: Path, tmp_path_factory: pytest.TempPathFactory, ops: list[tuple[str, int]]
+) -> None:
+    """Any mix of changes by hand (but edits in place): the survey by the folders' times
+    refuses, or finds damaged, exactly what the survey of every file does."""
+    out = tmp_path_factory.mktemp("copy") / "site"
+    shutil.copytree(built, out)
+    t = outdir.target(out)
+    shutil.copytree(outdir.target(built).state, t.state)
+    written = manifest.read(t.state)
+    assert written is not None
+    outdir.finish(t, written.files)  # the record, for this copy
+    time.sleep(TICK)
+    for op, pick in ops:
+        _change(out, op, pick)
+    by_times = _survey(t, written.files, None)
+    by_files = _survey(t, written.files, set())  # an unfinished build: every file
+    assert by_times == by_files
+
+
+def _survey(t: outdir.Target, files: dict[str, manifest.Stamp], pending: set[str] | None) -> str:
+    try:
+        return repr(sorted(outdir.survey(t, files, pending).damaged))
+    except outdir.OutputRefused as refused:
+        return str(refused)
+
+
+def _change(out: Path, op: str, pick: int) -> None:
+    files = sorted(p for p in out.rglob("*") if p.is_file())
+    folders = sorted(p for p in out.rglob("*") if p.is_dir())
+    if not files or not folders:
+        return
+    page, folder = files[pick % len(files)], folders[pick % len(folders)]
+    if op == "add file":
+        (folder / f"added-{pick}.txt").write_text("mine\n")
+    elif op == "add folder":
+        (folder / f"new-{pick}").mkdir(exist_ok=True)
+        (folder / f"new-{pick}/a.txt").write_text("mine\n")
+    elif op == "delete":
+        page.unlink()
+    elif op == "replace":
+        replace_by_hand(page, "改过了\n")
+    elif op == "delete folder":
+        shutil.rmtree(folder)
+    else:
+        shutil.rmtree(folder)
+        folder.write_text("mine\n")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("built") / "site"
+    assert nianbao("build", "--content", PORTAL, "--out", out).code == 0
+    return out
+
+
+def test_the_record_lives_outside_the_output(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(PORTAL, out)
+    assert (tmp_path / ".nianbao-cache/site" / outfolders.NAME).is_file()
+    assert not [p for p in os.listdir(out) if p.startswith(".")]
