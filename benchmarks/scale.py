@@ -38,6 +38,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from installed import compile_package  # noqa: E402
 from run import PeakMemory, edit_one_narrative, edit_one_report  # noqa: E402
 from synth import generate  # noqa: E402
 
@@ -185,6 +186,7 @@ def main() -> None:
         "--edits", action="store_true", help="after the cold build, build one edit of each kind"
     )
     args = parser.parse_args()
+    compile_package()  # as installed (installed.py)
     portals = list(args.portals)
     work = Path(tempfile.mkdtemp(prefix="nianbao-scale-", dir=args.keep))
     for size in args.sizes:
