@@ -115,11 +115,13 @@ def _run(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        old, damaged = _previous(out, session, verify) if out is not None else (None, set())
-        found = scanning.result()
+        try:
+            old, damaged = _previous(out, session, verify) if out is not None else (None, set())
+            found = scanning.result()
+        finally:
+            scanning.close()
+        gc.freeze()  # undone below, once the build is over; not at all if this failed
     finally:
-        scanning.close()
-        gc.freeze()
         if collecting:
             gc.enable()
     try:
