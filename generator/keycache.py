@@ -15,12 +15,12 @@ from __future__ import annotations
 import marshal
 import os
 import time
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .contentfiles import digest
+from .records import framed, replace_file, unframed
 
 NAME = "key.bin"
 MAGIC = b"nianbao key cache 1 marshal %d\n" % marshal.version
@@ -86,16 +86,9 @@ def recalled(state: Path | None, kind: str, files: Stamps | None, make: Callable
 
 def _read(state: Path) -> dict[str, Any]:
     try:
-        raw = (state / NAME).read_bytes()
-        head = len(MAGIC) + 4
-        data = raw[head:]
-        if (
-            raw[: len(MAGIC)] == MAGIC
-            and zlib.crc32(data).to_bytes(4, "big") == raw[len(MAGIC) : head]
-        ):
-            kept = marshal.loads(data)
-            if isinstance(kept, dict):
-                return kept
+        kept = unframed(MAGIC, (state / NAME).read_bytes())
+        if isinstance(kept, dict):
+            return kept
     except Exception:  # absent, damaged or another version: compute again
         pass
     return {}
@@ -104,9 +97,6 @@ def _read(state: Path) -> dict[str, Any]:
 def _write(state: Path, kept: dict[str, Any]) -> None:
     try:
         state.mkdir(parents=True, exist_ok=True)
-        tmp = state / f"{NAME}.tmp"
-        data = marshal.dumps(kept)
-        tmp.write_bytes(MAGIC + zlib.crc32(data).to_bytes(4, "big") + data)
-        os.replace(tmp, state / NAME)
+        replace_file(state / NAME, framed(MAGIC, kept))
     except OSError:  # a cache: the next build computes again
         pass

@@ -25,8 +25,6 @@ from __future__ import annotations
 import gc
 import json
 import marshal
-import os
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +32,7 @@ from typing import Any
 
 from .model import Agency, Filed, Summary
 from .problems import Problem
+from .records import CHECK, framed, replace_file, unframed
 
 Stamp = tuple[int, int, str]  # size, modification time (ns), digest of the bytes written
 
@@ -42,7 +41,6 @@ DELTA = "manifest.delta"  # what changed since manifest.bin was written (see Cha
 JSONL = "manifest.jsonl"  # nianbao ≤ 0.1.x's record: JSON Lines, the written files on line 2
 VERSION = 5
 MAGIC = b"nianbao manifest %d marshal %d\n" % (VERSION, marshal.version)
-CHECK = 4  # bytes of CRC-32 after MAGIC: catches a file cut short or changed by accident
 DELTA_MAGIC = b"nianbao manifest delta %d marshal %d\n" % (VERSION, marshal.version)
 COMPACT = 8  # the delta is folded into a whole record once it is this share of it
 STAMP_BYTES = 80  # about what one output file's stamp takes in the delta
@@ -133,22 +131,6 @@ def _record(blob: bytes) -> AgencyRecord:
 def dumps(m: Manifest) -> bytes:
     blobs = [r.marshalled() for _, r in sorted(m.agencies.items())]
     return framed(MAGIC, (m.key, m.pages, m.files, blobs))
-
-
-def framed(magic: bytes, plain: Any) -> bytes:
-    data = marshal.dumps(plain)
-    return magic + zlib.crc32(data).to_bytes(CHECK, "big") + data
-
-
-def unframed(magic: bytes, raw: bytes) -> Any:
-    """The plain data of a file framed by ``framed``; ValueError if it is not one."""
-    head = len(magic) + CHECK
-    if not raw.startswith(magic) or len(raw) < head:
-        raise ValueError("not a record")
-    data = memoryview(raw)[head:]
-    if zlib.crc32(data).to_bytes(CHECK, "big") != raw[len(magic) : head]:
-        raise ValueError("damaged")
-    return marshal.loads(data)
 
 
 def loads(raw: bytes, delta: bytes | None = None) -> Manifest | None:
@@ -247,11 +229,11 @@ def write(
         since = _since(old, m, touched)
         if since.size * COMPACT <= old.base_size:
             plain = (old.base, m.key, m.pages, since.agencies, since.files)
-            _replace(state / DELTA, framed(DELTA_MAGIC, plain))
+            replace_file(state / DELTA, framed(DELTA_MAGIC, plain))
             m.base, m.base_size, m.since = old.base, old.base_size, since
             return
     raw = dumps(m)
-    _replace(state / NAME, raw)
+    replace_file(state / NAME, raw)
     # after the record: a delta left by a build interrupted here names the record
     # replaced, so it (and the record) is read as no record, never as a stale one
     (state / DELTA).unlink(missing_ok=True)
@@ -282,9 +264,3 @@ def _since(old: Manifest, m: Manifest, touched: Iterable[str] | None) -> Changes
     if len(before) + added != len(m.files):  # some removed
         files.update(dict.fromkeys(before.keys() - m.files.keys()))
     return Changes(agencies, files)
-
-
-def _replace(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)

@@ -26,14 +26,14 @@ import marshal
 import os
 import stat
 import time
-import zlib
 from collections.abc import Iterable
 from pathlib import Path
+
+from .records import framed, replace_file, unframed
 
 NAME = "folders.bin"
 VERSION = 1
 MAGIC = b"nianbao folders %d marshal %d\n" % (VERSION, marshal.version)
-CHECK = 4  # bytes of CRC-32 after MAGIC
 
 RACY_NS = 2_000_000_000  # as sources.RACY_NS: a folder this recent may change again unseen
 
@@ -85,14 +85,8 @@ def read(state: Path) -> Folders | None:
         raw = (state / NAME).read_bytes()
     except OSError:
         return None
-    head = len(MAGIC) + CHECK
-    if not raw.startswith(MAGIC) or len(raw) < head:
-        return None
-    data = memoryview(raw)[head:]
-    if zlib.crc32(data).to_bytes(CHECK, "big") != raw[len(MAGIC) : head]:
-        return None
     try:
-        folders = marshal.loads(data)
+        folders = unframed(MAGIC, raw)
     except (ValueError, EOFError, TypeError):
         return None
     if not isinstance(folders, dict) or "" not in folders:
@@ -105,10 +99,7 @@ def read(state: Path) -> Folders | None:
 
 def write(state: Path, folders: Folders) -> None:
     state.mkdir(parents=True, exist_ok=True)
-    data = marshal.dumps(folders)
-    tmp = state / f"{NAME}.tmp"
-    tmp.write_bytes(MAGIC + zlib.crc32(data).to_bytes(CHECK, "big") + data)
-    os.replace(tmp, state / NAME)
+    replace_file(state / NAME, framed(MAGIC, folders))
 
 
 def forget(state: Path) -> None:

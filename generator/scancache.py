@@ -19,14 +19,13 @@ one step.
 from __future__ import annotations
 
 import marshal
-import os
-import zlib
 from pathlib import Path
+
+from .records import framed, replace_file, unframed
 
 NAME = "scan.bin"
 VERSION = 1
 MAGIC = b"nianbao scan %d marshal %d\n" % (VERSION, marshal.version)
-CHECK = 4  # bytes of CRC-32 after MAGIC
 
 # A folder as listed: its modification and (POSIX) change times in ns (the change time
 # moves on a chmod too, which may make it unreadable), the names of its entries (dot-files
@@ -45,14 +44,7 @@ def read(state: Path | None, root: str) -> Kept:
     if state is None:
         return {}
     try:
-        raw = (state / NAME).read_bytes()
-        head = len(MAGIC) + CHECK
-        if not raw.startswith(MAGIC) or len(raw) < head:
-            return {}
-        data = memoryview(raw)[head:]
-        if zlib.crc32(data).to_bytes(CHECK, "big") != raw[len(MAGIC) : head]:
-            return {}
-        kept_root, kept = marshal.loads(data)
+        kept_root, kept = unframed(MAGIC, (state / NAME).read_bytes())
     except Exception:  # absent, unreadable, damaged, another version or shape
         return {}
     if kept_root != root or not isinstance(kept, dict):
@@ -77,11 +69,9 @@ def packed(found: Listings) -> bytes:
 
 def write(state: Path, root: str, kept: Kept) -> None:
     """Replace the record in ``state`` in one step."""
-    data = marshal.dumps((root, kept))
+    data = framed(MAGIC, (root, kept))
     try:
         state.mkdir(parents=True, exist_ok=True)
-        tmp = state / f"{NAME}.tmp"
-        tmp.write_bytes(MAGIC + zlib.crc32(data).to_bytes(CHECK, "big") + data)
-        os.replace(tmp, state / NAME)
+        replace_file(state / NAME, data)
     except OSError:  # a cache: the next scan lists every folder again
         pass

@@ -8,10 +8,9 @@ any build that finds it; anything odd about the file means "nothing kept"."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from .manifest import framed, unframed
+from .records import framed, replace_file, unframed
 from .region import YearFigures
 
 NAME = "trend.bin"
@@ -51,6 +50,4 @@ def write(state: Path | None, kept: Kept) -> None:
     if state is None:
         return
     state.mkdir(parents=True, exist_ok=True)
-    tmp = state / f"{NAME}.tmp"
-    tmp.write_bytes(framed(MAGIC, kept))
-    os.replace(tmp, state / NAME)
+    replace_file(state / NAME, framed(MAGIC, kept))
