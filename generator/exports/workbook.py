@@ -1,11 +1,11 @@
 """A year's ``reports.xlsx``: XlsxWriter makes the workbook (properties, styles, frozen
 panes, the two header rows); the report rows, 300,000 cells a year at 10,000 reports, are
-written here as the sheet's XML and streamed into the zip in its place.
+written here as the sheet's XML and compressed in pieces (``book_pieces``).
 
 XlsxWriter's per-cell API costs about a microsecond and a half per cell (a third of the
 site's pages at 10,000 reports); the rows below are string joins. The XML is what XlsxWriter
 writes cell by cell in ``constant_memory`` mode (inline strings, no row spans), which the
-tests check against the library itself, so the workbook's bytes are the same as before.
+tests check against the library itself, member by member.
 """
 
 from __future__ import annotations
@@ -14,10 +14,7 @@ import datetime as dt
 import importlib.util
 import io
 import re
-import zipfile
-from collections.abc import Iterator
 from functools import cache
-from typing import BinaryIO
 
 from ..formats import all_formats
 from ..model import Agency, Filed
@@ -27,7 +24,6 @@ from .year_files import REPORT_FIELDS, Members, report_values
 # Fixed document dates: the same content gives the same bytes, whenever it is built.
 WORKBOOK_DATE = dt.datetime(2000, 1, 1)
 SHEET = "xl/worksheets/sheet1.xml"
-ROWS_PER_PIECE = 256  # rows joined before they go to the compressor
 
 _CONTROL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")  # a literal escape is itself escaped
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
@@ -36,39 +32,19 @@ _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)1:([A-Z]+)2"/>')
 
 def workbook(year: int, rows: Members, format_id: str | None) -> bytes:
     """One sheet in the official column order; numbers stored as numbers."""
-    buffer = io.BytesIO()
-    write_workbook(buffer, year, rows, format_id)
-    return buffer.getvalue()
+    from .book_pieces import Memory, write_book  # (which builds on this module)
+
+    out = Memory()
+    write_book(out, year, rows, make_frame(year, format_id))
+    return out.buffer.getvalue()
 
 
-def write_workbook(
-    out: BinaryIO, year: int, rows: Members, format_id: str | None, frame: bytes | None = None
-) -> None:
-    """The workbook of ``workbook``, written to ``out`` as it is compressed. ``frame``:
-    the workbook of ``frame(year, format_id)``, when the caller has it."""
-    if frame is None:
-        frame = make_frame(year, format_id)
-    with (
-        zipfile.ZipFile(io.BytesIO(frame)) as made,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book,
-    ):
-        for entry in made.infolist():
-            # the entry as XlsxWriter wrote it (name, date, mode), with the same compressor
-            info = zipfile.ZipInfo(entry.filename, entry.date_time)
-            info.compress_type = entry.compress_type
-            info.external_attr = entry.external_attr
-            info.create_system = entry.create_system
-            data = made.read(entry)
-            if entry.filename != SHEET or not rows:
-                book.writestr(info, data)
-                continue
-            data = _DIMENSION.sub(rb'<dimension ref="\g<1>1:\g<2>%d"/>' % (len(rows) + 2), data)
-            head, tail = data.split(b"</sheetData>", 1)
-            with book.open(info, "w") as sheet:
-                sheet.write(head)
-                for piece in sheet_rows(year, rows, start=2):
-                    sheet.write(piece.encode())
-                sheet.write(b"</sheetData>" + tail)
+def sheet_with_rows(sheet: bytes, count: int) -> tuple[bytes, bytes]:
+    """The frame's sheet XML as the head and tail around ``count`` report rows (its
+    dimension made to cover them)."""
+    sheet = _DIMENSION.sub(rb'<dimension ref="\g<1>1:\g<2>%d"/>' % (count + 2), sheet)
+    head, tail = sheet.split(b"</sheetData>", 1)
+    return head, b"</sheetData>" + tail
 
 
 def make_frame(year: int, format_id: str | None) -> bytes:
@@ -76,7 +52,7 @@ def make_frame(year: int, format_id: str | None) -> bytes:
     import xlsxwriter  # only the build of a year's files needs it
 
     buffer = io.BytesIO()
-    # constant_memory: strings are written inline, as ``sheet_rows`` writes them
+    # constant_memory: strings are written inline, as ``rows_xml`` writes them
     book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_numbers": False})
     book.set_properties(
         {"title": f"{year}年度政府信息公开工作年度报告数据", "created": WORKBOOK_DATE}
@@ -106,17 +82,10 @@ def frame_maker() -> bytes:
         return b""
 
 
-def sheet_rows(year: int, rows: Members, start: int) -> Iterator[str]:
-    """The ``<row>`` elements of the reports, sheet row ``start`` (0-based) onwards, a
-    few hundred rows a piece."""
-    piece: list[str] = []
-    for r, (agency, record) in enumerate(rows, start=start + 1):
-        piece.append(_row(r, year, agency, record))
-        if len(piece) == ROWS_PER_PIECE:
-            yield "".join(piece)
-            piece = []
-    if piece:
-        yield "".join(piece)
+def rows_xml(year: int, rows: Members, first: int) -> str:
+    """The ``<row>`` elements of ``rows``, the first being report ``first`` of the year
+    (sheet row ``first + 3``: two header rows before it)."""
+    return "".join(_row(r, year, a, record) for r, (a, record) in enumerate(rows, first + 3))
 
 
 def _row(r: int, year: int, agency: Agency, record: Filed) -> str:

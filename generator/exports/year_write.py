@@ -13,10 +13,11 @@ another file (size and time differ) or does not fit, the file is made whole.
 from __future__ import annotations
 
 import dataclasses
-import io
 import json
 import os
 import pickle
+import struct
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,11 +25,13 @@ from ..contentfiles import digest
 from ..manifest import Stamp
 from ..model import Agency
 from ..write import PieceFile
-from .workbook import frame_maker, make_frame, write_workbook
+from .book_pieces import FINAL, OldPiece, SheetPiece, old_pieces, write_book
+from .workbook import SHEET, frame_maker, make_frame
 from .year_files import LAYOUTS, Layout, Members, members
 
 RECORDS = "year-files"  # folder of the records, in the build state
 CHUNK = 1 << 20  # fresh rows written in pieces of about this many characters
+LOCAL_HEADER = 30  # bytes of a zip member's local header before its name and extra field
 
 
 @dataclass(frozen=True)
@@ -59,27 +62,18 @@ def write_year_file(job: YearJob, path: str, splice: bool) -> Stamp:
     year = int(year_text)
     rows = members(year, job.agencies)
     target = job.root / path
-    if name == "reports.xlsx":
-        buffer = io.BytesIO()  # the zip is rewritten in place as it goes: made in memory
-        format_id = rows[0][1].format if rows else None
-        write_workbook(buffer, year, rows, format_id, _frame(job, year, format_id))
-        out = PieceFile(target, job.atomic)
-        try:
-            out.write(buffer.getbuffer())
-        except BaseException:
-            out.abort()
-            raise
-        return out.close()
-    layout = LAYOUTS[name]
     record = _record_path(job, path)
-    # (never in place: the old file is read while the new one is written beside it)
-    old = _old_pieces(record, target, job.key) if splice and job.atomic and record else None
     marks = job.marks.get(year)
     if marks is None:
         marks = job.marks[year] = fingerprints(job.key, year, rows)
-    stamp, pieces = _write_tidy(job, layout, year, rows, marks, target, old)
+    # (never in place: the old file is read while the new one is written beside it)
+    splice = splice and job.atomic and record is not None
+    if name == "reports.xlsx":
+        return _write_book(job, year, rows, marks, target, record, splice)
+    old = _old_pieces(record, target, job.key) if splice and record else None
+    stamp, pieces = _write_tidy(job, LAYOUTS[name], year, rows, marks, target, old)
     if record is not None:
-        _save(record, job.key, stamp, pieces)
+        _save(record, job.key, stamp, [[p.slug, p.fingerprint, p.start, p.end] for p in pieces])
     return stamp
 
 
@@ -236,20 +230,52 @@ def _open_old(target: Path) -> int | None:
         return None
 
 
-def _frame(job: YearJob, year: int, format_id: str | None) -> bytes | None:
-    """The workbook's frame (XlsxWriter's workbook without the report rows), kept in the
+def _write_book(
+    job: YearJob,
+    year: int,
+    rows: Members,
+    marks: list[str],
+    target: Path,
+    record: Path | None,
+    splice: bool,
+) -> Stamp:
+    """The year's workbook, its sheet spliced from the old file's pieces (``book_pieces``)
+    where the record of them fits."""
+    made_from, frame = _frame(job, year, rows[0][1].format if rows else None)
+    old = _old_book(record, target, job.key, made_from) if splice and record else None
+    source = _open_old(target) if old else None
+    out = PieceFile(target, job.atomic)
+    try:
+        pieces = write_book(
+            out, year, rows, frame, marks, (source, old) if old and source is not None else None
+        )
+    except BaseException:
+        out.abort()
+        raise
+    finally:
+        if source is not None:
+            os.close(source)
+    stamp = out.close()
+    if record is not None:
+        saved = [[p.fingerprint, p.start, p.end, p.crc, p.size] for p in pieces]
+        _save(record, job.key, stamp, saved, frame=made_from)
+    return stamp
+
+
+def _frame(job: YearJob, year: int, format_id: str | None) -> tuple[str, bytes]:
+    """The workbook's frame (XlsxWriter's workbook without the report rows) and a digest
+    of all it is made from (build key, year, format, XlsxWriter's version). Kept in the
     build state beside the records: after an edit, the year's workbook is made without
-    importing XlsxWriter and making a workbook (a quarter of its time). Kept with a digest
-    of all it is made from (build key, year, format, XlsxWriter's version): anything else
-    there is made again. None (made by the caller) without a state folder."""
-    if job.state is None:
-        return None
+    importing XlsxWriter and making a workbook (a quarter of its time); anything else
+    there is made again."""
     made_from = digest(job.key, str(year), str(format_id), frame_maker())
+    if job.state is None:
+        return made_from, make_frame(year, format_id)
     path = job.state / RECORDS / f"frame-{year}.xlsx"
     try:
         head, frame = path.read_bytes().split(b"\n", 1)
         if head == f"{made_from} {digest(frame)}".encode():  # for these, and whole
-            return frame
+            return made_from, frame
     except (OSError, ValueError):
         pass
     frame = make_frame(year, format_id)
@@ -257,7 +283,7 @@ def _frame(job: YearJob, year: int, format_id: str | None) -> bytes | None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(f"{made_from} {digest(frame)}\n".encode() + frame)
     os.replace(tmp, path)
-    return frame
+    return made_from, frame
 
 
 # ---------------------------------------------------------------------------------------
@@ -291,13 +317,59 @@ def _old_pieces(record: Path, target: Path, key: str) -> dict[str, Piece] | None
     return {p.slug: p for p in pieces}
 
 
-def _save(record: Path, key: str, stamp: Stamp, pieces: list[Piece]) -> None:
+def _old_book(record: Path, target: Path, key: str, frame: str) -> dict[str, OldPiece] | None:
+    """The reusable pieces of the workbook now at ``target``; None when the record does
+    not describe that file, made from that frame (or anything about it is odd). The
+    record's sheet must also be the file's: where its data lies, its CRC and size."""
+    try:
+        saved = json.loads(record.read_bytes())
+        st = os.stat(target)
+        if (
+            saved["key"] != key
+            or saved["frame"] != frame
+            or saved["stamp"][:2] != [st.st_size, st.st_mtime_ns]
+        ):
+            return None
+        pieces = [SheetPiece(*p) for p in saved["pieces"]]
+        if not pieces or not _plain_pieces(pieces, st.st_size):
+            return None
+        with zipfile.ZipFile(target) as book:
+            sheet = book.getinfo(SHEET)
+        with open(target, "rb") as f:  # the sheet's local header: where its data starts
+            f.seek(sheet.header_offset)
+            header = f.read(LOCAL_HEADER)
+        magic, name, extra = struct.unpack("<4s22xHH", header)
+        if magic != b"PK\x03\x04":
+            return None
+        data_at = sheet.header_offset + LOCAL_HEADER + name + extra
+    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, struct.error):
+        return None
+    last = pieces[-1]
+    if (
+        pieces[0].start != data_at
+        or sheet.compress_size != last.end - data_at + len(FINAL)
+        or (sheet.CRC, sheet.file_size) != (last.crc, last.size)
+    ):
+        return None
+    return old_pieces(pieces)
+
+
+def _plain_pieces(pieces: list[SheetPiece], file_size: int) -> bool:
+    end = 0
+    for p in pieces:  # in file order, one after another, inside the file
+        if not (
+            isinstance(p.fingerprint, str)
+            and all(isinstance(n, int) for n in (p.start, p.end, p.crc, p.size))
+            and end <= p.start <= p.end <= file_size
+        ):
+            return False
+        end = p.end
+    return True
+
+
+def _save(record: Path, key: str, stamp: Stamp, pieces: list[list[object]], **more: str) -> None:
     record.parent.mkdir(parents=True, exist_ok=True)
-    saved = {
-        "key": key,
-        "stamp": list(stamp),
-        "pieces": [[p.slug, p.fingerprint, p.start, p.end] for p in pieces],
-    }
+    saved = {"key": key, "stamp": list(stamp), **more, "pieces": pieces}
     tmp = record.with_name(record.name + ".tmp")
     tmp.write_text(json.dumps(saved, separators=(",", ":")), "utf-8")
     os.replace(tmp, record)
