@@ -110,3 +110,49 @@ def test_fresh_workers_ignore_ctrl_c_from_their_first_moment() -> None:
     context = multiprocessing.get_context("forkserver")
     with context.Pool(1) as bare:  # no initializer: as the server forks them
         assert bare.apply(_sigint_and_parent)[0] == "SIG_IGN"
+
+
+def test_an_edits_one_year_is_spliced_by_a_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm build's one year of old files is written by a thread of the build (no pool
+    forked), to the bytes and records the build writes alone."""
+    year = year_data_paths(2022)
+    edited = agencies()
+    edited[4] = replace(
+        edited[4],
+        filed={
+            **edited[4].filed,
+            2022: replace(edited[4].filed[2022], values="9" + edited[4].filed[2022].values[1:]),
+        },
+    )
+    forked: list[int] = []
+    real_fork = workers.fork_pool
+
+    def fork_pool(processes: int) -> object:
+        forked.append(processes)
+        return real_fork(processes)
+
+    monkeypatch.setattr("nianbao.exports.fork_pool", fork_pool)
+    made = {}
+    for name, jobs in {"alone": 1, "thread": 2}.items():
+        root, state = tmp_path / name, tmp_path / f"{name}-state"
+        for agency_list, intact in ((agencies(), set()), (edited, set(year))):
+            writer = Writer(root, atomic=True)
+            files = YearFiles(
+                YearJob(agency_list, root, True, state, "k"), year, intact, writer, jobs
+            )
+            assert (files._thread is not None) == (jobs == 2 and bool(intact))
+            try:
+                for path in year:
+                    files.take(path)
+            finally:
+                files.close()
+        made[name] = {p: (root / p).read_bytes() for p in year}
+        made[name + " records"] = {
+            p.name: {**json.loads(p.read_bytes()), "stamp": None}
+            for p in (state / "year-files").glob("*.json")
+        }
+    assert forked == [2]  # for the first build's files, not for the edit's
+    assert made["thread"] == made["alone"]
+    assert made["thread records"] == made["alone records"]

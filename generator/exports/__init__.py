@@ -8,6 +8,7 @@ files, one set per year (``year_write`` writes them in place, splicing on an edi
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from multiprocessing.pool import AsyncResult, Pool
 
@@ -55,8 +56,9 @@ _LAST: dict[int, YearJob] = {}  # in a fresh worker: its last year's job (tasks 
 class YearFiles:
     """Writes the year data files that are due, each straight to its place: in worker
     processes while the caller renders the other pages (a year's files are the largest
-    pieces of a build: 300,000 cells), or, with one job, when taken. The caller gets back
-    only each file's stamp."""
+    pieces of a build: 300,000 cells), in a thread for an edit's one year (spliced from
+    the old files), or, with one job, when taken. The caller gets back only each file's
+    stamp."""
 
     def __init__(
         self,
@@ -75,9 +77,21 @@ class YearFiles:
             writer.claim(path)  # noted in the journal before any worker replaces it
         self._pool: Pool | None = None
         self._results: dict[str, AsyncResult[Stamp]] = {}
+        self._thread: ThreadPoolExecutor | None = None
+        self._spliced: dict[str, Future[Stamp]] = {}
         if jobs > 1 and len(paths) > 1:
             processes = min(jobs, len(paths))
             years = sorted({int(p.split("/")[1]) for p in paths})
+            if len(years) == 1 and job.atomic and job.state and all(self._splice.values()):
+                # An edit's one year, its old files there to splice: a thread writes them
+                # while the caller renders. Its work is mostly the kernel's copying and
+                # hashing what it copied (which leave the interpreter to the caller);
+                # forking workers from the build would cost more than all of it.
+                self._thread = ThreadPoolExecutor(1)
+                self._spliced = {
+                    p: self._thread.submit(write_year_file, job, p, True) for p in _in_order(paths)
+                }
+                return
             reports = sum(1 for a in job.agencies for year in years if year in a.filed)
             if reports >= (FRESH_FROM if fresh_from is None else fresh_from):
                 slices = {year: year_slice(job, year) for year in years}
@@ -106,7 +120,9 @@ class YearFiles:
     def take(self, path: str) -> None:
         """Wait for ``path`` (or write it now) and record its stamp."""
         splice = self._splice.pop(path)
-        if self._pool is not None:
+        if path in self._spliced:
+            stamp = self._spliced.pop(path).result()
+        elif self._pool is not None:
             stamp = self._results.pop(path).get()
         else:
             stamp = write_year_file(self._job, path, splice)
@@ -114,6 +130,8 @@ class YearFiles:
 
     def close(self) -> None:
         global _JOB
+        if self._thread is not None:  # (the file it is writing is finished: never in place)
+            self._thread.shutdown(wait=True, cancel_futures=True)
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()
