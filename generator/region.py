@@ -9,11 +9,10 @@ from decimal import Decimal
 from functools import cache
 
 from .coverage import Coverage, Totals, coverage, region_years
-from .exports.layout import cells_of
 from .exports.year_files import REPORT_FIELDS, TIDY_FIELDS, year_data_paths
 from .figures import Chart, bar_chart, summary_labels, summary_values
 from .formats import Format, Indicator, all_formats
-from .indicators import Measured, cells_needed, formula, measure, percent_text
+from .indicators import Measured, cells_needed, formula, measure, measure_record, percent_text
 from .model import Agency, Site, Summary
 from .outputs import Page, year_path
 from .tables import display
@@ -83,8 +82,7 @@ def year_page(site: Site, year: int, agencies: list[Agency]) -> YearPage:
     page.groups = [TotalRow(g.name, g.reports, _totals_values(fmt, g)) for g in cov.groups]
     page.indicators = list(fmt.indicators)
     page.formulas = [formula(fmt, i) for i in fmt.indicators]
-    needed = cells_needed(fmt)
-    measured = [(a, measure(fmt, cells_of(a.filed[year], needed))) for a in cov.published]
+    measured = [(a, measure_record(fmt, a.filed[year])) for a in cov.published]
     page.ranking = _rank(measured)
     page.region_measured = measure(fmt, cov.region.cells)
     return page
