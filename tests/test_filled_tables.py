@@ -14,7 +14,8 @@ import pytest
 from conftest import PORTAL, REAL
 from markupsafe import Markup
 from nianbao.agencywork import load_and_check
-from nianbao.model import Report
+from nianbao.figures import compare
+from nianbao.model import Agency, Report
 from nianbao.render import Renderer as PageRenderer
 from nianbao.render import environment
 from nianbao.sources import scan
@@ -73,3 +74,33 @@ def test_filled_tables_equal_the_macro_for_odd_values(fmt: str) -> None:
     assert filled == slow_tables(odd)
     html = "".join(filled.values())
     assert "1234.50万元" in html and "&lt;b&gt;&amp;&#34;x&#34;" in html
+
+
+def pairs() -> list[tuple[Agency, int]]:
+    """Each report with a previous year's, in the test portal and the real reports: both
+    formats, and the change between them (2020 → 2021)."""
+    found = []
+    for content in (PORTAL, REAL / "content"):
+        for folder in scan(content, 1).agencies.values():
+            agency, _ = load_and_check(folder, "content")
+            assert agency is not None
+            found.extend((agency, y) for y in agency.years if y - 1 in agency.summaries)
+    return found
+
+
+PAIRS = pairs()
+
+
+def test_pairs_cover_both_formats_and_the_change() -> None:
+    kinds = {(a.summaries[y - 1].format, a.summaries[y].format) for a, y in PAIRS}
+    assert {("2019", "2019"), ("2019", "2021"), ("2021", "2021")} <= kinds
+
+
+@pytest.mark.parametrize("agency,year", PAIRS, ids=lambda v: str(getattr(v, "slug", v)))
+def test_filled_comparison_equals_the_macro(agency: Agency, year: int) -> None:
+    """comparetable's filled markup against the ``_compare.html`` macro called with the
+    report's changes (escaping and ``num`` done by Jinja)."""
+    changes = compare(agency.summaries[year], agency.summaries[year - 1])
+    macro = environment(None).get_template("_compare.html").module.compare_table  # type: ignore[attr-defined]
+    filled = PageRenderer(None).compare.render(year - 1, year, changes)
+    assert str(filled) == str(macro(year - 1, year, changes))
