@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Container, Iterable
 from functools import lru_cache
 
 from ..formats import all_formats
@@ -90,35 +89,83 @@ def estimate(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     return sum(1 for h in union if h in both) / k if k else 0.0
 
 
+# (year, section, slug, slug): two agencies' sections of a year, slugs in order
+Pair = tuple[int, str, str, str]
+# (year, section, its smallest clause hashes) of each of an agency's sketched sections
+Anchors = Iterable[tuple[int, str, tuple[int, ...]]]
+Sketches = dict[int, dict[str, tuple[int, ...]]]
+
+
 def copies_across_agencies(agencies: Iterable[Agency]) -> list[Problem]:
     """R7: a section nearly the same as another agency's of the same year, both flagged."""
-    # (year, section) → anchor → agencies; serve runs this on every save, so it is lean
-    index: dict[tuple[int, str], dict[int, list[str]]] = defaultdict(dict)
-    by_slug = {}
-    for agency in agencies:
-        by_slug[agency.slug] = agency
-        for year, sections in agency.sketches.items():
-            for name, sketch in sections.items():
-                postings = index[(year, name)]
-                for anchor in sketch[:ANCHORS]:
-                    postings.setdefault(anchor, []).append(agency.slug)
-    pairs: set[tuple[int, str, str, str]] = set()
-    for (year, name), postings in index.items():
-        for slugs in postings.values():
-            if 1 < len(slugs) <= CROWDED:
-                for i, a in enumerate(slugs):
-                    for b in slugs[i + 1 :]:
-                        pairs.add((year, name, *sorted((a, b))))  # type: ignore[arg-type]
+    by_slug = {a.slug: a for a in agencies}
+    anchors = ((slug, anchors_of(a.sketches)) for slug, a in by_slug.items())
+    similar = similarities(candidates(anchors), lambda slug: by_slug[slug].sketches)
+    return copy_problems(similar, lambda slug: (by_slug[slug].name, _folder(by_slug[slug])))
+
+
+def _folder(agency: Agency) -> str:
+    return agency.path.rsplit("/", 1)[0]
+
+
+def anchors_of(sketches: Sketches) -> list[tuple[int, str, tuple[int, ...]]]:
+    """What the index of candidates keeps of an agency (the manifest keeps it too)."""
+    return [
+        (year, name, sketch[:ANCHORS])
+        for year, sections in sketches.items()
+        for name, sketch in sections.items()
+    ]
+
+
+def candidates(anchors: Iterable[tuple[str, Anchors]]) -> set[Pair]:
+    """The pairs sharing an anchor that few sections share (slug → its anchors)."""
+    # serve runs this on every save, so it is lean: one dict keyed by (year, section, anchor)
+    index: dict[tuple[int, str, int], list[str]] = {}
+    for slug, sections in anchors:
+        for year, name, smallest in sections:
+            for anchor in smallest:
+                index.setdefault((year, name, anchor), []).append(slug)
+    pairs: set[Pair] = set()
+    for (year, name, _), slugs in index.items():
+        if 1 < len(slugs) <= CROWDED:
+            for i, a in enumerate(slugs):
+                for b in slugs[i + 1 :]:
+                    pairs.add((year, name, a, b) if a < b else (year, name, b, a))
+    return pairs
+
+
+def similarities(
+    pairs: Iterable[Pair],
+    sketches: Callable[[str], Sketches],
+    known: dict[Pair, float] | None = None,
+    changed: Container[str] = (),
+) -> dict[Pair, float]:
+    """Each pair's estimated similarity: ``known`` (the last build's) for a pair of agencies
+    not ``changed`` since, worked out from their sketches for the others."""
+    known = known or {}
+    out = {}
+    for pair in pairs:
+        year, name, a, b = pair
+        similarity = None if a in changed or b in changed else known.get(pair)
+        if similarity is None:
+            similarity = estimate(sketches(a)[year][name], sketches(b)[year][name])
+        out[pair] = similarity
+    return out
+
+
+def copy_problems(
+    similar: dict[Pair, float], who: Callable[[str], tuple[str, str]]
+) -> list[Problem]:
+    """The R7 warnings of the pairs found similar; ``who``: slug → (name, folder as shown)."""
     out = []
-    for year, name, a, b in sorted(pairs):
-        first, second = by_slug[a], by_slug[b]
-        similarity = estimate(first.sketches[year][name], second.sketches[year][name])
-        if similarity < SIMILAR:
-            continue
-        for this, other in ((first, second), (second, first)):
-            folder = this.path.rsplit("/", 1)[0]
+    for pair in sorted(p for p, similarity in similar.items() if similarity >= SIMILAR):
+        year, name, a, b = pair
+        similarity = similar[pair]
+        for this, other in ((a, b), (b, a)):
+            other_name = who(other)[0]
+            folder = who(this)[1]
             msg = (
-                f"{_heading(name)}与{other.name}（{other.slug}）{year} 年度的几乎相同"
+                f"{_heading(name)}与{other_name}（{other}）{year} 年度的几乎相同"
                 f"（相似度约 {similarity:.0%}，数字不计）：请确认不是照抄了其他机关的正文"
             )
             path = f"{folder}/{year}/{NARRATIVE_FILES[name]}"
