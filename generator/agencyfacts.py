@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from .coverage import expected_from
 from .feed import Entry, feed_entries
 from .model import Agency
 from .problems import Problem, count
@@ -39,6 +38,9 @@ class Facts(NamedTuple):
 
 def facts_of(slug: str, agency: Agency | None, problems: list[Problem]) -> Facts:
     """``problems``: sorted and deduplicated (problems.sort_problems)."""
+    # here: coverage imports exports, which import the manifest, which imports this
+    from .coverage import expected_from
+
     printed = _printed(problems)
     if agency is None:
         return Facts(None, "", 0, (), None, None, (), (), slug, "", printed)
