@@ -15,8 +15,6 @@ from .model import Agency
 from .problems import Problem, count
 from .review.copying import anchors_of
 
-# (year, section, its smallest clause hashes): what R7 finds candidates by
-Anchors = tuple[tuple[int, str, tuple[int, ...]], ...]
 # the agency's problems, sorted: first and last path, the lines printed, errors, warnings,
 # the rules found
 Printed = tuple[str, str, str, int, int, tuple[str, ...]]
@@ -30,7 +28,7 @@ class Facts(NamedTuple):
     first: int | None  # coverage.expected_from
     until: int | None
     feed: tuple[Entry, ...]  # feed.feed_entries
-    anchors: Anchors
+    anchors: tuple[int, ...]  # review.copying.anchors_of its sketches: R7's candidates
     name: str
     folder: str  # where its files are, as shown (R7 names them)
     printed: Printed | None  # None: no problems
@@ -46,7 +44,7 @@ def facts_of(slug: str, agency: Agency | None, problems: list[Problem]) -> Facts
         return Facts(None, "", 0, (), None, None, (), (), slug, "", printed)
     a = agency
     index = repr((a.slug, a.name, a.group, a.order, a.years))
-    anchors = tuple(anchors_of(a.sketches))
+    anchors = anchors_of(a.sketches)
     return Facts(
         a.sort_key,
         index,

@@ -6,8 +6,8 @@ import json
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
-from operator import attrgetter
-from typing import Literal, overload
+from operator import attrgetter, itemgetter
+from typing import Literal, NamedTuple, overload
 
 Severity = Literal["error", "warning"]
 
@@ -76,8 +76,7 @@ def to_json(problems: list[Problem], reports: int) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """One unchanged agency's problems as its record keeps them: already sorted, deduplicated
     and formatted, so a build that did not touch it need not make a Problem of it. Its
     paths lie in [first, last] (one agency's files: no other agency's between them)."""
@@ -87,7 +86,7 @@ class Block:
     text: str  # each problem's format() and a newline, in order
     errors: int
     warnings: int
-    rules: frozenset[str]
+    rules: tuple[str, ...]
     problems: Callable[[], list[Problem]]  # the Problem objects, made on demand
 
 
@@ -98,7 +97,7 @@ class Problems(Sequence[Problem]):
 
     def __init__(self, loose: Iterable[Problem], blocks: Iterable[Block] = ()) -> None:
         loose = list(loose)
-        blocks = sorted(blocks, key=attrgetter("first"))
+        blocks = sorted(blocks, key=itemgetter(0))  # by first path
         # a Block with a loose problem in its range, or overlapping another, is merged the
         # slow way (never, for records a build made: each agency has folders of its own)
         paths = sorted(p.path for p in loose)

@@ -35,6 +35,13 @@ class Agencies:
         self.records = records
         self.ordered = in_order((slug, r.facts) for slug, r in records.items())
         self.made = made
+        self._years: list[int] | None = None
+
+    def years(self) -> list[int]:
+        """coverage.region_years of them."""
+        if self._years is None:
+            self._years = years_of(f for _, f in self.ordered)
+        return self._years
 
     def __call__(self) -> list[Agency]:
         if self.made is None:
@@ -63,7 +70,7 @@ def site_pages(
     fingerprints known to be unchanged (_year_digests_kept)."""
     pages: list[tuple[str, str, Callable[[], Output | None]]] = []
     facts = agencies.facts()
-    years = years_of(facts)
+    years = agencies.years()
     kept = kept or {}
     # what a year's page and data files are made from (a plain string: 10,000 dataclass
     # reprs cost a tenth of a warm build)

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from . import agencywork, outdir
-from .agencyfacts import years_of
 from .agencywork import agency_bases, fingerprints, kept_of, record_of, render_agency, renderer_for
 from .buildtypes import Kept, Result
 from .coverage import years_changed
@@ -159,7 +158,7 @@ def _year_digests_kept(
             return {}
         touched |= years
     kept = {}
-    for year in years_of(agencies.facts()):
+    for year in agencies.years():
         # the year's data digest, as its data files record it (the page adds its template's)
         fingerprint = old.pages.get(year_data_paths(year)[0])
         if fingerprint is not None and year not in touched:
@@ -172,9 +171,7 @@ def _block(record: AgencyRecord) -> Block | None:
     printed = record.facts.printed
     if printed is None:
         return None
-    first, last, text, errors, warnings, rules = printed
-    made = lambda: record.problems  # noqa: E731
-    return Block(first, last, text, errors, warnings, frozenset(rules), made)
+    return Block(*printed, lambda: record.problems)
 
 
 def _intact(fingerprints: dict[str, str], damaged: set[str]) -> dict[str, str]:

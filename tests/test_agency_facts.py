@@ -143,7 +143,7 @@ def test_problems_printed_from_blocks_equal_those_sorted(
         if r.facts.printed is not None:
             first, last, text, errors, warnings, rules = r.facts.printed
             made = lambda r=r: r.problems  # noqa: E731
-            blocks.append(Block(first, last, text, errors, warnings, frozenset(rules), made))
+            blocks.append(Block(first, last, text, errors, warnings, rules, made))
     found = Problems(loose, blocks)
     everything = sort_problems([*loose, *(p for r in records for p in r.problems)])
     assert found.text() == "".join(f"{p.format()}\n" for p in everything)

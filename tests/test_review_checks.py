@@ -126,7 +126,11 @@ def test_r5_template_mark_xx(portal: Path) -> None:
 
 def _printed(run: object, portal: Path) -> list[str]:
     lines = getattr(run, "lines")  # noqa: B009
-    return [line.removeprefix(f"{portal}/") for line in lines if ": 警告: " in line or ": 错误: " in line]
+    return [
+        line.removeprefix(f"{portal}/")
+        for line in lines
+        if ": 警告: " in line or ": 错误: " in line
+    ]
 
 
 def test_r7_after_edits_that_make_and_undo_a_copy(portal: Path, tmp_path: Path) -> None:

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections import Counter
 from collections.abc import Callable, Container, Iterable
 from functools import lru_cache
+from itertools import chain
 
 from ..formats import all_formats
 from ..model import NARRATIVE_FILES, Agency, Report
@@ -91,8 +93,6 @@ def estimate(a: tuple[int, ...], b: tuple[int, ...]) -> float:
 
 # (year, section, slug, slug): two agencies' sections of a year, slugs in order
 Pair = tuple[int, str, str, str]
-# (year, section, its smallest clause hashes) of each of an agency's sketched sections
-Anchors = Iterable[tuple[int, str, tuple[int, ...]]]
 Sketches = dict[int, dict[str, tuple[int, ...]]]
 
 
@@ -108,29 +108,37 @@ def _folder(agency: Agency) -> str:
     return agency.path.rsplit("/", 1)[0]
 
 
-def anchors_of(sketches: Sketches) -> list[tuple[int, str, tuple[int, ...]]]:
-    """What the index of candidates keeps of an agency (the manifest keeps it too)."""
-    return [
-        (year, name, sketch[:ANCHORS])
+def anchors_of(sketches: Sketches) -> tuple[int, ...]:
+    """Each sketched section's smallest clause hashes, each with its year and section in
+    one int (what the manifest keeps of an agency for R7: plain ints read fast)."""
+    return tuple(
+        anchor << 16 | year << 2 | SECTIONS.index(name)
         for year, sections in sketches.items()
         for name, sketch in sections.items()
-    ]
+        for anchor in sketch[:ANCHORS]
+    )
 
 
-def candidates(anchors: Iterable[tuple[str, Anchors]]) -> set[Pair]:
-    """The pairs sharing an anchor that few sections share (slug → its anchors)."""
-    # serve runs this on every save, so it is lean: one dict keyed by (year, section, anchor)
-    index: dict[tuple[int, str, int], list[str]] = {}
-    for slug, sections in anchors:
-        for year, name, smallest in sections:
-            for anchor in smallest:
-                index.setdefault((year, name, anchor), []).append(slug)
+def candidates(anchors: Iterable[tuple[str, tuple[int, ...]]]) -> set[Pair]:
+    """The pairs of agencies sharing an anchor (of a year's section) that few share
+    (slug → anchors_of its sketches)."""
+    # serve runs this on every save, so it is lean: the anchors are counted first (in C),
+    # and only the few shared by 2..CROWDED sections are listed with their agencies
+    listed = list(anchors)
+    counts = Counter(chain.from_iterable(keys for _, keys in listed))
+    shared = {key for key, n in counts.items() if 1 < n <= CROWDED}
+    if not shared:
+        return set()
+    index: dict[int, list[str]] = {}
+    for slug, keys in listed:
+        for key in shared.intersection(keys):
+            index.setdefault(key, []).append(slug)
     pairs: set[Pair] = set()
-    for (year, name, _), slugs in index.items():
-        if 1 < len(slugs) <= CROWDED:
-            for i, a in enumerate(slugs):
-                for b in slugs[i + 1 :]:
-                    pairs.add((year, name, a, b) if a < b else (year, name, b, a))
+    for key, slugs in index.items():
+        year, name = key >> 2 & 0x3FFF, SECTIONS[key & 3]
+        for i, a in enumerate(slugs):
+            for b in slugs[i + 1 :]:
+                pairs.add((year, name, a, b) if a < b else (year, name, b, a))
     return pairs
 
 
