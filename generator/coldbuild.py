@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from . import outdir
-from .agencywork import PARALLEL_FROM, map_agencies, renderer_for, working
+from .agencywork import map_agencies, renderer_for, working
 from .buildtypes import Job, Kept, Progress, Result
 from .manifest import Manifest, Stamp
 from .manifest import write as write_manifest
@@ -15,27 +15,6 @@ from .model import Site
 from .sitepages import agencies_compared, page_count, report_count, site_pages
 from .sources import AgencyFolder
 from .write import Writer, discard, staging_for, swap_in
-
-HEAP_PAD = 4 << 20  # bytes the C heap grows by beyond a request, and keeps when it shrinks
-_M_TOP_PAD = -2  # glibc's mallopt parameter for it (malloc.h)
-
-
-def pad_heap() -> None:
-    """Let the C heap of this process (and of the workers it forks) keep a few MB spare.
-
-    A page of HTML or data.json is ~50-70 KB of str and as much again encoded: allocated at
-    the top of the C heap, which glibc gives back to the system as soon as it is freed
-    (above 128 KB spare) and asks for again for the next page. Each round trip is a system
-    call and a page fault per 4 KB touched: at 1,000 reports 78,000 page faults, 30,000
-    with the pad (sys time). Memory grows by at most the pad per process. Where there is
-    no glibc (macOS, musl's stub), nothing changes."""
-    try:
-        import ctypes
-
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return
-    mallopt(_M_TOP_PAD, HEAP_PAD)
 
 
 def cold(
@@ -52,8 +31,6 @@ def cold(
 ) -> tuple[Result, Manifest | None]:
     """``kept``, given, receives every agency as loaded (for Session.kept)."""
     staging = staging_for(out.path) if out is not None else None
-    if len(folders) >= PARALLEL_FROM:  # a small site: not worth loading ctypes for
-        pad_heap()  # before the workers fork: they inherit it
     job = Job(site, shown, key, templates, staging, keep=kept is not None)
     try:
         with working(job):
