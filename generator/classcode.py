@@ -9,7 +9,9 @@ bytecode, keyed by the text itself and the interpreter's version: a hit is exact
 compiling the text gives, anything else (a new or changed class, another Python, a
 damaged or absent file, a folder that cannot be written) is compiled as before. Nothing
 else about the classes changes: the dataclasses module still writes every method, and
-the code kept is only ever run with the globals and names it hands over.
+the code kept is only ever run with the globals and names it hands over. Only the
+package's own classes go through it: a dataclass another program makes in the same process
+is compiled as it always is.
 
 ``install`` puts the kept code in place of the module's ``exec`` (its only use of it);
 ``keep`` writes what was compiled anew, once the command's classes are all made.
