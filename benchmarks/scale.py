@@ -169,7 +169,9 @@ def _driver(portal: str, out: str, jobs: int) -> None:
         owner, attribute = phase_owner(module, name)
         setattr(owner, attribute, wrap(label, getattr(owner, attribute)))
     start, cpu = time.perf_counter(), _cpu()
-    result = b.build(Path(portal), None, Path(out), jobs=jobs)
+    # as `nianbao build --content PORTAL --out OUT` (cli.py) calls it, from ROOT: the same
+    # build key, so a later `nianbao build` of this site (--keep-site) is a warm one
+    result = b.build(Path(portal), Path("templates"), Path(out), portal, jobs, out_shown=out)
     assert not result.errors, result.errors[:3]
     totals["whole build()"] = [time.perf_counter() - start, _cpu() - cpu]
     peaks["whole build()"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
