@@ -249,7 +249,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return run_build(content, args)
     if args.command == "export":
         return run_export(content, args)
-    from .serve import parse_port, serve  # livereload and watchdog load only for serve
+    from .serve import serve  # livereload and watchdog load only for serve
+    from .serveaddress import parse_port
 
     port = parse_port(args.port)
     if port is None:

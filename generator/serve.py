@@ -25,28 +25,19 @@ itself is replaced (moved away and another put in its place), the watch moves to
 from __future__ import annotations
 
 import asyncio
-import datetime
-import errno
 import gc
-import hashlib
-import io
-import logging
 import os
-import socket
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
-from livereload import Server
-from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from livereload.handlers import LiveReloadHandler
 from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop
-from tornado.netutil import bind_sockets
-from tornado.web import HTTPError
 from watchdog.events import (
     DirCreatedEvent,
     DirDeletedEvent,
@@ -65,11 +56,12 @@ from .build import Result, Session, build
 from .outdir import OutputRefused, hold, target
 from .problems import Problem, summary_line
 from .rerender import Watching
+from .serveaddress import address, claim
+from .servefiles import QuietServer, page_handler
 
 DEBOUNCE = 0.03  # seconds of quiet after a save before rebuilding (an editor's save: < 5 ms)
 SETTLE = 0.3  # seconds before trying again when files vanished mid-read
 SETTLE_TRIES = 10
-CHUNK = 64 * 1024  # bytes sent at a time (tornado's own handler's size)
 VIEWED = 8  # agencies whose pages are rendered first (the last pages served)
 
 _ERROR_PAGE = Environment(autoescape=True).from_string(
@@ -315,12 +307,15 @@ class _Watcher(Watcher):
 
     def stop(self) -> None:
         """Stop watching; a rebuild under way is finished first (the lock is then given up
-        with the output whole)."""
+        with the output whole), unless Ctrl-C is pressed again meanwhile (_GivenUp)."""
         self.observer.stop()
         self.observer.join(timeout=5)
         if self._building:
             print("正在完成本次生成……", flush=True)
-        self._builder.shutdown(wait=True)
+        try:
+            self._builder.shutdown(wait=True)
+        except KeyboardInterrupt:
+            raise _GivenUp from None
 
 
 def _ignored(path: Path, out: Path) -> bool:
@@ -334,116 +329,6 @@ def _ignored(path: Path, out: Path) -> bool:
         return False
 
 
-def _handler(preview: Preview) -> type[StaticFileHandler]:
-    class Handler(StaticFileHandler):
-        """The site as built; every page shows the problems while the last save is broken.
-
-        A file is opened once, and its size, time, ETag and bytes all come from that open
-        file: a rebuild replaces a page by renaming a new file over it, and tornado's own
-        handler, which looks the path up again for each of those, could announce the old
-        length and send part of the new file (a page cut short in the browser)."""
-
-        showing_problems = False
-        opened: io.BufferedReader | None = None
-
-        async def get(self, path: str, include_body: bool = True) -> None:
-            if preview.failed and (path == "" or path.endswith(("/", ".html"))):
-                self.showing_problems = True
-                self.set_header("Content-Type", "text/html; charset=UTF-8")
-                self.set_header("Cache-Control", "no-store")
-                self.finish(preview.error_page())
-                return
-            if path == "" or path.endswith(("/", ".html")):
-                preview.served(path)
-            await super().get(path, include_body)
-
-        def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
-            path = super().validate_absolute_path(root, absolute_path)
-            if path is not None:
-                try:
-                    self.opened = open(path, "rb")  # noqa: SIM115 - closed by on_finish
-                except OSError:  # removed since it was looked up
-                    raise HTTPError(404) from None
-            return path
-
-        def _opened_stat(self) -> os.stat_result:
-            assert self.opened is not None
-            return os.fstat(self.opened.fileno())
-
-        def get_content_size(self) -> int:
-            return self._opened_stat().st_size
-
-        def get_modified_time(self) -> datetime.datetime | None:
-            return datetime.datetime.fromtimestamp(int(self._opened_stat().st_mtime), datetime.UTC)
-
-        def get_content(  # type: ignore[override]
-            self, abspath: str, start: int | None = None, end: int | None = None
-        ) -> Iterator[bytes]:
-            assert self.opened is not None
-            self.opened.seek(start or 0)
-            left = (self.get_content_size() if end is None else end) - (start or 0)
-            while left > 0:
-                chunk = self.opened.read(min(CHUNK, left))
-                if not chunk:
-                    return
-                left -= len(chunk)
-                yield chunk
-
-        def compute_etag(self) -> str | None:
-            if self.showing_problems or self.opened is None:
-                return None
-            self.opened.seek(0)
-            return f'"{hashlib.file_digest(self.opened, "sha1").hexdigest()}"'
-
-        def on_finish(self) -> None:
-            if self.opened is not None:
-                self.opened.close()
-
-    return Handler
-
-
-class _QuietServer(Server):
-    def _setup_logging(self) -> None:
-        """Our own lines, in Chinese, instead of livereload's log."""
-        logging.getLogger("tornado.access").setLevel(logging.ERROR)
-
-
-def parse_port(text: str) -> int | None:
-    """The port as given: 0 (any free port) to 65535, or None."""
-    if not text.isascii() or not text.isdigit() or len(text) > 5 or int(text) > 65535:
-        return None
-    return int(text)
-
-
-def _claim(host: str, port: int) -> tuple[int, str]:
-    """The port that serving on (host, port) will really use (port 0 picks a free one), or
-    0 and the reason it cannot, in Chinese: checked before anything is announced."""
-    try:
-        sockets = bind_sockets(port, host)
-    except socket.gaierror:
-        return 0, f"找不到地址 {host}（--host 应为本机的地址，如 127.0.0.1）"
-    except OSError as e:
-        if e.errno == errno.EADDRINUSE:
-            return (
-                0,
-                f"端口 {port} 已被占用；请用 --port 换一个端口（如 --port 0 任选一个空闲端口）",
-            )
-        if e.errno == errno.EADDRNOTAVAIL:
-            return 0, f"地址 {host} 不是本机的地址（--host 应为本机的地址，如 127.0.0.1）"
-        if e.errno == errno.EACCES:
-            return 0, f"没有权限使用端口 {port}（1024 以下的端口需要管理员权限）；请换一个端口"
-        return 0, f"无法在 {host}:{port} 上启动预览：{e.strerror or e}"
-    real = int(sockets[0].getsockname()[1])
-    for s in sockets:  # released at once; the server binds the same port again (SO_REUSEADDR)
-        s.close()
-    return real, ""
-
-
-def address(host: str, port: int) -> str:
-    shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}/"
-
-
 def serve(
     content: Path,
     templates: Path | None,
@@ -453,7 +338,7 @@ def serve(
     port: int,
     jobs: int | None = None,
 ) -> int:
-    port, why = _claim(host, port)
+    port, why = claim(host, port)
     if why:
         print(f"nianbao: 错误: {why}", file=sys.stderr)
         return 1
@@ -468,6 +353,25 @@ def serve(
     except OutputRefused as refused:
         say(f"错误: {refused}")
         return 2
+    except _GivenUp:  # the lock is given back by now
+        print("\n已中断。", file=sys.stderr, flush=True)
+        _end_at_once()
+        raise  # (not reached)
+
+
+class _GivenUp(BaseException):
+    """Ctrl-C pressed again while a rebuild was being finished: stop without it."""
+
+
+def _end_at_once() -> None:
+    """End the process without waiting for the rebuild's thread (the interpreter would
+    join it; Python before 3.13 gives it up only by accident). Its worker processes are
+    ended first; what it left half-written is in its journal, which the next build reads."""
+    pools = sys.modules.get("multiprocessing")
+    for child in pools.active_children() if pools is not None else []:
+        child.terminate()
+    sys.stdout.flush()
+    os._exit(130)
 
 
 def _serve(
@@ -486,8 +390,8 @@ def _serve(
         preview.rebuild(first=True)
     watched = [content] + ([templates] if templates and templates.is_dir() else [])
     watcher = _Watcher(preview, watched)
-    server = _QuietServer(watcher=watcher)
-    server.SFH = _handler(preview)
+    server = QuietServer(watcher=watcher)
+    server.SFH = page_handler(preview)
     out.mkdir(parents=True, exist_ok=True)
     watcher.begin()
     print(f"预览地址：{address(host, port)}  （保存即更新，按 Ctrl-C 停止）")

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from nianbao.serve import _handler
+from nianbao.servefiles import page_handler
 from test_serve import free_port
 from tornado.ioloop import IOLoop
 from tornado.web import Application
@@ -30,7 +30,7 @@ def replacing_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     site = tmp_path / "site"
     site.mkdir()
     preview = SimpleNamespace(failed=False, served=lambda path: None)
-    base = _handler(preview)  # type: ignore[arg-type]
+    base = page_handler(preview)  # type: ignore[arg-type]
 
     class Replacing(base):  # type: ignore[valid-type,misc]
         def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
