@@ -4,6 +4,7 @@
     python benchmarks/scale.py --sizes 10000 30000 --keep /tmp/scale  # generate them first
     python benchmarks/scale.py /tmp/s/p10k --phases                  # and where the parent's time goes
     python benchmarks/scale.py /tmp/scale/p100k --no-check --edits   # cold, then one edit of each kind
+    python benchmarks/scale.py P --no-build --phases --keep-site --out O  # keep O for `nianbao build`
 
 For each portal it runs `nianbao check --jobs N` (no output) and a cold `nianbao build
 --jobs N`, each in a fresh process, and prints wall time, CPU (user + system of the whole
