@@ -35,7 +35,7 @@ from .manifest import Manifest
 from .manifest import read as read_manifest
 from .outputs import TemplateFault
 from .pagekeys import BuildKey
-from .problems import Problem, sort_problems
+from .problems import Problem, Problems, sort_problems
 from .rerender import Watching
 from .siteyaml import hidden_agency_folders, site_settings
 from .sources import Scan, Scanning, rescan, trusted
@@ -217,7 +217,11 @@ def _built(
         if kept is not None:
             session.kept = _kept_after(session.kept if old is not None else {}, kept, found)
         session.data = key.data
-    result.problems = sort_problems(problems + result.problems)
+    listed = result.found
+    if isinstance(listed, Problems):
+        result.found = listed.with_more(problems)
+    else:
+        result.found = sort_problems(problems + listed)
     result.seconds = time.perf_counter() - start
     result.search = site.search
     return result

@@ -9,14 +9,16 @@ from pathlib import Path
 
 from .contentfiles import VANISHED
 from .model import Agency, Site
-from .problems import Problem
+from .problems import Problem, Problems, count
 
 Progress = Callable[[int, int], None]  # (agencies done, agencies in all)
 
 
 @dataclass
 class Result:
-    problems: list[Problem]
+    # every problem found, sorted: a list, or (a warm build) Problems that keep the
+    # unchanged agencies' as their records do; ``problems`` lists them either way
+    found: list[Problem] | Problems
     reports: int = 0
     pages: int = 0  # files in the built site
     rendered: int = 0  # files written by this run
@@ -28,13 +30,39 @@ class Result:
     agencies: list[Agency] = field(default_factory=list)  # as loaded (no reports kept)
 
     @property
+    def problems(self) -> list[Problem]:
+        if isinstance(self.found, Problems):
+            return self.found.listed()
+        return self.found
+
+    @problems.setter
+    def problems(self, problems: list[Problem] | Problems) -> None:
+        self.found = problems
+
+    @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
+        if isinstance(self.found, Problems):
+            return self.found.errors()
+        return [p for p in self.found if p.severity == "error"]
 
     @property
     def unsettled(self) -> bool:
         """A file or folder vanished while it was read: the content is changing."""
-        return any(p.rule == VANISHED for p in self.problems)
+        if isinstance(self.found, Problems):
+            return self.found.has_rule(VANISHED)
+        return any(p.rule == VANISHED for p in self.found)
+
+    def text(self) -> str:
+        """Every problem's line, as printed (without a Problem of an unchanged agency)."""
+        if isinstance(self.found, Problems):
+            return self.found.text()
+        return "".join(f"{p.format()}\n" for p in self.found)
+
+    def counts(self) -> tuple[int, int]:
+        """(errors, warnings)."""
+        if isinstance(self.found, Problems):
+            return self.found.counts()
+        return count(self.found)
 
 
 # An agency as loaded (reports and all) and, for each of its pages, the digest of the data

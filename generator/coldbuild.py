@@ -46,8 +46,8 @@ def cold(
         rendered = sum(n for _, n, _, _ in done)
         del done  # one dict of stamps per agency: the merged one is all that is kept
         problems = [p for r in records.values() for p in r.problems]
-        agencies = agencies_compared(records, problems)
-        result = Result(problems, reports=report_count(records), agencies=agencies)
+        agencies, similar = agencies_compared(records, problems)
+        result = Result(problems, reports=report_count(records), agencies=agencies())
         if out is None or staging is None or result.errors:
             if staging is not None:
                 discard(staging)
@@ -57,7 +57,6 @@ def cold(
             site,
             agencies,
             key,
-            records,
             {},
             renderer_for(templates, key),
             writer,
@@ -65,7 +64,7 @@ def cold(
             jobs or os.cpu_count() or 1,
             out.state,
         )
-        made = Manifest(str(key), records, made_pages, writer.stamps)
+        made = Manifest(str(key), records, made_pages, writer.stamps, similar)
         outdir.begin(out, set(writer.stamps))  # before the swap: these may be in the output
         swap_in(staging, out.path)
         write_manifest(made, out.state)

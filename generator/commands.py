@@ -39,9 +39,9 @@ def run_build(content: Path, args: argparse.Namespace) -> int:
                 )
             finally:
                 bar.close()
-            _print_problems(result.problems)
+            _print_problems(result)
             if not result.written:
-                print(summary_line(result.problems, result.reports))
+                print(summary_line(result.found, result.reports))
                 print("有错误，未生成网站（原有网站保持不变）。")
                 return EXIT_PROBLEMS
             print(build_summary(result, args.out))
@@ -51,10 +51,12 @@ def run_build(content: Path, args: argparse.Namespace) -> int:
         return EXIT_USAGE
 
 
-def _print_problems(problems: list[Problem]) -> None:
-    """One write: a large portal may carry thousands of warnings, printed on every build."""
-    if problems:
-        sys.stdout.write("".join(f"{p.format()}\n" for p in problems))
+def _print_problems(result: Result) -> None:
+    """One write: a large portal may carry thousands of warnings, printed on every build
+    (those of agencies the build did not read as their records keep them)."""
+    text = result.text()
+    if text:
+        sys.stdout.write(text)
 
 
 def _index(out: Path, search: bool, rendered: int) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import uuid
+from collections.abc import Iterable
 
 from .model import Agency, Filed, Site
 from .outputs import Output, report_path, report_title
@@ -38,11 +39,30 @@ def _updated(record: Filed) -> str:
     return max([record.published, *(date for date, _, _ in record.revisions)])
 
 
+# (updated date, slug, year, its line in the feed's digest): one agency's part of the digest
+Entry = tuple[str, str, int, str]
+
+
+def feed_entries(agency: Agency) -> list[Entry]:
+    """The agency's part of ``digest_text``: kept by the manifest (agencyfacts), so a
+    build combines the parts of agencies it did not read."""
+    a = agency
+    return [
+        (d, a.slug, r.year, f"{d}\t{a.slug}\t{a.name}\t{r.year}\t{r.published}\t{r.revisions!r}")
+        for r in a.filed.values()
+        if r.published
+        for d in (_updated(r),)
+    ]
+
+
 def digest_text(agencies: list[Agency]) -> str:
-    return "\n".join(
-        f"{d}\t{a.slug}\t{a.name}\t{r.year}\t{r.published}\t{r.revisions!r}"
-        for d, a, r in _entries(agencies)
-    )
+    return entries_text(e for a in agencies for e in feed_entries(a))
+
+
+def entries_text(entries: Iterable[Entry]) -> str:
+    """What the feed is made from: its LATEST entries' lines ((date, slug, year) is never
+    tied: the same choice and order as ``_entries``)."""
+    return "\n".join(line for _, _, _, line in heapq.nlargest(LATEST, entries))
 
 
 def _stamp(date: str) -> str:

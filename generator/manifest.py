@@ -30,38 +30,116 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .agencyfacts import Facts, facts_of
 from .model import Agency, Filed, Summary
-from .problems import Problem
+from .problems import Problem, sort_problems
 from .records import CHECK, framed, replace_file, unframed
+from .review.copying import Pair
 
 Stamp = tuple[int, int, str]  # size, modification time (ns), digest of the bytes written
 
 NAME = "manifest.bin"
 DELTA = "manifest.delta"  # what changed since manifest.bin was written (see Changes)
 JSONL = "manifest.jsonl"  # nianbao ≤ 0.1.x's record: JSON Lines, the written files on line 2
-VERSION = 5
+VERSION = 6  # 6: agencies' Facts beside their records, made on demand; R7's pairs
 MAGIC = b"nianbao manifest %d marshal %d\n" % (VERSION, marshal.version)
+OLDER = b"nianbao manifest "  # the start of every version's magic line
 DELTA_MAGIC = b"nianbao manifest delta %d marshal %d\n" % (VERSION, marshal.version)
 COMPACT = 8  # the delta is folded into a whole record once it is this share of it
 STAMP_BYTES = 80  # about what one output file's stamp takes in the delta
 
 
-@dataclass
 class AgencyRecord:
-    slug: str
-    signature: str
-    digest: str
-    agency: Agency | None  # without reports; None when agency.yaml could not be read
-    problems: list[Problem] = field(default_factory=list)
-    pages: dict[str, str] = field(default_factory=dict)  # page path → fingerprint
-    blob: bytes | None = field(default=None, repr=False, compare=False)  # as read, unchanged
+    """One agency's record. Read from the manifest, only its head is unpacked (slug,
+    signature, digest, pages' fingerprints, Facts); the agency and its problems are made
+    from the rest (``body``: marshal bytes, kept as read) when first asked for."""
 
-    def marshalled(self) -> bytes:
-        if self.blob is None:
+    __slots__ = ("_agency", "_body", "_problems", "digest", "facts", "pages", "signature", "slug")
+
+    def __init__(
+        self,
+        slug: str,
+        signature: str,
+        digest: str,
+        agency: Agency | None,  # without reports; None when agency.yaml could not be read
+        problems: list[Problem] | None = None,
+        pages: dict[str, str] | None = None,  # page path → fingerprint
+    ) -> None:
+        self.slug, self.signature, self.digest = slug, signature, digest
+        self.pages = pages if pages is not None else {}
+        self._problems: list[Problem] | None = sort_problems(problems or [])
+        self._agency = agency
+        self._body: bytes | None = None
+        self.facts = facts_of(slug, agency, self._problems)
+
+    @classmethod
+    def read(cls, plain: tuple[Any, ...]) -> AgencyRecord:
+        """The record ``plain()`` gave, its agency and problems not made yet."""
+        r = cls.__new__(cls)
+        r.slug, r.signature, r.digest, r.pages, facts, r._body = plain
+        r.facts = Facts._make(facts)
+        r._agency, r._problems = None, None
+        return r
+
+    def plain(self) -> tuple[Any, ...]:
+        """The record as plain data for marshal."""
+        return (self.slug, self.signature, self.digest, self.pages, tuple(self.facts), self.body)
+
+    @property
+    def body(self) -> bytes:
+        if self._body is None:
             problems = [tuple(p.__dict__.values()) for p in self.problems]
-            plain = (self.slug, self.signature, self.digest, _plain(self.agency), problems)
-            self.blob = marshal.dumps((*plain, self.pages))
-        return self.blob
+            self._body = marshal.dumps((_plain(self.agency), problems))
+        return self._body
+
+    @property
+    def agency(self) -> Agency | None:
+        if self._problems is None:
+            self._unpack()
+        return self._agency
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Sorted, without duplicates."""
+        if self._problems is None:
+            self._unpack()
+        assert self._problems is not None
+        return self._problems
+
+    def _unpack(self) -> None:
+        assert self._body is not None
+        plain, problems = marshal.loads(self._body)
+        self._agency = _agency(self.slug, plain)
+        self._problems = [Problem(*p) for p in problems]
+
+    def with_pages(self, pages: dict[str, str]) -> AgencyRecord:
+        """This record with other pages' fingerprints."""
+        r = AgencyRecord.__new__(AgencyRecord)
+        r.slug, r.signature, r.digest, r.pages, r.facts = (
+            self.slug,
+            self.signature,
+            self.digest,
+            pages,
+            self.facts,
+        )
+        r._agency, r._problems, r._body = self._agency, self._problems, self._body
+        return r
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, AgencyRecord):
+            return NotImplemented
+        return (self.slug, self.signature, self.digest, self.pages, self.facts) == (
+            other.slug,
+            other.signature,
+            other.digest,
+            other.pages,
+            other.facts,
+        ) and (self.agency, self.problems) == (other.agency, other.problems)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"AgencyRecord({self.slug!r}, {self.signature!r}, {len(self.pages)} pages)"
 
 
 @dataclass
@@ -69,14 +147,21 @@ class Changes:
     """What changed since the whole record was written: each agency's record (None:
     removed) and each output file's stamp (None: removed), the latest of each."""
 
-    agencies: dict[str, bytes | None] = field(default_factory=dict)
+    agencies: dict[str, tuple[Any, ...] | None] = field(default_factory=dict)  # plain()
     files: dict[str, Stamp | None] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
         """About how many bytes the delta takes."""
-        blobs = sum(len(b) for b in self.agencies.values() if b is not None)
-        return blobs + STAMP_BYTES * len(self.files)
+        records = sum(_size(r) for r in self.agencies.values() if r is not None)
+        return records + STAMP_BYTES * len(self.files)
+
+
+def _size(plain: tuple[Any, ...]) -> int:
+    """About how many bytes an agency's record takes."""
+    facts, body = plain[4], plain[5]
+    printed = facts[-1]
+    return len(body) + STAMP_BYTES * len(plain[3]) + (len(printed[2]) * 3 if printed else 0)
 
 
 @dataclass
@@ -85,6 +170,8 @@ class Manifest:
     agencies: dict[str, AgencyRecord] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)  # site-wide pages → fingerprint
     files: dict[str, Stamp] = field(default_factory=dict)  # every output file as written
+    # R7: the estimated similarity of each pair of sections found by the index (copying)
+    across: dict[Pair, float] = field(default_factory=dict)
     # the whole record (manifest.bin) this one amends, by its CRC and size (b"", 0: none
     # known), and what changed since it was written (in manifest.delta)
     base: bytes = field(default=b"", compare=False)
@@ -103,61 +190,58 @@ def _plain(a: Agency | None) -> tuple[Any, ...] | None:
     return (*head, summaries, a.sketches, filed)
 
 
-def _record(blob: bytes) -> AgencyRecord:
-    slug, signature, digest, plain, problems, pages = marshal.loads(blob)
-    agency = None
-    if plain is not None:
-        name, kind, path, short_name, group, order, contact, since, until, *rest = plain
-        summaries, sketches, filed = rest
-        agency = Agency(
-            slug,
-            name,
-            kind,
-            path,
-            short_name,
-            group,
-            order,
-            contact,
-            since,
-            until,
-            summaries={y: Summary(slug, y, fmt, values) for y, fmt, values in summaries},
-            sketches=sketches,
-            filed={f[0]: Filed(*f) for f in filed},
-        )
-    problems = [Problem(*p) for p in problems]
-    return AgencyRecord(slug, signature, digest, agency, problems, pages, blob)
+def _agency(slug: str, plain: tuple[Any, ...] | None) -> Agency | None:
+    if plain is None:
+        return None
+    name, kind, path, short_name, group, order, contact, since, until, *rest = plain
+    summaries, sketches, filed = rest
+    return Agency(
+        slug,
+        name,
+        kind,
+        path,
+        short_name,
+        group,
+        order,
+        contact,
+        since,
+        until,
+        summaries={y: Summary(slug, y, fmt, values) for y, fmt, values in summaries},
+        sketches=sketches,
+        filed={f[0]: Filed(*f) for f in filed},
+    )
 
 
 def dumps(m: Manifest) -> bytes:
-    blobs = [r.marshalled() for _, r in sorted(m.agencies.items())]
-    return framed(MAGIC, (m.key, m.pages, m.files, blobs))
+    records = [r.plain() for _, r in sorted(m.agencies.items())]
+    return framed(MAGIC, (m.key, m.pages, m.files, m.across, records))
 
 
 def loads(raw: bytes, delta: bytes | None = None) -> Manifest | None:
     """The record in ``raw`` (manifest.bin) amended by ``delta`` (manifest.delta)."""
     try:
-        key, pages, files, blobs = unframed(MAGIC, raw)
+        key, pages, files, across, plain = unframed(MAGIC, raw)
     except ValueError:
         return None
-    records = [_record(b) for b in blobs]
-    if not (isinstance(key, str) and isinstance(pages, dict) and isinstance(files, dict)):
+    records = [AgencyRecord.read(r) for r in plain]
+    if not all(isinstance(x, dict) for x in (pages, files, across)) or not isinstance(key, str):
         return None
     base = raw[len(MAGIC) : len(MAGIC) + CHECK]
-    m = Manifest(key, {r.slug: r for r in records}, pages, files, base, len(raw))
+    m = Manifest(key, {r.slug: r for r in records}, pages, files, across, base, len(raw))
     if delta is None:
         return m
     try:
-        amends, key, pages, agencies, changed = unframed(DELTA_MAGIC, delta)
+        amends, key, pages, across, agencies, changed = unframed(DELTA_MAGIC, delta)
     except ValueError:
         return None
-    if amends != base or not all(isinstance(x, dict) for x in (pages, agencies, changed)):
+    if amends != base or not all(isinstance(x, dict) for x in (pages, across, agencies, changed)):
         return None
-    m.key, m.pages = key, pages
-    for slug, blob in agencies.items():
-        if blob is None:
+    m.key, m.pages, m.across = key, pages, across
+    for slug, plain in agencies.items():
+        if plain is None:
             m.agencies.pop(slug, None)  # (or added since the record, then removed)
         else:
-            m.agencies[slug] = _record(blob)
+            m.agencies[slug] = AgencyRecord.read(plain)
     for path, stamp in changed.items():
         if stamp is None:
             files.pop(path, None)
@@ -177,6 +261,8 @@ def read(state: Path) -> Manifest | None:
             delta: bytes | None = (state / DELTA).read_bytes()
         except FileNotFoundError:
             delta = None
+        if not raw.startswith(MAGIC) and _version(raw) < VERSION:
+            return _older_files(raw, delta)
         return loads(raw, delta)
     except FileNotFoundError:  # no manifest.bin
         return _jsonl_files(state)
@@ -185,6 +271,34 @@ def read(state: Path) -> Manifest | None:
     finally:
         if collecting:
             gc.enable()
+
+
+def _version(raw: bytes) -> int:
+    """The version a record's magic line names (VERSION if it names none we know)."""
+    if not raw.startswith(OLDER):
+        return VERSION
+    number = raw[len(OLDER) :].split(b" ", 1)[0]
+    return int(number) if number.isdigit() else VERSION
+
+
+def _older_files(raw: bytes, delta: bytes | None) -> Manifest | None:
+    """What a record of an earlier version (4 and 5: the output files' stamps third in
+    the whole record, last in the delta) says was written, and nothing else, as for
+    ``_jsonl_files``: the output is known as nianbao's and built again from scratch."""
+    magic = raw[: raw.index(b"\n") + 1]
+    whole = unframed(magic, raw)
+    files = whole[2]
+    if delta is not None:
+        # a delta amending another record is read as none: its files are then unknown,
+        # and the output refused, as any output with files nianbao did not record
+        changes = unframed(delta[: delta.index(b"\n") + 1], delta)
+        if changes[0] == raw[len(magic) : len(magic) + CHECK]:
+            for path, stamp in changes[-1].items():
+                if stamp is None:
+                    files.pop(path, None)
+                else:
+                    files[path] = stamp
+    return Manifest("", files={p: (int(a), int(b), str(c)) for p, (a, b, c) in files.items()})
 
 
 def _jsonl_files(state: Path) -> Manifest | None:
@@ -210,6 +324,7 @@ def unchanged(made: Manifest, old: Manifest) -> bool:
         and all(r is old.agencies[slug] for slug, r in made.agencies.items())
         and made.pages == old.pages
         and made.files == old.files
+        and made.across == old.across
     )
 
 
@@ -228,7 +343,7 @@ def write(
     if old is not None and old.base:
         since = _since(old, m, touched)
         if since.size * COMPACT <= old.base_size:
-            plain = (old.base, m.key, m.pages, since.agencies, since.files)
+            plain = (old.base, m.key, m.pages, m.across, since.agencies, since.files)
             replace_file(state / DELTA, framed(DELTA_MAGIC, plain))
             m.base, m.base_size, m.since = old.base, old.base_size, since
             return
@@ -246,7 +361,7 @@ def _since(old: Manifest, m: Manifest, touched: Iterable[str] | None) -> Changes
     agencies = dict(old.since.agencies)
     for slug, r in m.agencies.items():
         if old.agencies.get(slug) is not r:
-            agencies[slug] = r.marshalled()
+            agencies[slug] = r.plain()
     for slug in old.agencies.keys() - m.agencies.keys():
         agencies[slug] = None
     files: dict[str, Stamp | None] = dict(old.since.files)

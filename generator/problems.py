@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
-from operator import attrgetter
-from typing import Literal
+from operator import attrgetter, itemgetter
+from typing import Literal, NamedTuple, overload
 
 Severity = Literal["error", "warning"]
 
@@ -57,8 +58,8 @@ def count(problems: Iterable[Problem]) -> tuple[int, int]:
     return errors, warnings
 
 
-def summary_line(problems: list[Problem], reports: int) -> str:
-    errors, warnings = count(problems)
+def summary_line(problems: Iterable[Problem], reports: int) -> str:
+    errors, warnings = problems.counts() if isinstance(problems, Problems) else count(problems)
     if not errors and not warnings:
         return f"检查通过：{reports} 份年报，没有发现问题。"
     return f"共 {errors} 个错误，{warnings} 个警告（{reports} 份年报）。"
@@ -73,3 +74,115 @@ def to_json(problems: list[Problem], reports: int) -> str:
         "problems": [asdict(p) for p in problems],
     }
     return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+class Block(NamedTuple):
+    """One unchanged agency's problems as its record keeps them: already sorted, deduplicated
+    and formatted, so a build that did not touch it need not make a Problem of it. Its
+    paths lie in [first, last] (one agency's files: no other agency's between them)."""
+
+    first: str
+    last: str
+    text: str  # each problem's format() and a newline, in order
+    errors: int
+    warnings: int
+    rules: tuple[str, ...]
+    problems: Callable[[], list[Problem]]  # the Problem objects, made on demand
+
+
+class Problems(Sequence[Problem]):
+    """A build's problems in print order: Problem objects (``loose``) merged with the Blocks
+    of agencies that did not change. Printed and counted without making a Problem of a
+    Block; indexed or iterated, it becomes the plain sorted list ``sort_problems`` makes."""
+
+    def __init__(self, loose: Iterable[Problem], blocks: Iterable[Block] = ()) -> None:
+        loose = list(loose)
+        blocks = sorted(blocks, key=itemgetter(0))  # by first path
+        # a Block with a loose problem in its range, or overlapping another, is merged the
+        # slow way (never, for records a build made: each agency has folders of its own)
+        paths = sorted(p.path for p in loose)
+        whole: list[Block] = []
+        last = ""
+        for block in blocks:
+            inside = bisect_left(paths, block.first) < bisect_right(paths, block.last)
+            overlaps = whole and block.first <= last
+            if inside or overlaps:
+                loose.extend(block.problems())
+                if overlaps:  # the one before, too
+                    loose.extend(whole.pop().problems())
+            else:
+                whole.append(block)
+                last = block.last
+        self._loose = sort_problems(loose)
+        self._blocks = whole
+        self._listed: list[Problem] | None = None if whole else self._loose
+
+    def _order(self) -> Iterator[Problem | Block]:
+        """Loose problems and Blocks in print order (a Block's range holds no loose one)."""
+        loose, blocks = self._loose, self._blocks
+        i = 0
+        for block in blocks:
+            while i < len(loose) and loose[i].path < block.first:
+                yield loose[i]
+                i += 1
+            yield block
+        yield from loose[i:]
+
+    def text(self) -> str:
+        """Every problem's line, as printed."""
+        if not self._blocks:
+            return "".join(f"{p.format()}\n" for p in self._loose)
+        return "".join(
+            item.text if isinstance(item, Block) else f"{item.format()}\n" for item in self._order()
+        )
+
+    def counts(self) -> tuple[int, int]:
+        errors, warnings = count(self._loose)
+        for block in self._blocks:
+            errors += block.errors
+            warnings += block.warnings
+        return errors, warnings
+
+    def errors(self) -> list[Problem]:
+        """The errors alone (Blocks without one stay as they are)."""
+        found = [p for p in self._loose if p.severity == "error"]
+        for block in self._blocks:
+            if block.errors:
+                found.extend(p for p in block.problems() if p.severity == "error")
+        return sort_problems(found)
+
+    def has_rule(self, rule: str) -> bool:
+        return any(p.rule == rule for p in self._loose) or any(
+            rule in block.rules for block in self._blocks
+        )
+
+    def listed(self) -> list[Problem]:
+        if self._listed is None:
+            made: list[Problem] = []
+            for item in self._order():
+                if isinstance(item, Block):
+                    made.extend(item.problems())
+                else:
+                    made.append(item)
+            self._listed = made
+        return self._listed
+
+    def with_more(self, more: Iterable[Problem]) -> Problems:
+        """These and ``more`` (the site's own problems)."""
+        more = list(more)
+        if not more:
+            return self
+        return Problems([*self._loose, *more], self._blocks)
+
+    def __len__(self) -> int:
+        return len(self._loose) + sum(b.errors + b.warnings for b in self._blocks)
+
+    @overload
+    def __getitem__(self, index: int) -> Problem: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Problem]: ...
+    def __getitem__(self, index: int | slice) -> Problem | list[Problem]:
+        return self.listed()[index]
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.listed())

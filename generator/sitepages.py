@@ -5,13 +5,15 @@ meanwhile."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from pathlib import Path
 
 from . import trendcache
-from .coverage import region_years, year_digest_text
+from .agencyfacts import Facts, in_order, index_text, years_of
+from .coverage import year_digest_text
 from .exports import YearFiles, YearJob, is_year_file, year_files
-from .feed import FEED_PATH, digest_text, feed
+from .exports.year_files import year_data_paths
+from .feed import FEED_PATH, entries_text, feed
 from .lazyrender import LazyRenderer
 from .manifest import AgencyRecord
 from .model import Agency, Site
@@ -19,17 +21,42 @@ from .outputs import Output, year_path
 from .pagekeys import data_key, page_fingerprint
 from .problems import Problem, sort_problems
 from .region import YearFigures, data_page, search_page, trend_of, year_figures, year_page
-from .review.copying import copies_across_agencies
+from .review.copying import Pair, Sketches, candidates, copy_problems, similarities
 from .search import SEARCH_PAGE
 from .sources import digest
 from .write import Writer
 
 
+class Agencies:
+    """Every agency in display order, made from the records (their bodies unpacked) only
+    when a page about many agencies is rendered again or digested afresh."""
+
+    def __init__(self, records: dict[str, AgencyRecord], made: list[Agency] | None = None):
+        self.records = records
+        self.ordered = in_order((slug, r.facts) for slug, r in records.items())
+        self.made = made
+        self._years: list[int] | None = None
+
+    def years(self) -> list[int]:
+        """coverage.region_years of them."""
+        if self._years is None:
+            self._years = years_of(f for _, f in self.ordered)
+        return self._years
+
+    def __call__(self) -> list[Agency]:
+        if self.made is None:
+            agencies = [self.records[slug].agency for slug, _ in self.ordered]
+            self.made = [a for a in agencies if a is not None]
+        return self.made
+
+    def facts(self) -> list[Facts]:
+        return [f for _, f in self.ordered]
+
+
 def site_pages(
     site: Site,
-    agencies: list[Agency],
+    agencies: Agencies,
     key: str,
-    records: dict[str, AgencyRecord],
     before: dict[str, str],
     renderer: LazyRenderer,
     writer: Writer,
@@ -42,39 +69,42 @@ def site_pages(
     the sitemap leaves out): render those whose inputs changed. ``kept``: year pages'
     fingerprints known to be unchanged (_year_digests_kept)."""
     pages: list[tuple[str, str, Callable[[], Output | None]]] = []
-    years = region_years(agencies)
+    facts = agencies.facts()
+    years = agencies.years()
     kept = kept or {}
     # what a year's page and data files are made from (a plain string: 10,000 dataclass
     # reprs cost a tenth of a warm build)
     # data files are made with the data key alone; pages add their templates' (pagekeys)
     data = data_key(key)
     year_digests = {
-        y: kept.get(y) or digest(data, "year", year_digest_text(y, agencies)) for y in years
+        y: kept.get(y) or digest(data, "year", year_digest_text(y, agencies())) for y in years
     }
-    index = repr([(a.slug, a.name, a.group, a.order, a.years) for a in agencies])
+    index = index_text(agencies.ordered)
     figures = _trend_figures(site, agencies, year_digests, state)
     home_data = digest(data, "home", index, repr(years), repr(sorted(figures.items())))
     home = page_fingerprint(home_data, key, "home")
     pages.append(
-        ("index.html", home, lambda: renderer.home(site, agencies, trend_of(site, figures)))
+        ("index.html", home, lambda: renderer.home(site, agencies(), trend_of(site, figures)))
     )
     for year in years:
         year_page_fingerprint = page_fingerprint(year_digests[year], key, "year")
         pages.append(
             (year_path(year), year_page_fingerprint, _year(renderer, site, year, agencies))
         )
-        pages.extend(year_files(year, agencies, year_digests[year]))
+        pages.extend(
+            (path, year_digests[year], _year_file(year, path, agencies, year_digests[year]))
+            for path in year_data_paths(year)
+        )
     data_digest = digest(data, "data", repr(years), index)  # lists years, links a report
     pages.append(
         (
             "data/index.html",
             page_fingerprint(data_digest, key, "data"),
-            lambda: renderer.page(data_page(site, agencies), "data.html"),
+            lambda: renderer.page(data_page(site, agencies()), "data.html"),
         )
     )
-    pages.append(
-        (FEED_PATH, digest(data, "feed", digest_text(agencies)), lambda: feed(site, agencies))
-    )
+    entries = entries_text(entry for f in facts for entry in f.feed)
+    pages.append((FEED_PATH, digest(data, "feed", entries), lambda: feed(site, agencies())))
     if site.search:  # the index itself is made by `nianbao build` (search.py), not here
         page = lambda: renderer.page(search_page(site), "search.html")  # noqa: E731
         pages.append((SEARCH_PAGE, page_fingerprint(digest(data), key, "search"), page))
@@ -87,7 +117,8 @@ def site_pages(
     if site.url:
         # every page, in an order fixed by the content (sitemap() sorts what it lists): no
         # sort of 50,000 paths on every build
-        paths = [p for r in records.values() for p in r.pages] + [p for p, _, _ in pages]
+        records = agencies.records.values()
+        paths = [p for r in records for p in r.pages] + [p for p, _, _ in pages]
         pages.append(
             (
                 "sitemap.xml",
@@ -96,11 +127,11 @@ def site_pages(
             )
         )
     if review is not None:
-        pages.append(_review_page(site, agencies, key, renderer, *review))
+        pages.append(_review_page(site, agencies(), key, renderer, *review))
     fingerprints = {path: fingerprint for path, fingerprint, _ in pages}
     due = [(path, make) for path, fingerprint, make in pages if before.get(path) != fingerprint]
     year_data = [path for path, _ in due if is_year_file(path)]
-    job = YearJob(agencies, writer.root, writer.atomic, state, data)
+    job = YearJob(agencies() if year_data else [], writer.root, writer.atomic, state, data)
     year_files_due = YearFiles(job, year_data, set(before), writer, jobs)
     try:
         # the other pages are made while the workers write the year files
@@ -119,7 +150,7 @@ def site_pages(
 
 
 def _trend_figures(
-    site: Site, agencies: list[Agency], year_digests: dict[int, str], state: Path | None
+    site: Site, agencies: Agencies, year_digests: dict[int, str], state: Path | None
 ) -> dict[int, YearFigures]:
     """Each year's trend figures: kept (trendcache) for a year whose data is unchanged,
     worked out for the others."""
@@ -129,7 +160,7 @@ def _trend_figures(
         if year_digest in kept:
             figures[year] = kept[year_digest]
         else:
-            figures[year] = year_figures(year, agencies, site.region)
+            figures[year] = year_figures(year, agencies(), site.region)
     now = {year_digests[year]: figured for year, figured in figures.items()}
     if now != kept:
         trendcache.write(state, now)
@@ -165,29 +196,51 @@ def _sitemap(site: Site, paths: list[str]) -> Output | None:
 
 
 def _year(
-    renderer: LazyRenderer, site: Site, year: int, agencies: list[Agency]
+    renderer: LazyRenderer, site: Site, year: int, agencies: Agencies
 ) -> Callable[[], Output]:
-    return lambda: renderer.page(year_page(site, year, agencies), "year.html")
+    return lambda: renderer.page(year_page(site, year, agencies()), "year.html")
+
+
+def _year_file(
+    year: int, path: str, agencies: Agencies, fingerprint: str
+) -> Callable[[], Output | None]:
+    """A year file's make (a build writes them with YearFiles instead)."""
+
+    def make() -> Output | None:
+        made = {p: m for p, _, m in year_files(year, agencies(), fingerprint)}
+        return made[path]()
+
+    return make
 
 
 def _given(output: Output) -> Callable[[], Output]:
     return lambda: output
 
 
-def _agencies(records: dict[str, AgencyRecord]) -> list[Agency]:
-    agencies = [r.agency for r in records.values() if r.agency is not None]
-    return sorted(agencies, key=lambda a: a.sort_key)
+def agencies_compared(
+    records: dict[str, AgencyRecord],
+    problems: list[Problem],
+    known: dict[Pair, float] | None = None,
+    changed: Container[str] = (),
+) -> tuple[Agencies, dict[Pair, float]]:
+    """The agencies in order, with what R7 finds copied across them added to ``problems``,
+    and each candidate pair's similarity: ``known`` (the last build's) for a pair of
+    agencies not ``changed`` since."""
+    agencies = Agencies(records)
+    pairs = candidates((slug, f.anchors) for slug, f in agencies.ordered)
+    similar = similarities(pairs, lambda slug: _sketches(records[slug]), known, changed)
+    by_slug = dict(agencies.ordered)
+    problems.extend(copy_problems(similar, lambda slug: (by_slug[slug].name, by_slug[slug].folder)))
+    return agencies, similar
 
 
-def agencies_compared(records: dict[str, AgencyRecord], problems: list[Problem]) -> list[Agency]:
-    """The agencies in order, with what R7 finds copied across them added to ``problems``."""
-    agencies = _agencies(records)
-    problems.extend(copies_across_agencies(agencies))
-    return agencies
+def _sketches(record: AgencyRecord) -> Sketches:
+    assert record.agency is not None  # only an agency read has anchors
+    return record.agency.sketches
 
 
 def report_count(records: dict[str, AgencyRecord]) -> int:
-    return sum(len(r.agency.summaries) for r in records.values() if r.agency is not None)
+    return sum(r.facts.reports for r in records.values())
 
 
 def page_count(records: dict[str, AgencyRecord], site_pages: dict[str, str]) -> int:

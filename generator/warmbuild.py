@@ -6,19 +6,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 
 from . import agencywork, outdir
 from .agencywork import agency_bases, fingerprints, kept_of, record_of, render_agency, renderer_for
 from .buildtypes import Kept, Result
-from .coverage import region_years, years_changed
+from .coverage import years_changed
 from .exports.year_files import year_data_paths
 from .manifest import AgencyRecord, Manifest
 from .manifest import write as write_manifest
 from .model import Agency, Site
+from .problems import Block, Problem, Problems
 from .rerender import Watching, render_all
-from .sitepages import agencies_compared, page_count, report_count, site_pages
+from .sitepages import Agencies, agencies_compared, page_count, report_count, site_pages
 from .sources import AgencyFolder, trusted
 from .write import Writer
 
@@ -67,10 +67,14 @@ def warm(
             changed[slug] = (folder, agency)
             if kept is not None and agency is not None:
                 kept[slug] = kept_of(agency, bases)
-    problems = [p for r in records.values() for p in r.problems]
-    result = Result(problems, reports=report_count(records), incremental=True)
+    # R7: found across agencies, the pairs of unchanged ones as the last build found them
+    across: list[Problem] = []
+    agencies, similar = agencies_compared(records, across, old.across, changed.keys())
+    # the unchanged agencies' problems are printed as their records keep them
+    found = Problems(across, filter(None, map(_block, records.values())))
+    result = Result(found, reports=report_count(records), incremental=True)
     if result.errors:
-        result.agencies = agencies_compared(records, problems)
+        result.agencies = agencies()
         return result, None
     renderer = renderer_for(templates, key)
     if changed:  # made now, as ever: before the journal opens and the workers fork
@@ -95,8 +99,6 @@ def warm(
         jobs or os.cpu_count() or 1,
         watching,
     )
-    # warnings only (R7), so found once the edited pages are written
-    agencies = result.agencies = agencies_compared(records, problems)
     agency_pages: set[str] = set()
     for record in records.values():
         agency_pages.update(record.pages)
@@ -104,11 +106,10 @@ def warm(
         site,
         agencies,
         key,
-        records,
         _intact(old.pages, damaged),
         renderer,
         writer,
-        (problems, shown) if review else None,
+        (found.listed(), shown) if review else None,
         jobs or os.cpu_count() or 1,
         out.state,
         _year_digests_kept(old, records, changed, agencies),
@@ -120,7 +121,7 @@ def warm(
             gone |= before.pages.keys() - now
     for gone_path in sorted(gone):
         writer.remove(gone_path)
-    made = Manifest(str(key), records, made_pages, writer.stamps)
+    made = Manifest(str(key), records, made_pages, writer.stamps, similar)
     # what changed (a build that changed nothing: none)
     write_manifest(made, out.state, old, writer.written | gone)
     outdir.finish(out)
@@ -128,6 +129,7 @@ def warm(
     result.rendered = rendered + rendered_site
     result.repaired = len(damaged & writer.written)
     result.written = True
+    result.agencies = agencies.made or []  # (made only if a page about many was rendered)
     return result, made
 
 
@@ -137,11 +139,11 @@ def retemplated(before: AgencyRecord, kept: Kept, key: str) -> tuple[AgencyRecor
     pages = {**before.pages, **fingerprints(kept[1], key)}
     if pages == before.pages:
         return before, False
-    return replace(before, pages=pages, blob=None), True
+    return before.with_pages(pages), True
 
 
 def _year_digests_kept(
-    old: Manifest, records: dict[str, AgencyRecord], changed: Iterable[str], agencies: list[Agency]
+    old: Manifest, records: dict[str, AgencyRecord], changed: Iterable[str], agencies: Agencies
 ) -> dict[int, str]:
     """The year digests (what a year's page and data files are made from) of the last build
     that still hold: those of the years no changed agency touched (a narrative edit touches
@@ -156,12 +158,20 @@ def _year_digests_kept(
             return {}
         touched |= years
     kept = {}
-    for year in region_years(agencies):
+    for year in agencies.years():
         # the year's data digest, as its data files record it (the page adds its template's)
         fingerprint = old.pages.get(year_data_paths(year)[0])
         if fingerprint is not None and year not in touched:
             kept[year] = fingerprint
     return kept
+
+
+def _block(record: AgencyRecord) -> Block | None:
+    """The agency's problems as printed, from its record (none made until asked for)."""
+    printed = record.facts.printed
+    if printed is None:
+        return None
+    return Block(*printed, lambda: record.problems)
 
 
 def _intact(fingerprints: dict[str, str], damaged: set[str]) -> dict[str, str]:

@@ -87,6 +87,11 @@ def expect_agency_earlier(c: Path) -> None:
         f.write("since: 2018\n")
 
 
+def edit_published(c: Path) -> None:
+    """Only a published date: the feed's order and the year's data files change."""
+    edit(c / "demo-bureau/2019/report.yaml", "published: 2020-01-29", "published: 2020-02-03")
+
+
 def edit_site(c: Path) -> None:
     edit(c / "site.yaml", "示例市政府信息公开工作年度报告", "示例市年报")
 
@@ -108,6 +113,7 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "rename an agency": rename_agency_name,
     "regroup an agency": regroup_agency,
     "expect an agency from an earlier year": expect_agency_earlier,
+    "change a published date": edit_published,
     "edit site.yaml": edit_site,
     "save without changes": touch_without_change,
 }

@@ -27,7 +27,9 @@ def _cut_short(p: Path) -> None:
 
 
 def _other_version(p: Path) -> None:
-    p.write_bytes(p.read_bytes().replace(b"manifest 5", b"manifest 4", 1))
+    # a later nianbao's (an earlier one's is read for the files it wrote: see below)
+    now, later = (f"manifest {v} ".encode() for v in (manifest.VERSION, manifest.VERSION + 1))
+    p.write_bytes(p.read_bytes().replace(now, later, 1))
 
 
 def _another_shape(p: Path) -> None:
@@ -111,3 +113,38 @@ def test_a_warm_build_reads_the_record_it_wrote(tmp_path: Path) -> None:
     assert "，更新 0 个，" in run.lines[-1]
     again = manifest.read(state)
     assert again == first
+
+
+def test_an_earlier_versions_record_means_building_from_scratch(tmp_path: Path) -> None:
+    """After an upgrade that changed the record's shape, the earlier record (version 5,
+    amended by its delta) still says which files are nianbao's: the output is built again
+    from scratch, not refused."""
+    content = tmp_path / "content"
+    shutil.copytree(PORTAL, content)
+    out = tmp_path / "site"
+    assert nianbao("build", "--content", content, "--out", out).code == 0
+    state = tmp_path / ".nianbao-cache" / "site"
+    made = manifest.read(state)
+    assert made is not None and manifest.VERSION > 5
+    files = dict(made.files)
+    later = {"index.html": files.pop("index.html")}  # known from the delta alone
+    magic = b"nianbao manifest 5 marshal %d\n" % marshal.version
+    data = marshal.dumps(("earlier", made.pages, files, [b"an agency"]))
+    crc = zlib.crc32(data).to_bytes(manifest.CHECK, "big")
+    (state / manifest.NAME).write_bytes(magic + crc + data)
+    delta_magic = b"nianbao manifest delta 5 marshal %d\n" % marshal.version
+    delta = marshal.dumps((crc, "earlier", made.pages, {}, later))
+    (state / manifest.DELTA).write_bytes(
+        delta_magic + zlib.crc32(delta).to_bytes(manifest.CHECK, "big") + delta
+    )
+    older = manifest.read(state)
+    assert older is not None and older.key == "" and older.files == made.files
+    edit(content / "town-a/2022/report.yaml", "licensing: 5", "licensing: 6")
+    run = nianbao("build", "--content", content, "--out", out)
+    assert run.code == 0, run.err
+    assert "更新" not in run.lines[-1]  # from scratch
+    clean = tmp_path / "clean"
+    assert nianbao("build", "--content", content, "--out", clean).code == 0
+    assert tree(out) == tree(clean)
+    now = manifest.read(state)
+    assert now is not None and now.key and not (state / manifest.DELTA).exists()

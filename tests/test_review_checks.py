@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from conftest import REAL, edit, nianbao
@@ -121,3 +122,41 @@ def test_r5_template_mark_xx(portal: Path) -> None:
         "demo-bureau/2022/problems.md:3:3: 警告: 五、存在的主要问题及改进情况中还有未填写的占位文字"
         "“XX” [R5]"
     ]
+
+
+def _printed(run: object, portal: Path) -> list[str]:
+    lines = getattr(run, "lines")  # noqa: B009
+    return [
+        line.removeprefix(f"{portal}/")
+        for line in lines
+        if ": 警告: " in line or ": 错误: " in line
+    ]
+
+
+def test_r7_after_edits_that_make_and_undo_a_copy(portal: Path, tmp_path: Path) -> None:
+    """A warm build works out only the pairs of the agencies it read again and keeps the
+    other pairs' similarity from the last build: its warnings, every one printed, are
+    those of a build from scratch, after an edit that makes a copy and one that undoes it."""
+    text = HUAIAN_OVERVIEW.read_text("utf-8").replace("2024", "2022")
+    (portal / "demo-bureau/2022/overview.md").write_text(text, "utf-8")
+    (portal / "town-a/2022/overview.md").write_text(text.replace("我市", "我镇"), "utf-8")
+    out = tmp_path / "site"
+    assert nianbao("build", "--content", portal, "--out", out).code == 0
+    shutil.copytree(portal / "town-a", portal / "town-b")
+    edit(portal / "town-b/agency.yaml", "甲镇", "乙镇")
+    copied = portal / "town-b/2022/overview.md"
+    steps = [
+        lambda: None,  # a copy added with its agency: three pairs
+        lambda: copied.write_text("本年度工作有序开展。\n", "utf-8"),  # undone: one pair
+        lambda: copied.write_text(text.replace("我市", "我乡"), "utf-8"),  # made again
+        lambda: edit(portal / "town-a/agency.yaml", "甲镇", "丙镇"),  # named anew
+    ]
+    for number, step in enumerate(steps):
+        step()
+        warm = nianbao("build", "--content", portal, "--out", out)
+        assert warm.code == 0 and "更新" in warm.lines[-1], warm.out
+        cold = nianbao("build", "--content", portal, "--out", tmp_path / f"cold{number}")
+        assert cold.code == 0
+        assert _printed(warm, portal) == _printed(cold, portal)
+        copies = [line for line in _printed(warm, portal) if "[R7]" in line]
+        assert len(copies) == (6, 2, 6, 6)[number], copies

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Container, Iterable
 from functools import lru_cache
+from itertools import chain
 
 from ..formats import all_formats
 from ..model import NARRATIVE_FILES, Agency, Report
@@ -90,35 +91,89 @@ def estimate(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     return sum(1 for h in union if h in both) / k if k else 0.0
 
 
+# (year, section, slug, slug): two agencies' sections of a year, slugs in order
+Pair = tuple[int, str, str, str]
+Sketches = dict[int, dict[str, tuple[int, ...]]]
+
+
 def copies_across_agencies(agencies: Iterable[Agency]) -> list[Problem]:
     """R7: a section nearly the same as another agency's of the same year, both flagged."""
-    # (year, section) → anchor → agencies; serve runs this on every save, so it is lean
-    index: dict[tuple[int, str], dict[int, list[str]]] = defaultdict(dict)
-    by_slug = {}
-    for agency in agencies:
-        by_slug[agency.slug] = agency
-        for year, sections in agency.sketches.items():
-            for name, sketch in sections.items():
-                postings = index[(year, name)]
-                for anchor in sketch[:ANCHORS]:
-                    postings.setdefault(anchor, []).append(agency.slug)
-    pairs: set[tuple[int, str, str, str]] = set()
-    for (year, name), postings in index.items():
-        for slugs in postings.values():
-            if 1 < len(slugs) <= CROWDED:
-                for i, a in enumerate(slugs):
-                    for b in slugs[i + 1 :]:
-                        pairs.add((year, name, *sorted((a, b))))  # type: ignore[arg-type]
+    by_slug = {a.slug: a for a in agencies}
+    anchors = ((slug, anchors_of(a.sketches)) for slug, a in by_slug.items())
+    similar = similarities(candidates(anchors), lambda slug: by_slug[slug].sketches)
+    return copy_problems(similar, lambda slug: (by_slug[slug].name, _folder(by_slug[slug])))
+
+
+def _folder(agency: Agency) -> str:
+    return agency.path.rsplit("/", 1)[0]
+
+
+def anchors_of(sketches: Sketches) -> tuple[int, ...]:
+    """Each sketched section's smallest clause hashes, each with its year and section in
+    one int (what the manifest keeps of an agency for R7: plain ints read fast)."""
+    return tuple(
+        anchor << 16 | year << 2 | SECTIONS.index(name)
+        for year, sections in sketches.items()
+        for name, sketch in sections.items()
+        for anchor in sketch[:ANCHORS]
+    )
+
+
+def candidates(anchors: Iterable[tuple[str, tuple[int, ...]]]) -> set[Pair]:
+    """The pairs of agencies sharing an anchor (of a year's section) that few share
+    (slug → anchors_of its sketches)."""
+    # serve runs this on every save, so it is lean: the anchors are counted first (in C),
+    # and only the few shared by 2..CROWDED sections are listed with their agencies
+    listed = list(anchors)
+    counts = Counter(chain.from_iterable(keys for _, keys in listed))
+    shared = {key for key, n in counts.items() if 1 < n <= CROWDED}
+    if not shared:
+        return set()
+    index: dict[int, list[str]] = {}
+    for slug, keys in listed:
+        for key in shared.intersection(keys):
+            index.setdefault(key, []).append(slug)
+    pairs: set[Pair] = set()
+    for key, slugs in index.items():
+        year, name = key >> 2 & 0x3FFF, SECTIONS[key & 3]
+        for i, a in enumerate(slugs):
+            for b in slugs[i + 1 :]:
+                pairs.add((year, name, a, b) if a < b else (year, name, b, a))
+    return pairs
+
+
+def similarities(
+    pairs: Iterable[Pair],
+    sketches: Callable[[str], Sketches],
+    known: dict[Pair, float] | None = None,
+    changed: Container[str] = (),
+) -> dict[Pair, float]:
+    """Each pair's estimated similarity: ``known`` (the last build's) for a pair of agencies
+    not ``changed`` since, worked out from their sketches for the others."""
+    known = known or {}
+    out = {}
+    for pair in pairs:
+        year, name, a, b = pair
+        similarity = None if a in changed or b in changed else known.get(pair)
+        if similarity is None:
+            similarity = estimate(sketches(a)[year][name], sketches(b)[year][name])
+        out[pair] = similarity
+    return out
+
+
+def copy_problems(
+    similar: dict[Pair, float], who: Callable[[str], tuple[str, str]]
+) -> list[Problem]:
+    """The R7 warnings of the pairs found similar; ``who``: slug → (name, folder as shown)."""
     out = []
-    for year, name, a, b in sorted(pairs):
-        first, second = by_slug[a], by_slug[b]
-        similarity = estimate(first.sketches[year][name], second.sketches[year][name])
-        if similarity < SIMILAR:
-            continue
-        for this, other in ((first, second), (second, first)):
-            folder = this.path.rsplit("/", 1)[0]
+    for pair in sorted(p for p, similarity in similar.items() if similarity >= SIMILAR):
+        year, name, a, b = pair
+        similarity = similar[pair]
+        for this, other in ((a, b), (b, a)):
+            other_name = who(other)[0]
+            folder = who(this)[1]
             msg = (
-                f"{_heading(name)}与{other.name}（{other.slug}）{year} 年度的几乎相同"
+                f"{_heading(name)}与{other_name}（{other}）{year} 年度的几乎相同"
                 f"（相似度约 {similarity:.0%}，数字不计）：请确认不是照抄了其他机关的正文"
             )
             path = f"{folder}/{year}/{NARRATIVE_FILES[name]}"
