@@ -247,11 +247,9 @@ def map_agencies(
             if progress:
                 progress(i, total)
         return out
-    # Chunks of a few agencies: small enough to balance the cores and move the progress bar,
-    # large enough that handing them out costs little. Workers fork from this process, so
-    # they share the loaded formats and the Job without pickling them.
-    size = max(1, min(16, total // (jobs * 8)))
-    chunks = [folders[i : i + size] for i in range(0, total, size)]
+    # Workers fork from this process, so they share the loaded formats and the Job without
+    # pickling them.
+    chunks = _chunked(folders, jobs)
     results: dict[int, list[Done]] = {}
     with fork_pool(jobs) as pool:
         finished = 0
@@ -261,6 +259,20 @@ def map_agencies(
             if progress:
                 progress(finished, total)
     return [item for i in range(len(chunks)) for item in results[i]]
+
+
+def _chunked(folders: list[AgencyFolder], jobs: int) -> list[list[AgencyFolder]]:
+    """The agencies in chunks handed out in order: up to 16 agencies while many remain
+    (handing them out costs little), then smaller and smaller, so that the workers finish
+    together rather than one idling through the last full chunk (~0.4 s of a core at
+    10,000 reports)."""
+    chunks = []
+    start, total = 0, len(folders)
+    while start < total:
+        size = max(1, min(16, (total - start) // (jobs * 4)))
+        chunks.append(folders[start : start + size])
+        start += size
+    return chunks
 
 
 def _indexed_chunk(item: tuple[int, list[AgencyFolder]]) -> tuple[int, list[Done]]:

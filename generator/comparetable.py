@@ -36,11 +36,12 @@ class _Slot:
 class CompareRenderer:
     def __init__(self, env: jinja2.Environment) -> None:
         self._macro = env.get_template("_compare.html").module.compare_table  # type: ignore[attr-defined]
-        self._compiled: dict[tuple[tuple[str, bool], ...], tuple[str, list[tuple[int, str]]]] = {}
+        self._compiled: dict[tuple[tuple[str, bool], ...], tuple[str, list[tuple[int, int]]]] = {}
 
-    def _template(self, changes: list[Change]) -> tuple[str, list[tuple[int, str]]]:
+    def _template(self, changes: list[Change]) -> tuple[str, list[tuple[int, int]]]:
         """The markup as a %-template with a %s in each value slot, and what fills each
-        slot: (the change's index, its attribute), or (-1, the year's name)."""
+        slot: (the change's index, its attribute's place in _ATTRIBUTES), or (-1, 0) and
+        (-1, 1) for the year and the previous year."""
         shape = tuple((c.label, c.comparable) for c in changes)
         if shape not in self._compiled:
             slots = [
@@ -55,40 +56,38 @@ class CompareRenderer:
             pieces = html.split(MARK)
             template = "%s".join(p.replace("%", "%%") for p in pieces[0::2])
             names = [n.split(".") if "." in n else ("-1", n) for n in pieces[1::2]]
-            self._compiled[shape] = (template, [(int(i), a) for i, a in names])
+            self._compiled[shape] = (template, [(int(i), _PLACES[a]) for i, a in names])
         return self._compiled[shape]
 
     def render(self, previous_year: int, year: int, changes: list[Change]) -> Markup:
         template, slots = self._template(changes)
-        years = {"year": str(year), "previous_year": str(previous_year)}
+        years = (str(year), str(previous_year))
         texts = [_texts(c) for c in changes]
-        values: list[str] = []
-        for index, attribute in slots:
-            if index < 0:
-                values.append(years[attribute])
-            else:
-                values.append(texts[index][attribute])
-        return Markup(template % tuple(values))
+        values = tuple(years[place] if index < 0 else texts[index][place] for index, place in slots)
+        return Markup(template % values)
 
 
-def _texts(change: Change) -> dict[str, str]:
+def _texts(change: Change) -> tuple[str, str, str, str]:
     """A change's four values as the macro writes them (``num`` for the two figures), each
-    escaped. Counts (the common case) and the texts made from them are digits, signs, '.',
-    '%' and '—': nothing to escape, so they are not passed through escape() one by one."""
+    escaped, in _ATTRIBUTES order. Counts (the common case) and the texts made from them
+    are digits, signs, '.', '%' and '—': nothing to escape, so they are not passed through
+    escape() one by one."""
     previous, current = change.previous, change.current
     if (previous is None or type(previous) is int) and (current is None or type(current) is int):
-        return {
-            "previous": "—" if previous is None else str(previous),  # display() of a count
-            "current": "—" if current is None else str(current),
-            "delta_text": change.delta_text,
-            "percent_text": change.percent_text,
-        }
-    return {
-        "previous": escape(display(previous)),
-        "current": escape(display(current)),
-        "delta_text": escape(change.delta_text),
-        "percent_text": escape(change.percent_text),
-    }
+        return (
+            "—" if previous is None else str(previous),  # display() of a count
+            "—" if current is None else str(current),
+            change.delta_text,
+            change.percent_text,
+        )
+    return (
+        escape(display(previous)),
+        escape(display(current)),
+        escape(change.delta_text),
+        escape(change.percent_text),
+    )
 
 
 _ATTRIBUTES = ("previous", "current", "delta_text", "percent_text")
+# each attribute's place in a change's texts; the years' places in (year, previous year)
+_PLACES = {**{a: i for i, a in enumerate(_ATTRIBUTES)}, "year": 0, "previous_year": 1}

@@ -48,11 +48,35 @@ class Change:
         d = self.delta
         if d is None or not self.previous:
             return "—"
-        pct = (Decimal(d) * 100 / Decimal(self.previous)).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP
-        )
-        sign = "+" if pct > 0 else ""
-        return f"{sign}{pct}%".replace("-", "−")
+        return percent_change_text(d, self.previous)
+
+
+def percent_change_text(delta: int, previous: int) -> str:
+    """``delta`` as a percentage of ``previous`` (not 0), to one decimal rounded half away
+    from zero, signed ("+12.5%", "−3.0%", "0.0%"). In whole numbers: a report page writes
+    some fourteen of these, and Decimal arithmetic cost more than the rest of its
+    comparison. The same text as ``decimal_percent_change_text`` for any counts (a test
+    compares the two; Decimal's 28 digits never round a quotient of 15-digit counts
+    across a tie)."""
+    tenths, rest = divmod(abs(delta) * 1000, abs(previous))
+    if 2 * rest >= abs(previous):
+        tenths += 1
+    text = f"{tenths // 10}.{tenths % 10}%"
+    # Decimal's sign: a zero delta over a negative count is −0.0, a negative rounded to
+    # zero stays −0.0
+    negative = (delta < 0) != (previous < 0) if delta else previous < 0
+    if negative:
+        return f"−{text}"
+    return f"+{text}" if tenths else text
+
+
+def decimal_percent_change_text(delta: int, previous: int) -> str:
+    """``percent_change_text`` in Decimal arithmetic: the definition it is tested against."""
+    pct = (Decimal(delta) * 100 / Decimal(previous)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+    sign = "+" if pct > 0 else ""
+    return f"{sign}{pct}%".replace("-", "−")
 
 
 def compare(current: Summary, previous: Summary) -> list[Change]:

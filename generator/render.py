@@ -161,6 +161,7 @@ class Renderer:
         # when the build key, which digests them, changes; the compiled tables below are
         # never reloaded either): no look at each template's file time on every page.
         self.env.auto_reload = False
+        self._templates: dict[str, jinja2.Template] = {}
         try:
             self.tables = TableRenderer(self.env)
             self.compare = CompareRenderer(self.env)
@@ -169,7 +170,10 @@ class Renderer:
 
     def _render(self, page: Page, template: str) -> Output:
         try:
-            html = self.env.get_template(template).render(page=page, site=page.site)
+            found = self._templates.get(template)
+            if found is None:  # asked of Jinja once: its lookup cost a page some µs each time
+                found = self._templates[template] = self.env.get_template(template)
+            html = found.render(page=page, site=page.site)
         except (jinja2.TemplateError, UnicodeDecodeError, RecursionError) as e:
             raise TemplateFault(located(e, self.templates, THEME)) from None
         return Output(page.path, html.encode("utf-8"))

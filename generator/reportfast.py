@@ -19,6 +19,7 @@ import re
 from decimal import Decimal
 from itertools import accumulate, chain, repeat
 from operator import add, sub
+from re import Match
 
 from .formats import Format, Table, all_formats, format_for_year
 from .formats import Node as FormatNode
@@ -92,7 +93,8 @@ def _parse(text: str) -> tuple[Mapping, tuple[int, int]]:
         m = _LINE.fullmatch(line if comment < 0 else line[:comment])
         if m is None:
             raise _Unsure
-        indent, key, value = len(m.group(1)), m.group(2), m.group(3)
+        spaces, key, value = m.groups()
+        indent = len(spaces)
         if not stack:
             if indent:
                 raise _Unsure
@@ -118,7 +120,10 @@ def _parse(text: str) -> tuple[Mapping, tuple[int, int]]:
             opened = (mapping, key, number, indent + 1, indent)
             continue
         at = m.start(3)
-        mapping[key] = (_value(value, number, at), number, indent + 1)
+        if value[0] == "[":  # a flow list (most lines): _value's first case, without a call
+            mapping[key] = (_Flow(value, number, at), number, indent + 1)
+        else:
+            mapping[key] = (_value(value, number, at), number, indent + 1)
     if opened is not None or not stack:
         raise _Unsure
     return root, anchor
@@ -332,7 +337,7 @@ def _fill_rows(
     locs: dict[str, tuple[int, int]],
 ) -> None:
     """The rows' values and positions. Rows of plain counts (table 三, nearly always) are
-    read all at once: one check, one findall, no Python call per row or per number."""
+    read all at once: one check, one pass of the regex, no Python call per row or number."""
     texts = [flow.text for _, flow in leaves]
     joined = "\n".join(texts)
     if table.type != "count" or not _COUNT_ROWS.fullmatch(joined):
@@ -343,12 +348,13 @@ def _fill_rows(
         return
     sizes = [text.count(",") + 1 for text in texts]
     ids = tuple(chain.from_iterable(map(_row_ids, repeat(table), [r for r, _ in leaves], sizes)))
-    values = map(int, _DIGITS.findall(joined))
+    numbers = list(_DIGITS.finditer(joined))  # one pass: each number's text and offset
+    values = map(int, map(Match.group, numbers))
     # a number's column: its offset in the joined text, less where its row starts there,
     # plus where the row's list starts on its line
     starts = accumulate((len(text) + 1 for text in texts), initial=0)
     bases = map(sub, [flow.at + 1 for _, flow in leaves], starts)
-    offsets = [m.start() for m in _DIGITS.finditer(joined)]
+    offsets = map(Match.start, numbers)
     columns = map(add, offsets, chain.from_iterable(map(repeat, bases, sizes)))
     lines = chain.from_iterable(map(repeat, [flow.line for _, flow in leaves], sizes))
     cells.update(zip(ids, values, strict=True))

@@ -118,8 +118,12 @@ def _make_folder(folder: str) -> None:
     there (a report's folder: its agency's is made with the agency's first file)."""
     try:
         os.mkdir(folder)
-    except FileNotFoundError:
-        os.makedirs(folder, exist_ok=True)
+    except FileNotFoundError:  # its parent first: no look up the tree as os.makedirs takes
+        parent = os.path.dirname(folder)
+        if not parent or parent == folder:
+            raise
+        _make_folder(parent)
+        _make_folder(folder)
     except FileExistsError:
         if not os.path.isdir(folder):
             raise

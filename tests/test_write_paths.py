@@ -94,3 +94,19 @@ def test_piece_file_digest_equals_digest_of_its_bytes(tmp_path: Path) -> None:
     _, _, stamp_digest = piece.close()
     assert stamp_digest == digest((tmp_path / "f.csv").read_bytes())
     assert len(stamp_digest) == 32 and hasher().name == "blake3"
+
+
+def test_writer_makes_missing_folders_parent_first(tmp_path: Path) -> None:
+    """Folders missing several levels up (the output folder too) are made top down; a
+    file standing where a folder must go is an error, never overwritten."""
+    from nianbao.render import Output
+
+    writer = Writer(tmp_path / "out" / "site", atomic=False)
+    writer.write(Output("a/b/c/d/index.html", b"x"))
+    writer.write(Output("a/b/e/index.html", b"y"))
+    assert (tmp_path / "out/site/a/b/c/d/index.html").read_bytes() == b"x"
+    assert (tmp_path / "out/site/a/b/e/index.html").read_bytes() == b"y"
+    (tmp_path / "out/site/f").write_bytes(b"a file")
+    with pytest.raises(OSError):
+        writer.write(Output("f/g/index.html", b"z"))
+    assert (tmp_path / "out/site/f").read_bytes() == b"a file"

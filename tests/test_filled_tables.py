@@ -1,0 +1,106 @@
+"""The standard tables of a report page are the ``_table.html`` macro rendered once per
+format with a marker in each value slot, then filled per report (render.TableRenderer).
+Here each filled table is compared, byte for byte, with the macro rendered the slow way
+for that very report (every value passed in), for both national formats (2019 and 2021)
+and for values that are not plain counts (money with a unit, a missing cell, text that
+must be escaped)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+from conftest import PORTAL, REAL
+from markupsafe import Markup
+from nianbao.agencywork import load_and_check
+from nianbao.figures import compare
+from nianbao.model import Agency, Report
+from nianbao.render import Renderer as PageRenderer
+from nianbao.render import environment
+from nianbao.sources import scan
+from nianbao.tables import display, grids
+
+
+def reports() -> list[Report]:
+    """Every report of the test portal and of the real reports' content."""
+    found = []
+    for content in (PORTAL, REAL / "content"):
+        for folder in scan(content, 1).agencies.values():
+            agency, _ = load_and_check(folder, "content")
+            assert agency is not None
+            found.extend(agency.reports.values())
+    return found
+
+
+def slow_tables(report: Report) -> dict[str, str]:
+    """The macro called with the report's values, as displayed (autoescaped by Jinja)."""
+    macro = environment(None).get_template("_table.html").module.standard_table  # type: ignore[attr-defined]
+    values = {
+        cid: report.cells[cid]
+        if type(report.cells.get(cid)) is int
+        else display(report.cells.get(cid), report.units.get(cid))
+        for cid in report.format.cells
+    }
+    return {grid.key: str(macro(grid, values)) for grid in grids(report.format)}
+
+
+ALL = reports()
+
+
+def test_both_formats_are_at_hand() -> None:
+    assert {r.format.id for r in ALL} >= {"2019", "2021"}
+
+
+@pytest.mark.parametrize("report", ALL, ids=lambda r: f"{r.agency}-{r.year}")
+def test_filled_tables_equal_the_macro(report: Report) -> None:
+    filled = PageRenderer(None).tables.render(report)
+    assert filled == slow_tables(report)
+    assert all(type(t) is Markup for t in filled.values())
+
+
+@pytest.mark.parametrize("fmt", ["2019", "2021"])
+def test_filled_tables_equal_the_macro_for_odd_values(fmt: str) -> None:
+    """Money with a unit, a cell left out, a value that must be escaped: the slots that
+    are not integers go through display() and escape(), as the macro does."""
+    report = next(r for r in ALL if r.format.id == fmt)
+    cells = dict(report.cells)
+    ids = list(report.format.cells)
+    cells[ids[0]] = Decimal("1234.50")
+    cells.pop(ids[1])
+    cells[ids[2]] = '<b>&"x"'  # type: ignore[assignment]
+    odd = replace(report, cells=cells, units={**report.units, ids[0]: "万元"})
+    filled = PageRenderer(None).tables.render(odd)
+    assert filled == slow_tables(odd)
+    html = "".join(filled.values())
+    assert "1234.50万元" in html and "&lt;b&gt;&amp;&#34;x&#34;" in html
+
+
+def pairs() -> list[tuple[Agency, int]]:
+    """Each report with a previous year's, in the test portal and the real reports: both
+    formats, and the change between them (2020 → 2021)."""
+    found = []
+    for content in (PORTAL, REAL / "content"):
+        for folder in scan(content, 1).agencies.values():
+            agency, _ = load_and_check(folder, "content")
+            assert agency is not None
+            found.extend((agency, y) for y in agency.years if y - 1 in agency.summaries)
+    return found
+
+
+PAIRS = pairs()
+
+
+def test_pairs_cover_both_formats_and_the_change() -> None:
+    kinds = {(a.summaries[y - 1].format, a.summaries[y].format) for a, y in PAIRS}
+    assert {("2019", "2019"), ("2019", "2021"), ("2021", "2021")} <= kinds
+
+
+@pytest.mark.parametrize("agency,year", PAIRS, ids=lambda v: str(getattr(v, "slug", v)))
+def test_filled_comparison_equals_the_macro(agency: Agency, year: int) -> None:
+    """comparetable's filled markup against the ``_compare.html`` macro called with the
+    report's changes (escaping and ``num`` done by Jinja)."""
+    changes = compare(agency.summaries[year], agency.summaries[year - 1])
+    macro = environment(None).get_template("_compare.html").module.compare_table  # type: ignore[attr-defined]
+    filled = PageRenderer(None).compare.render(year - 1, year, changes)
+    assert str(filled) == str(macro(year - 1, year, changes))
