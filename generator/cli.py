@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, classcode
 from .commands import (
     EXIT_INTERRUPTED,
     EXIT_PROBLEMS,
@@ -174,6 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     the process as soon as they are done (_end_now); called with ``argv`` (tests, other
     programs), it returns the exit code."""
     code = _guarded(argv)
+    classcode.keep()  # the methods of the dataclasses this command made, for the next one
     if argv is None and _ran and _ran[-1] in QUICK_EXIT:
         _end_now(code)
     return code

@@ -10,7 +10,6 @@ its address) unless ``url`` gives the site's full address.
 from __future__ import annotations
 
 import heapq
-import uuid
 from collections.abc import Iterable
 
 from .model import Agency, Filed, Site
@@ -70,6 +69,8 @@ def _stamp(date: str) -> str:
 
 
 def _id(site: Site, slug: str, year: int | None = None) -> str:
+    import uuid  # here: with it comes `platform`, which a build that writes no feed never needs
+
     name = f"nianbao:{site.region}:{slug}" + (f"/{year}" if year else "")
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 

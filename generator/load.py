@@ -15,9 +15,9 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from yaml.nodes import MappingNode, Node, ScalarNode
-
+from .agencyfast import AGENCY_KEYS, CONTACT_KEYS, fast_agency
 from .contentfiles import Refused, Tree, refusal_problem
 from .markdown import narrative_problems
 from .model import (
@@ -33,6 +33,9 @@ from .reportread import read_report
 from .siteyaml import display_path
 from .yamlparse import decode_text, parse_yaml
 from .yamlsource import Reader, quoted, suggest
+
+if TYPE_CHECKING:  # nodes exist only where a file is read the full way (yamlparse)
+    from yaml.nodes import Node, ScalarNode
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 YEAR_FOLDER = re.compile(r"[0-9]{4}")  # ASCII only: \d takes ２０２１ too
@@ -59,11 +62,9 @@ PORTAL_KEYS = [
     "column_type",
     "content_source",
 ]
-AGENCY_KEYS = ["name", "short_name", "kind", "group", "order", "since", "until", "contact"]
-CONTACT_KEYS = ["address", "phone", "email", "postcode", "hours"]
 
 
-Entries = Mapping[str, tuple[ScalarNode, Node]]  # a mapping's entries, as Reader gives them
+Entries = Mapping[str, "tuple[ScalarNode, Node]"]  # a mapping's entries, as Reader gives them
 
 
 def load_site_yaml(
@@ -241,7 +242,22 @@ def read_agency(
 
 
 def _load_agency_yaml(tree: Tree, shown: str, slug: str, problems: list[Problem]) -> Agency | None:
-    r, root = _open_yaml(tree, "agency.yaml", shown, problems)
+    text, read_problems = _read_text(tree, "agency.yaml", shown)
+    problems.extend(read_problems)
+    if text is None:
+        return None
+    # the usual shape, read without YAML; anything else (or any problem) the full way
+    fast = fast_agency(text, slug, shown)
+    if fast is not None:
+        return fast
+    return agency_from_yaml(text, shown, slug, problems)
+
+
+def agency_from_yaml(text: str, shown: str, slug: str, problems: list[Problem]) -> Agency | None:
+    """agency.yaml read the full way (YAML nodes), every problem found and worded."""
+    r = Reader(shown)
+    root, parse_problems = parse_yaml(text, shown)
+    problems.extend(parse_problems)
     if root is None:
         return None
     m = r.mapping(root, "agency.yaml ", AGENCY_KEYS, ["name", "kind"])
@@ -330,6 +346,8 @@ def load_report_file(path: Path, shown: str, problems: list[Problem]) -> Report 
     r, root = _open_yaml(tree, path.name, shown, problems)
     if root is None:
         return None
+    from yaml.nodes import MappingNode  # loaded by parse_yaml already
+
     entries = root.value if isinstance(root, MappingNode) else []
     year = next((v.value for k, v in entries if getattr(k, "value", None) == "year"), "")
     report = read_report(r, root, str(year), "")

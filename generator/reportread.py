@@ -11,8 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import cache
-
-from yaml.nodes import Node, ScalarNode, SequenceNode
+from typing import TYPE_CHECKING
 
 from .formats import Format, Table, all_formats, format_for_year, leaf_paths
 from .formats import Node as FormatNode
@@ -20,6 +19,9 @@ from .model import Loc, ProcessingFees, Report, Revision, Value
 from .placeholders import placeholder_problems
 from .problems import Problem
 from .yamlsource import PLACEHOLDER, Reader, position, quoted
+
+if TYPE_CHECKING:  # nodes exist only where a Reader has loaded the YAML library (yamlsource)
+    from yaml.nodes import Node, ScalarNode
 
 REPORT_KEYS = [
     "year",
@@ -36,7 +38,7 @@ REVISION_KEYS = ["date", "what", "why"]
 REQUIRED_REPORT_KEYS = ["year", "active", "requests", "appeals"]
 
 
-Entries = Mapping[str, tuple[ScalarNode, Node]]  # a mapping's entries, as Reader gives them
+Entries = Mapping[str, "tuple[ScalarNode, Node]"]  # a mapping's entries, as Reader gives them
 
 
 def read_report(r: Reader, root: Node, folder_year: str, agency: str) -> Report | None:
@@ -134,6 +136,8 @@ def read_report(r: Reader, root: Node, folder_year: str, agency: str) -> Report 
 
 def _read_revisions(r: Reader, node: Node) -> tuple[Revision, ...]:
     """更正说明: a list of {date, what, why}, each part required."""
+    from yaml.nodes import SequenceNode  # loaded by the Reader already (yamlsource)
+
     what = "更正说明 revisions "
     if not isinstance(node, SequenceNode):
         r.error(
@@ -272,7 +276,7 @@ def _keyed_groups(columns: tuple[FormatNode, ...]) -> list[FormatNode]:
     return out
 
 
-Put = Callable[[str, Node, str], None]  # (cell id, value node, value type)
+Put = Callable[[str, "Node", str], None]  # (cell id, value node, value type)
 
 
 def _read_matrix_rows(

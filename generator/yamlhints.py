@@ -9,8 +9,10 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
-import yaml
+if TYPE_CHECKING:  # the YAML library loads only where a file is read the full way (yamlparse)
+    import yaml
 
 WIDE_HINT = {"UTF-16": "（记事本的“Unicode”）"}  # what Windows calls it
 

@@ -14,11 +14,13 @@ import itertools
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from typing import TYPE_CHECKING
 
 from .problems import Problem, Severity
 from .yamlhints import quoted
+
+if TYPE_CHECKING:
+    from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 _YAML11_BOOLS = frozenset(
     [
@@ -61,7 +63,17 @@ _LONG_NUMBER = re.compile(r"[+-]?([0-9]{16,})(?:\.[0-9]+)?")
 PLACEHOLDER = "待填"
 
 
+def _bind_node_types() -> None:
+    """The YAML library's node classes, as globals of this module, bound with the first
+    Reader (or message about a node): only a file read the full way has nodes, and a build
+    that reads every file in its usual shape (reportfast, agencyfast) never loads the
+    library, which holds a fifth of a one-edit build's imports."""
+    global MappingNode, ScalarNode, SequenceNode
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+
 def node_type_name(node: Node) -> str:
+    _bind_node_types()
     if isinstance(node, MappingNode):
         return "映射（键: 值）"
     if isinstance(node, SequenceNode):
@@ -75,6 +87,7 @@ class Reader:
     """Reads values out of one file's nodes, collecting problems as it goes."""
 
     def __init__(self, display: str) -> None:
+        _bind_node_types()
         self.path = display
         self.problems: list[Problem] = []
         self._seen: set[int] = set()
@@ -342,6 +355,7 @@ def _number_problem(s: ScalarNode, text: str, kind: str, vtype: str) -> str:
 def _split_number(node: SequenceNode) -> str:
     """A hint when a thousands separator split one number in two: [3,119, 0, …] reads as
     3 and 119, since a comma ends a list item."""
+    _bind_node_types()
     for a, b in itertools.pairwise(node.value):
         if not (isinstance(a, ScalarNode) and isinstance(b, ScalarNode)):
             continue

@@ -59,6 +59,21 @@ def test_a_narrative_edit_imports_what_rendering_needs_only(portal: Path, tmp_pa
     assert "补充说明一句。" in (out / "demo-bureau/2021/index.html").read_text("utf-8")
 
 
+def test_an_agency_in_the_usual_shape_is_read_without_yaml(portal: Path, tmp_path: Path) -> None:
+    """town-a's agency.yaml and report.yaml are in the usual shape (agencyfast, reportfast):
+    an edit of its narrative reads them without loading the YAML library (demo-bureau,
+    above, has a report read the full way)."""
+    out = tmp_path / "site"
+    assert nianbao("build", "--content", portal, "--out", out).code == 0
+    with (portal / "town-a/2022/overview.md").open("a", encoding="utf-8") as f:
+        f.write("\n补充说明一句。\n")
+    first, _ = imported("build", "--content", portal, "--out", out)
+    code, _, heavy = first.partition(" ")
+    assert code == "0"
+    assert "'yaml'" not in heavy and "'jinja2'" in heavy
+    assert "补充说明一句。" in (out / "town-a/2022/index.html").read_text("utf-8")
+
+
 def test_a_value_edit_imports_what_rendering_needs_only(portal: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     assert nianbao("build", "--content", portal, "--out", out).code == 0

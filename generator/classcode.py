@@ -1,0 +1,82 @@
+"""The methods the dataclasses module writes for each dataclass, compiled once and kept.
+
+``@dataclass`` writes the source of ``__init__``, ``__repr__``, ``__eq__`` (and, frozen,
+``__hash__``, ``__setattr__``, ``__delattr__``) as text and compiles it, class by class,
+in every process: compiling is most of the cost of making a dataclass, and the 70 made
+by a one-edit build's imports cost it about a fifth of them. The text is the same from
+one run to the next, so its compiled code is kept here, beside the package's own
+bytecode, keyed by the text itself and the interpreter's version: a hit is exactly what
+compiling the text gives, anything else (a new or changed class, another Python, a
+damaged or absent file, a folder that cannot be written) is compiled as before. Nothing
+else about the classes changes: the dataclasses module still writes every method, and
+the code kept is only ever run with the globals and names it hands over.
+
+``install`` puts the kept code in place of the module's ``exec`` (its only use of it);
+``keep`` writes what was compiled anew, once the command's classes are all made.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import marshal
+import os
+import sys
+from pathlib import Path
+from types import CodeType
+from typing import Any
+
+KEPT = Path(__file__).resolve().parent / "__pycache__" / "classcode.marshal"
+# code objects are only read back by the interpreter that wrote them (as .pyc files)
+_MAGIC = b"nianbao classcode %d %d\n" % (sys.hexversion, marshal.version)
+
+LIMIT = 2000  # functions kept; past it, those of classes no longer made are dropped
+
+_code: dict[str, CodeType] = {}
+_used: set[str] = set()
+_new = False
+
+
+def install() -> None:
+    """Make dataclasses compile through the kept code (once per process)."""
+    if getattr(dataclasses, "exec", None) is _exec:
+        return
+    try:
+        data = KEPT.read_bytes()
+        if data.startswith(_MAGIC):
+            kept = marshal.loads(data[len(_MAGIC) :])
+            if isinstance(kept, dict):
+                _code.update(kept)
+    except Exception:  # absent, damaged, another version: compile as before
+        pass
+    dataclasses.exec = _exec  # type: ignore[attr-defined]
+
+
+def _exec(source: str | CodeType, globals: dict[str, Any], locals: dict[str, Any]) -> None:
+    """``exec`` as the dataclasses module calls it, the source compiled at most once."""
+    global _new
+    if not isinstance(source, str):
+        exec(source, globals, locals)
+        return
+    code = _code.get(source)
+    _used.add(source)
+    if code is None:
+        code = compile(source, "<string>", "exec")  # as exec(str) compiles it
+        _code[source] = code
+        _new = True
+    exec(code, globals, locals)
+
+
+def keep() -> None:
+    """Write the kept code if this process compiled any anew (a new class, a first run)."""
+    global _new
+    if not _new:
+        return
+    _new = False
+    kept = _code if len(_code) <= LIMIT else {s: c for s, c in _code.items() if s in _used}
+    try:
+        KEPT.parent.mkdir(exist_ok=True)
+        tmp = KEPT.with_name(f"{KEPT.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(_MAGIC + marshal.dumps(kept))
+        os.replace(tmp, KEPT)
+    except (OSError, ValueError):  # a read-only install: compile as before, every time
+        pass
