@@ -4,6 +4,7 @@
     python benchmarks/scale.py --sizes 10000 30000 --keep /tmp/scale  # generate them first
     python benchmarks/scale.py /tmp/s/p10k --phases                  # and where the parent's time goes
     python benchmarks/scale.py /tmp/scale/p100k --no-check --edits   # cold, then one edit of each kind
+    python benchmarks/scale.py P --no-build --phases --keep-site --out O  # keep O for `nianbao build`
 
 For each portal it runs `nianbao check --jobs N` (no output) and a cold `nianbao build
 --jobs N`, each in a fresh process, and prints wall time, CPU (user + system of the whole
@@ -47,21 +48,28 @@ YEARS = 7
 # Functions of the build's modules (nianbao.<module>), as the cold build calls them, whose
 # time and memory --phases reports.
 PHASES = [
+    ("build", "_look", "content scan (start)"),
+    ("sources", "Scanning.result", "content scan (wait)"),
+    ("build", "_previous", "output survey"),
+    ("build", "site_settings", "site settings"),
     ("coldbuild", "map_agencies", "agency phase (workers)"),
-    ("sitepages", "_agencies", "records → agency list"),
-    ("sitepages", "copies_across_agencies", "R7 copying across agencies"),
-    ("sitepages", "region_years", "region years"),
+    ("sitepages", "in_order", "records → agency list"),
+    ("coldbuild", "agencies_compared", "agency list + R7 (copying)"),
+    ("sitepages", "years_of", "region years"),
     ("sitepages", "year_digest_text", "year digests"),
-    ("sitepages", "trend", "home page trend"),
+    ("sitepages", "_trend_figures", "home page trend"),
     ("sitepages", "year_page", "year pages (data)"),
     ("sitepages", "year_files", "year data files (listing)"),
     ("sitepages", "YearFiles", "year data files (pool start)"),
     ("sitepages", "feed", "feed"),
-    ("sitepages", "digest_text", "feed digest"),
+    ("sitepages", "entries_text", "feed digest"),
     ("sitepages", "_sitemap", "sitemap"),
     ("coldbuild", "site_pages", "pages about many agencies (all)"),
     ("coldbuild", "write_manifest", "manifest write"),
+    ("outdir", "begin", "journal begin"),
     ("coldbuild", "swap_in", "swap in"),
+    ("outdir", "finish", "journal finish"),
+    ("build", "sort_problems", "sort problems"),
 ]
 
 
@@ -126,6 +134,18 @@ def phases(
     return wall, cpu, peak, rows  # type: ignore[return-value]
 
 
+def phase_owner(module: str, name: str) -> tuple[object, str]:
+    """The module or class holding a phase's function (``Class.method`` names a method)
+    and the attribute to wrap; a function renamed since raises AttributeError."""
+    owner: object = importlib.import_module(f"nianbao.{module}")
+    *classes, attribute = name.split(".")
+    for cls in classes:
+        owner = getattr(owner, cls)
+    if not callable(getattr(owner, attribute)):
+        raise AttributeError(f"nianbao.{module}.{name} is not a function")
+    return owner, attribute
+
+
 def _driver(portal: str, out: str, jobs: int) -> None:
     """Inside the instrumented process: wrap the phases, build, print them as JSON."""
     import nianbao.build as b
@@ -147,10 +167,12 @@ def _driver(portal: str, out: str, jobs: int) -> None:
         return timed
 
     for module, name, label in PHASES:
-        target = importlib.import_module(f"nianbao.{module}")
-        setattr(target, name, wrap(label, getattr(target, name)))  # renamed: fails loudly
+        owner, attribute = phase_owner(module, name)
+        setattr(owner, attribute, wrap(label, getattr(owner, attribute)))
     start, cpu = time.perf_counter(), _cpu()
-    result = b.build(Path(portal), None, Path(out), jobs=jobs)
+    # as `nianbao build --content PORTAL --out OUT` (cli.py) calls it, from ROOT: the same
+    # build key, so a later `nianbao build` of this site (--keep-site) is a warm one
+    result = b.build(Path(portal), Path("templates"), Path(out), portal, jobs, out_shown=out)
     assert not result.errors, result.errors[:3]
     totals["whole build()"] = [time.perf_counter() - start, _cpu() - cpu]
     peaks["whole build()"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -179,6 +201,9 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="generate under this folder and keep")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", type=Path, help="build into this folder (default: a temp one)")
+    parser.add_argument(
+        "--keep-site", action="store_true", help="keep the built site (one portal) for later edits"
+    )
     parser.add_argument("--phases", action="store_true", help="also time the parent's phases")
     parser.add_argument("--no-check", action="store_true", help="skip `nianbao check`")
     parser.add_argument("--no-build", action="store_true", help="skip the cold build")
@@ -228,7 +253,8 @@ def main() -> None:
                     f"  {label:<34} {wall:8.2f} {cpu:8.2f} {peak / 2**20:9.0f}"
                     f" {cpu / n * 1e6:10.0f}"
                 )
-        shutil.rmtree(out, ignore_errors=True)
+        if not args.keep_site:
+            shutil.rmtree(out, ignore_errors=True)
     if args.keep is None:
         shutil.rmtree(work, ignore_errors=True)
 

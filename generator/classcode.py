@@ -9,7 +9,9 @@ bytecode, keyed by the text itself and the interpreter's version: a hit is exact
 compiling the text gives, anything else (a new or changed class, another Python, a
 damaged or absent file, a folder that cannot be written) is compiled as before. Nothing
 else about the classes changes: the dataclasses module still writes every method, and
-the code kept is only ever run with the globals and names it hands over.
+the code kept is only ever run with the globals and names it hands over. Only the
+package's own classes go through it: a dataclass another program makes in the same process
+is compiled as it always is.
 
 ``install`` puts the kept code in place of the module's ``exec`` (its only use of it);
 ``keep`` writes what was compiled anew, once the command's classes are all made.
@@ -27,10 +29,11 @@ from typing import Any
 
 KEPT = Path(__file__).resolve().parent / "__pycache__" / "classcode.marshal"
 # code objects are only read back by the interpreter that wrote them (as .pyc files)
-_MAGIC = b"nianbao classcode %d %d\n" % (sys.hexversion, marshal.version)
+_MAGIC = b"nianbao classcode 2 %d %d\n" % (sys.hexversion, marshal.version)  # 2: no flags inherited
 
 LIMIT = 2000  # functions kept; past it, those of classes no longer made are dropped
 
+_PREFIX = f"{__package__}."
 _code: dict[str, CodeType] = {}
 _used: set[str] = set()
 _new = False
@@ -57,13 +60,30 @@ def _exec(source: str | CodeType, globals: dict[str, Any], locals: dict[str, Any
     if not isinstance(source, str):
         exec(source, globals, locals)
         return
+    if not _ours(globals):  # another program's dataclass: compiled as it always was
+        exec(_compiled(source), globals, locals)
+        return
     code = _code.get(source)
     _used.add(source)
     if code is None:
-        code = compile(source, "<string>", "exec")  # as exec(str) compiles it
+        code = _compiled(source)
         _code[source] = code
         _new = True
     exec(code, globals, locals)
+
+
+def _ours(globals: dict[str, Any]) -> bool:
+    """Whether the class is made in one of this package's modules (dataclasses hands over
+    the globals of the class's module)."""
+    module = globals.get("__name__")
+    return isinstance(module, str) and (module == __package__ or module.startswith(_PREFIX))
+
+
+def _compiled(source: str) -> CodeType:
+    """What ``exec(source)`` in the dataclasses module compiles: not this module's
+    ``from __future__ import annotations`` (which would leave the methods' annotations as
+    strings), none of its flags."""
+    return compile(source, "<string>", "exec", dont_inherit=True)
 
 
 def keep() -> None:

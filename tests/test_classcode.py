@@ -8,6 +8,7 @@ import dataclasses
 import marshal
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -26,14 +27,27 @@ def kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def make() -> type:
-    @dataclasses.dataclass(frozen=True, order=True)
-    class Point:
-        x: int
-        y: tuple[str, ...] = ()
-        z: list[int] = dataclasses.field(default_factory=list, compare=False)
+POINT = """
+import dataclasses
 
-    return Point
+@dataclasses.dataclass(frozen=True, order=True)
+class Point:
+    x: int
+    y: tuple[str, ...] = ()
+    z: list[int] = dataclasses.field(default_factory=list, compare=False)
+"""
+
+
+def make(module: str = "nianbao.probe") -> type:
+    """A dataclass made as if in ``module`` (only the package's own go through the kept
+    code), with no ``from __future__`` import of its own: its annotations are objects."""
+    made = types.ModuleType(module)
+    sys.modules[module] = made  # dataclasses hands over the globals of the class's module
+    try:
+        exec(compile(POINT, "<probe>", "exec", dont_inherit=True), made.__dict__)
+    finally:
+        del sys.modules[module]
+    return made.Point  # type: ignore[no-any-return]
 
 
 def test_the_package_compiles_its_dataclasses_through_the_kept_code() -> None:
@@ -48,7 +62,9 @@ def test_kept_code_is_what_compiling_gives_and_classes_behave_the_same(kept: Pat
     classcode._code.clear()
     data = kept.read_bytes()
     code = marshal.loads(data[len(classcode._MAGIC) :])
-    assert code and all(c == compile(s, "<string>", "exec") for s, c in code.items())
+    assert code and all(
+        c == compile(s, "<string>", "exec", dont_inherit=True) for s, c in code.items()
+    )
     classcode._code.update(code)
     second = make()  # every method from the kept code
     assert not classcode._new
@@ -62,6 +78,21 @@ def test_kept_code_is_what_compiling_gives_and_classes_behave_the_same(kept: Pat
         assert dataclasses.replace(p, x=3).x == 3
     assert [f.name for f in dataclasses.fields(first)] == ["x", "y", "z"]
     assert [f.name for f in dataclasses.fields(second)] == ["x", "y", "z"]
+    # not this module's `from __future__ import annotations`: the annotations are objects
+    for cls in (first, second):
+        assert cls.__init__.__annotations__ == {
+            "x": int,
+            "y": tuple[str, ...],
+            "z": list[int],
+            "return": None,
+        }
+
+
+def test_another_programs_dataclasses_are_made_as_ever(kept: Path) -> None:
+    cls = make("someone.elses")
+    assert not classcode._new and not classcode._used  # nothing kept, nothing looked up
+    assert cls.__init__.__annotations__["x"] is int
+    assert cls(1) == cls(1)
 
 
 @pytest.mark.parametrize(
