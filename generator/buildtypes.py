@@ -60,8 +60,6 @@ class Result:
 
     def counts(self) -> tuple[int, int]:
         """(errors, warnings)."""
-        if isinstance(self.found, Problems):
-            return self.found.counts()
         return count(self.found)
 
 

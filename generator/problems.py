@@ -49,6 +49,9 @@ _ORDER = attrgetter("path", "line", "column", "severity", "message", "rule", "ke
 
 
 def count(problems: Iterable[Problem]) -> tuple[int, int]:
+    """(errors, warnings); of a ``Problems``, without making a Problem of its Blocks."""
+    if isinstance(problems, Problems):
+        return problems.counts()
     errors = warnings = 0
     for p in problems:
         if p.severity == "error":
@@ -59,7 +62,7 @@ def count(problems: Iterable[Problem]) -> tuple[int, int]:
 
 
 def summary_line(problems: Iterable[Problem], reports: int) -> str:
-    errors, warnings = problems.counts() if isinstance(problems, Problems) else count(problems)
+    errors, warnings = count(problems)
     if not errors and not warnings:
         return f"检查通过：{reports} 份年报，没有发现问题。"
     return f"共 {errors} 个错误，{warnings} 个警告（{reports} 份年报）。"
