@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from .model import AGENCY_KINDS, Agency
-from .reportfast import _UNPRINTABLE
+from .reportfast import beyond_plain
 
 AGENCY_KEYS = ["name", "short_name", "kind", "group", "order", "since", "until", "contact"]
 CONTACT_KEYS = ["address", "phone", "email", "postcode", "hours"]
@@ -45,7 +45,7 @@ def fast_agency(text: str, slug: str, shown: str) -> Agency | None:
 
 def _fields(text: str) -> dict[str, str | dict[str, str]]:
     """The keys and values of the lines: top-level keys, and the contact block's."""
-    if "\r" in text or "\t" in text or _UNPRINTABLE.search(text):
+    if beyond_plain(text):
         raise _Unsure
     top: dict[str, str | dict[str, str]] = {}
     contact: dict[str, str] | None = None  # the block being read, under `contact:`

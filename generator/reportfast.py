@@ -61,6 +61,12 @@ Scalar = tuple[str, int, int]  # text, 1-based line and column
 Mapping = dict[str, tuple[object, int, int]]  # key → (value, line, column of the key)
 
 
+def beyond_plain(text: str) -> bool:
+    """Whether ``text`` holds what the fast readers (this one and agencyfast) never read:
+    a carriage return, a tab or a character the full reader refuses."""
+    return "\r" in text or "\t" in text or _UNPRINTABLE.search(text) is not None
+
+
 class _Unsure(Exception):
     """Not the usual shape: read the file the full way."""
 
@@ -79,7 +85,7 @@ def fast_report(text: str, folder_year: str, agency: str, shown: str) -> Report 
 
 
 def _parse(text: str) -> tuple[Mapping, tuple[int, int]]:
-    if "\r" in text or "\t" in text or _UNPRINTABLE.search(text):
+    if beyond_plain(text):
         raise _Unsure
     root: Mapping = {}
     stack: list[tuple[int, Mapping]] = []  # (indentation, mapping), innermost last
