@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import outfolders
-from .contentfiles import digest
 from .manifest import Stamp
 from .search import INDEX_FOLDER
 from .write import TMP_SUFFIX
@@ -235,7 +234,11 @@ def survey(
     if record is None and found.matched < len(written):  # some were removed: which (rare)
         damaged.update(written.keys() - outfolders.files(root, ""))
     if verify:
-        damaged.update(p for p, (_, _, want) in written.items() if _file_digest(t.path / p) != want)
+        from .exports.year_write import stamp_matches  # a tidy year file's digest: pieced
+
+        damaged.update(
+            p for p, (_, _, want) in written.items() if not stamp_matches(t.path, t.state, p, want)
+        )
     t.notes.read, t.notes.seen = record, found.seen
     return Survey(fresh=False, damaged=damaged)
 
@@ -244,13 +247,6 @@ def _ours(path: str) -> bool:
     """A page being replaced, or the search index (written after the pages, as a whole,
     by the search step of the same locked build)."""
     return path.endswith(TMP_SUFFIX) or path.startswith(INDEX_FOLDER + "/")
-
-
-def _file_digest(path: Path) -> str:
-    try:
-        return digest(path.read_bytes())
-    except OSError:
-        return "unreadable"
 
 
 # ---------------------------------------------------------------------------------------

@@ -144,19 +144,23 @@ def _write_file(path: str, data: bytes) -> os.stat_result:
 
 
 class PieceFile:
-    """A large file written in pieces (bytes, or ranges copied from another file) and
-    hashed as it goes, never whole in memory. ``atomic``: written beside its path and put
-    in place by ``close`` in one step, as ``Writer`` does."""
+    """A large file written in pieces (bytes, or ranges copied from another file), never
+    whole in memory. ``atomic``: written beside its path and put in place by ``close`` in
+    one step, as ``Writer`` does. ``hashed``: the bytes are hashed as they go, copied ones
+    read back for it, and the stamp's digest is theirs; otherwise the caller names the
+    digest at ``close`` (a tidy year file's is made from its pieces' digests: year_write),
+    and copied bytes are left to the kernel alone."""
 
-    def __init__(self, target: Path, atomic: bool) -> None:
+    def __init__(self, target: Path, atomic: bool, hashed: bool = True) -> None:
         self.target = target
         self.path = target.with_name(f".{target.name}{TMP_SUFFIX}") if atomic else target
         self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
         self.size = 0
-        self._hash = hasher()  # contentfiles.digest, fed piecewise
+        self._hash = hasher() if hashed else None  # contentfiles.digest, fed piecewise
 
     def write(self, data: bytes | memoryview) -> None:
-        self._hash.update(data)
+        if self._hash is not None:
+            self._hash.update(data)
         view = memoryview(data)
         while view:
             view = view[os.write(self.fd, view) :]
@@ -165,7 +169,7 @@ class PieceFile:
     def copy(self, source: int, start: int, length: int) -> None:
         """Append ``length`` bytes of the open file ``source`` from ``start``: copied by the
         kernel; read here only in pieces, for the hash (memory stays small however large
-        the file)."""
+        the file) or what the kernel did not copy."""
         end = start + length
         offset = start
         try:
@@ -176,14 +180,15 @@ class PieceFile:
                 offset += n
         except OSError:  # a file system without it: what is left is written below
             pass
-        buffer = bytearray(min(length, COPY_BUFFER))
-        at = start
+        at = start if self._hash is not None else offset
+        buffer = bytearray(min(end - at, COPY_BUFFER))
         while at < end:
             view = memoryview(buffer)[: min(len(buffer), end - at)]
             got = os.preadv(source, [view], at)
             if got == 0:
                 raise OSError(f"文件在复制时变短：{self.target}")
-            self._hash.update(view[:got])
+            if self._hash is not None:
+                self._hash.update(view[:got])
             if at + got > offset:  # not copied by the kernel: write it
                 skip = max(0, offset - at)
                 rest = view[skip:got]
@@ -193,14 +198,18 @@ class PieceFile:
             at += got
         self.size += length
 
-    def close(self) -> Stamp:
-        """Put the file in place; its stamp, as ``Writer`` records one."""
+    def close(self, digest: str | None = None) -> Stamp:
+        """Put the file in place; its stamp, as ``Writer`` records one (its digest
+        ``digest`` when the file is not ``hashed``)."""
         try:
             st = os.fstat(self.fd)
         finally:
             os.close(self.fd)
         if self.path != self.target:
             os.replace(self.path, self.target)
+        if self._hash is None:
+            assert digest is not None, "an unhashed file's digest is named at close"
+            return (st.st_size, st.st_mtime_ns, digest)
         self._hash.update(b"\x00")
         return (st.st_size, st.st_mtime_ns, self._hash.hexdigest(DIGEST_BYTES))
 

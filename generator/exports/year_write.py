@@ -21,7 +21,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..contentfiles import digest
+from blake3 import blake3 as Blake3
+
+from ..contentfiles import DIGEST_BYTES, digest, hasher
 from ..manifest import Stamp
 from ..model import Agency
 from ..write import PieceFile
@@ -53,6 +55,7 @@ class Piece:
     fingerprint: str
     start: int
     end: int
+    digest: str  # of its bytes: the file's stamp is made from these (``pieced_digest``)
 
 
 def write_year_file(job: YearJob, path: str, splice: bool) -> Stamp:
@@ -73,7 +76,8 @@ def write_year_file(job: YearJob, path: str, splice: bool) -> Stamp:
     old = _old_pieces(record, target, job.key) if splice and record else None
     stamp, pieces = _write_tidy(job, LAYOUTS[name], year, rows, marks, target, old)
     if record is not None:
-        _save(record, job.key, stamp, [[p.slug, p.fingerprint, p.start, p.end] for p in pieces])
+        saved = [[p.slug, p.fingerprint, p.start, p.end, p.digest] for p in pieces]
+        _save(record, job.key, stamp, saved)
     return stamp
 
 
@@ -142,18 +146,26 @@ def _write_tidy(
     target: Path,
     old: dict[str, Piece] | None,
 ) -> tuple[Stamp, list[Piece]]:
+    """With a record of pieces kept (``job.state``), the file's stamp is its
+    ``pieced_digest``, made as it is written from each piece's digest: a copied piece's
+    is the old record's, so the copied bytes are never read back. Without one, the digest
+    of its bytes, as ``Writer`` stamps a file."""
     source = _open_old(target) if old else None
-    out = _Splicer(PieceFile(target, job.atomic), source, layout.sep)
+    pieced = job.state is not None
+    out = _Splicer(PieceFile(target, job.atomic, hashed=not pieced), source, layout.sep)
     pieces: list[Piece] = []
     try:
         out.text(layout.head(year, rows))
         for i, ((agency, record), mark) in enumerate(zip(rows, marks, strict=True)):
             was = old.get(agency.slug) if old else None
             if was is not None and source is not None and was.fingerprint == mark:
-                start = out.old(was.start, was.end, first=i == 0)
+                start = out.old(was.start, was.end, was.digest, first=i == 0)
+                made = was.digest
             else:
-                start = out.new(layout.piece(year, agency, record), first=i == 0)
-            pieces.append(Piece(agency.slug, mark, start, out.size))
+                piece = layout.piece(year, agency, record)
+                made = digest(piece)
+                start = out.new(piece, made, first=i == 0)
+            pieces.append(Piece(agency.slug, mark, start, out.size, made))
         out.text(layout.tail)
         out.flush()
     except BaseException:
@@ -162,7 +174,66 @@ def _write_tidy(
     finally:
         if source is not None:
             os.close(source)
-    return out.file.close(), pieces
+    return out.file.close(out.digest() if pieced else None), pieces
+
+
+PIECED = "p:"  # starts a stamp's digest made from a file's pieces (``pieced_digest``)
+
+
+def _stream() -> Blake3:
+    return hasher()
+
+
+def _ended(stream: Blake3, size: int) -> str:
+    stream.update(f"\x00{size}".encode())
+    return PIECED + stream.hexdigest(DIGEST_BYTES)
+
+
+def pieced_digest(data: bytes, pieces: list[Piece]) -> str:
+    """The digest of a tidy file that its stamp records: the hash of its bytes with each
+    piece's bytes replaced by their digest (what lies between pieces, head and tail as
+    they are), and its size. Equal to hashing the bytes for telling a changed file (a
+    changed byte changes its piece's digest or a byte between), yet made on an edit from
+    the pieces' digests alone. ``build --verify`` works it out from the file and its
+    record of pieces (``stamp_matches``)."""
+    stream, at = _stream(), 0
+    for p in pieces:
+        stream.update(data[at : p.start])
+        stream.update(digest(data[p.start : p.end]).encode())
+        at = p.end
+    stream.update(data[at:])
+    return _ended(stream, len(data))
+
+
+def stamp_matches(root: Path, state: Path, path: str, want: str) -> bool:
+    """Whether the file ``path`` under ``root`` is the one stamped with the digest
+    ``want`` (``build --verify``): by its bytes, or, for a digest made from pieces, by its
+    bytes and the record of its pieces (a file whose record is gone or another's does
+    not match: it is made again)."""
+    try:
+        data = (root / path).read_bytes()
+    except OSError:
+        return False
+    if not want.startswith(PIECED):
+        return digest(data) == want
+    try:
+        saved = json.loads((state / RECORDS / (path.replace("/", "_") + ".json")).read_bytes())
+        pieces = [Piece(*p) for p in saved["pieces"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    if saved.get("stamp", [None] * 3)[2] != want or not _ordered(pieces, len(data)):
+        return False
+    return pieced_digest(data, pieces) == want
+
+
+def _ordered(pieces: list[Piece], size: int) -> bool:
+    """Pieces in file order, apart, inside a file of ``size`` bytes."""
+    end = 0
+    for p in pieces:
+        if not (isinstance(p.start, int) and isinstance(p.end, int) and end <= p.start <= p.end):
+            return False
+        end = p.end
+    return end <= size
 
 
 class _Splicer:
@@ -172,35 +243,43 @@ class _Splicer:
     def __init__(self, file: PieceFile, source: int | None, sep: bytes) -> None:
         self.file, self.source, self.sep = file, source, sep
         self.size = 0  # of the file so far, pending bytes included
+        self._stream = _stream()  # pieced_digest, fed as the file is made
         self._text: list[bytes] = []
         self._text_size = 0
         self._run: tuple[int, int] | None = None  # old bytes to copy: (start, end)
 
-    def text(self, data: bytes) -> None:
+    def text(self, data: bytes, made: str | None = None) -> None:
+        """Append bytes between pieces, or a piece whose digest is ``made``."""
         self._copy()
+        self._stream.update(data if made is None else made.encode())
         self._text.append(data)
         self._text_size += len(data)
         self.size += len(data)
         if self._text_size > CHUNK:
             self._write()
 
-    def new(self, piece: bytes, first: bool) -> int:
-        """Append a piece made now (after a separator unless ``first``); where it starts."""
+    def new(self, piece: bytes, made: str, first: bool) -> int:
+        """Append a piece made now, its digest ``made`` (after a separator unless
+        ``first``); where it starts."""
         if not first:
             self.text(self.sep)
         start = self.size
-        self.text(piece)
+        self.text(piece, made)
         return start
 
-    def old(self, start: int, end: int, first: bool) -> int:
-        """Append the old file's bytes [start, end) (after a separator unless ``first``)."""
+    def old(self, start: int, end: int, made: str, first: bool) -> int:
+        """Append the old file's bytes [start, end), a piece whose digest is ``made``
+        (after a separator unless ``first``)."""
         run = self._run
         if not first and run is not None and start == run[1] + len(self.sep):
+            self._stream.update(self.sep)  # copied with the run, yet between pieces
+            self._stream.update(made.encode())
             self._run = (run[0], end)  # the separator between is in the old file too
             self.size += end - run[1]
             return self.size - (end - start)
         if not first:
             self.text(self.sep)
+        self._stream.update(made.encode())
         self._write()
         self._copy()
         self._run = (start, end)
@@ -211,6 +290,10 @@ class _Splicer:
     def flush(self) -> None:
         self._write()
         self._copy()
+
+    def digest(self) -> str:
+        """The file's ``pieced_digest``, once all of it is appended."""
+        return _ended(self._stream, self.size)
 
     def _write(self) -> None:
         if self._text:
@@ -307,12 +390,7 @@ def _old_pieces(record: Path, target: Path, key: str) -> dict[str, Piece] | None
         pieces = [Piece(*p) for p in saved["pieces"]]
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    end = 0
-    for p in pieces:  # in file order, apart, inside the file
-        if not (isinstance(p.start, int) and isinstance(p.end, int) and end <= p.start <= p.end):
-            return None
-        end = p.end
-    if end > st.st_size:
+    if not _ordered(pieces, st.st_size) or not all(isinstance(p.digest, str) for p in pieces):
         return None
     return {p.slug: p for p in pieces}
 
