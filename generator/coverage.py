@@ -155,7 +155,7 @@ def coverage(
 
 def years_changed(before: Agency | None, after: Agency | None) -> set[int] | None:
     """The years whose pages and files an edit of one agency changes (what
-    ``year_digest_text`` reads), or None for every year: a new name, group, order or
+    ``yearmodel`` digests of a year), or None for every year: a new name, group, order or
     since/until, or a year's report added or removed, moves the agency on every year page."""
     if before is None or after is None:
         return None
@@ -167,19 +167,3 @@ def years_changed(before: Agency | None, after: Agency | None) -> set[int] | Non
 def _placing(a: Agency) -> tuple[object, ...]:
     """What puts an agency on a year page, and where: name, group, order, expected years."""
     return (a.slug, a.name, a.group, a.order, a.since, a.until)
-
-
-def year_digest_text(year: int, agencies: list[Agency]) -> str:
-    """Everything a year's page and files are made from, as one string to digest."""
-    latest = max((max(a.filed) for a in agencies if a.filed), default=year)
-    lines = []
-    for a in agencies:
-        record = a.filed.get(year)
-        if record is not None:
-            lines.append(
-                f"{a.slug}\t{a.name}\t{a.group}\t{record.format}\t{record.published}\t"
-                f"{record.units}\t{record.values}"
-            )
-        elif expected(a, year, latest):
-            lines.append(f"{a.slug}\t{a.name}\t{a.group}\tmissing")
-    return "\n".join(lines)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from typing import NamedTuple
 
 from .coverage import Coverage, Totals, coverage, region_years
 from .exports.year_files import REPORT_FIELDS, TIDY_FIELDS, year_data_paths
@@ -18,9 +19,16 @@ from .outputs import Page, year_path
 from .tables import display
 
 
+class Listed(NamedTuple):
+    """An agency as a year page links it (yearmodel makes the page without agencies)."""
+
+    slug: str
+    name: str
+
+
 @dataclass
 class YearRow:
-    agency: Agency
+    agency: Agency | Listed
     values: list[str]
 
 
@@ -34,7 +42,7 @@ class TotalRow:
 @dataclass
 class RankRow:
     rank: int | None  # None: no 公开率 to rank by
-    agency: Agency
+    agency: Agency | Listed
     measured: list[Measured]
 
 
@@ -88,7 +96,9 @@ def year_page(site: Site, year: int, agencies: list[Agency]) -> YearPage:
     return page
 
 
-def _rank(measured: list[tuple[Agency, list[Measured]]]) -> list[RankRow]:
+def _rank(
+    measured: list[tuple[Agency, list[Measured]]] | list[tuple[Listed, list[Measured]]],
+) -> list[RankRow]:
     """By the first indicator (公开率), highest first; equal values share a rank; those
     without a value (no request handled) come last, unranked."""
     ranked = sorted(

@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Container
 from pathlib import Path
 
-from . import trendcache
+from . import trendcache, yearmodel
 from .agencyfacts import Facts, in_order, index_text, years_of
-from .coverage import year_digest_text
 from .exports import YearFiles, YearJob, is_year_file, year_files
 from .exports.year_files import year_data_paths
 from .feed import FEED_PATH, entries_text, feed
@@ -20,11 +19,12 @@ from .model import Agency, Site
 from .outputs import Output, year_path
 from .pagekeys import data_key, page_fingerprint
 from .problems import Problem, sort_problems
-from .region import YearFigures, data_page, search_page, trend_of, year_figures, year_page
+from .region import YearFigures, data_page, search_page, trend_of
 from .review.copying import Pair, Sketches, candidates, copy_problems, similarities
 from .search import SEARCH_PAGE
 from .sources import digest
 from .write import Writer
+from .yearmodel import YearModel, year_model, year_page_of
 
 
 class Agencies:
@@ -52,6 +52,16 @@ class Agencies:
     def facts(self) -> list[Facts]:
         return [f for _, f in self.ordered]
 
+    def one(self, slug: str) -> Agency:
+        """One agency (only its record unpacked: yearmodel asks for the changed ones)."""
+        agency = self.records[slug].agency
+        assert agency is not None  # in ``ordered``: read
+        return agency
+
+    def made_from(self, slug: str) -> str:
+        """What the agency was read from: its record's digest."""
+        return self.records[slug].digest
+
 
 def site_pages(
     site: Site,
@@ -76,11 +86,21 @@ def site_pages(
     # reprs cost a tenth of a warm build)
     # data files are made with the data key alone; pages add their templates' (pagekeys)
     data = data_key(key)
-    year_digests = {
-        y: kept.get(y) or digest(data, "year", year_digest_text(y, agencies())) for y in years
-    }
+    models: dict[int, YearModel] = {}
+
+    def model(year: int) -> YearModel:
+        """The year made from its reports' entries, only the changed ones made again."""
+        if year not in models:
+            models[year] = year_model(
+                year, agencies.ordered, agencies.made_from, agencies.one, site.region, state, data
+            )
+        return models[year]
+
+    year_digests = {y: kept.get(y) or digest(data, "year", model(y).digest_text) for y in years}
+    if models:  # a year changed: forget those no longer in the site
+        yearmodel.prune(state, years)
     index = index_text(agencies.ordered)
-    figures = _trend_figures(site, agencies, year_digests, state)
+    figures = _trend_figures(year_digests, state, model)
     home_data = digest(data, "home", index, repr(years), repr(sorted(figures.items())))
     home = page_fingerprint(home_data, key, "home")
     pages.append(
@@ -88,9 +108,7 @@ def site_pages(
     )
     for year in years:
         year_page_fingerprint = page_fingerprint(year_digests[year], key, "year")
-        pages.append(
-            (year_path(year), year_page_fingerprint, _year(renderer, site, year, agencies))
-        )
+        pages.append((year_path(year), year_page_fingerprint, _year(renderer, site, year, model)))
         pages.extend(
             (path, year_digests[year], _year_file(year, path, agencies, year_digests[year]))
             for path in year_data_paths(year)
@@ -150,17 +168,17 @@ def site_pages(
 
 
 def _trend_figures(
-    site: Site, agencies: Agencies, year_digests: dict[int, str], state: Path | None
+    year_digests: dict[int, str], state: Path | None, model: Callable[[int], YearModel]
 ) -> dict[int, YearFigures]:
     """Each year's trend figures: kept (trendcache) for a year whose data is unchanged,
-    worked out for the others."""
+    worked out for the others (from the sums its page shows: one sum for both)."""
     kept = trendcache.read(state)
     figures = {}
     for year, year_digest in year_digests.items():
         if year_digest in kept:
             figures[year] = kept[year_digest]
         else:
-            figures[year] = year_figures(year, agencies(), site.region)
+            figures[year] = model(year).figures()
     now = {year_digests[year]: figured for year, figured in figures.items()}
     if now != kept:
         trendcache.write(state, now)
@@ -196,9 +214,9 @@ def _sitemap(site: Site, paths: list[str]) -> Output | None:
 
 
 def _year(
-    renderer: LazyRenderer, site: Site, year: int, agencies: Agencies
+    renderer: LazyRenderer, site: Site, year: int, model: Callable[[int], YearModel]
 ) -> Callable[[], Output]:
-    return lambda: renderer.page(year_page(site, year, agencies()), "year.html")
+    return lambda: renderer.page(year_page_of(site, model(year)), "year.html")
 
 
 def _year_file(

@@ -1,0 +1,292 @@
+"""A year's page, totals and trend figures made from one entry per report, kept in the
+build state (one file per year) under the agency and its record's digest.
+
+What the year page reads of a report (its key figures as shown, its indicators, the
+cells its totals add up) is worked out once and kept. After an edit only the changed
+agencies' entries are made again: the other agencies are not even unpacked from the
+build record (at 10,000 reports that unpacking cost more than the page). The record's
+digest names everything the agency was read from, and the file names the build's data
+key, so a kept entry is right for any build that finds it; anything odd about the file
+means "nothing kept". The page is the one ``region.year_page`` makes from the agencies
+(tests/test_year_model.py), and the totals the same sums (integers: in any order).
+"""
+
+from __future__ import annotations
+
+from ast import literal_eval
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import NamedTuple
+
+from .agencyfacts import Facts
+from .contentfiles import digest
+from .coverage import OTHER_GROUP, Totals, _summed
+from .exports.year_files import year_data_paths
+from .figures import summary_labels, summary_values
+from .formats import all_formats
+from .indicators import Measured, formula, measure, measure_record
+from .model import Agency, Site
+from .outputs import year_path
+from .records import framed, replace_file, unframed
+from .region import (
+    Listed,
+    TotalRow,
+    YearFigures,
+    YearPage,
+    YearRow,
+    _rank,
+    _totals_values,
+    _trend_cells,
+)
+from .tables import display
+
+FOLDER = "year-model"
+MAGIC = b"nianbao year model 1\n"
+
+
+class Entry(NamedTuple):
+    """One report's part of its year's page and totals."""
+
+    made_from: str  # the agency record's digest
+    name: str
+    group: str | None
+    format: str
+    shown: tuple[str, ...] | None  # its key figures as shown; None: no summary
+    measured: tuple[str | None, ...]  # its indicators (Decimal as text), by its own format
+    summed: tuple[int | None, ...]  # the cells totals add up (coverage._summed); None: blank
+    line: str  # digest of what the year's digest reads of it (``year_model``)
+
+
+def entry_of(made_from: str, agency: Agency, year: int) -> Entry:
+    record = agency.filed[year]
+    summary = agency.summaries.get(year)
+    shown = None if summary is None else tuple(display(v) for v in summary_values(summary))
+    fmt = all_formats().get(record.format)
+    measured = () if fmt is None else tuple(_text(m) for m in measure_record(fmt, record))
+    texts = record.texts()
+    summed = tuple(int(texts[i]) if texts[i] else None for i, _ in _summed(record.format, None))
+    line = (
+        f"{agency.slug}\t{agency.name}\t{agency.group}\t{record.format}\t{record.published}\t"
+        f"{record.units}\t{record.values}"
+    )
+    return Entry(
+        made_from, agency.name, agency.group, record.format, shown, measured, summed, digest(line)
+    )
+
+
+def _text(m: Measured) -> str | None:
+    return None if m.value is None else str(m.value)
+
+
+@dataclass
+class YearCoverage:
+    """Who published in the year and who did not, as its page says it (coverage.Coverage)."""
+
+    year: int
+    published: list[Listed]
+    missing: list[Listed]
+    region: Totals
+    groups: list[Totals]
+
+    @property
+    def expected(self) -> int:
+        return len(self.published) + len(self.missing)
+
+    @property
+    def included_text(self) -> str:
+        return f"应公开年报的 {self.expected} 个机关中，已公开 {len(self.published)} 个"
+
+
+@dataclass
+class YearModel:
+    """A year made from its entries: enough for its page, digest and trend figures."""
+
+    year: int
+    entries: list[tuple[str, Entry]]  # the reports, in display order
+    coverage: YearCoverage
+    digest_text: str  # what the year's page and files are made from (with the data key)
+    agency: Callable[[str], Agency]  # an agency by slug, made when a page needs one
+
+    def figures(self) -> YearFigures:
+        """region.year_figures of the year."""
+        region = self.coverage.region
+        if region.format is None:
+            return None
+        needed = _trend_cells()
+        cells = {k: v for k, v in region.cells.items() if k in needed}
+        return (region.format, len(self.coverage.published), self.coverage.expected, cells)
+
+
+def year_model(
+    year: int,
+    ordered: list[tuple[str, Facts]],
+    made_from: Callable[[str], str],
+    agency: Callable[[str], Agency],
+    region: str,
+    state: Path | None,
+    data: str,
+) -> YearModel:
+    """The year of the agencies ``ordered`` (display order, as Agencies keeps them):
+    ``made_from`` gives an agency's record digest, ``agency`` the agency (asked only for
+    those whose entry is not kept). Its ``digest_text`` reads, of each report, the digest
+    of its agency's slug, name and group and its format, date, units and cells, and of
+    each agency expected but missing its slug, name and group: what an edit changes
+    (coverage.years_changed)."""
+    kept = _read(state, year, data)
+    latest = max((max(f.filed) for _, f in ordered if f.filed), default=year)
+    entries: list[tuple[str, Entry]] = []
+    missing: list[Listed] = []
+    lines: list[str] = []
+    made = 0
+    for slug, f in ordered:
+        if year in f.filed:
+            source = made_from(slug)
+            entry = kept.get(slug)
+            if entry is None or entry.made_from != source:
+                entry = entry_of(source, agency(slug), year)
+                made += 1
+            entries.append((slug, entry))
+            lines.append(entry.line)
+        elif _expected(f, year, latest):
+            missing.append(Listed(slug, f.name))
+            group = literal_eval(f.entry)[2]  # (slug, name, group, order, years)
+            lines.append(f"{slug}\t{f.name}\t{group}\tmissing")
+    if made or len(kept) != len(entries):
+        _write(state, year, data, entries)
+    coverage = _coverage(year, entries, missing, region, max(latest, year))
+    return YearModel(year, entries, coverage, "\n".join(lines), agency)
+
+
+def _expected(f: Facts, year: int, latest: int) -> bool:
+    """coverage.expected of an agency without a report that year, from its facts."""
+    if f.first is None:
+        return False
+    last = min(f.until, latest) if f.until is not None else latest
+    return f.first <= year <= last
+
+
+def _coverage(
+    year: int,
+    entries: list[tuple[str, Entry]],
+    missing: list[Listed],
+    region: str,
+    latest: int,
+) -> YearCoverage:
+    """coverage.coverage, from the entries: the same sums (see Totals.add_all)."""
+    del latest  # (who is missing is worked out by the caller)
+    members: dict[str, list[Entry]] = {}
+    for _, e in entries:
+        members.setdefault(e.group or OTHER_GROUP, []).append(e)
+    groups = [_totals(name, group) for name, group in members.items()]
+    region_totals = Totals(f"{region}合计")
+    if groups and all(g.format == entries[0][1].format for g in groups):
+        region_totals.format = entries[0][1].format
+        for g in groups:
+            region_totals.reports += g.reports
+            for cid, value in g.cells.items():
+                region_totals.cells[cid] = region_totals.cells.get(cid, 0) + value
+    else:
+        region_totals = _totals(region_totals.name, [e for _, e in entries])
+    published = [Listed(slug, e.name) for slug, e in entries]
+    return YearCoverage(year, published, missing, region_totals, groups)
+
+
+def _totals(name: str, entries: list[Entry]) -> Totals:
+    """Totals.add_all of the entries' reports."""
+    totals = Totals(name)
+    if not entries:
+        return totals
+    fmt = totals.format = entries[0].format
+    same = [e.summed for e in entries if e.format == fmt]
+    totals.reports = len(same)
+    summed = _summed(fmt, None)
+    if not summed or not same:
+        return totals
+    for (_, cid), column in zip(summed, zip(*same, strict=True), strict=True):
+        given = [v for v in column if v is not None]
+        if given:
+            totals.cells[cid] = sum(given)
+    return totals
+
+
+def year_page_of(site: Site, model: YearModel) -> YearPage:
+    """region.year_page of the model's year."""
+    year, cov = model.year, model.coverage
+    fmt = all_formats()[cov.region.format] if cov.region.format else None
+    rows = [YearRow(Listed(slug, e.name), list(e.shown)) for slug, e in model.entries if e.shown]
+    page = YearPage(
+        site,
+        year_path(year),
+        f"{site.region}{year}年度各机关政府信息公开工作年度报告汇总",
+        breadcrumbs=[(f"{year}年度汇总", "")],
+        year=year,
+        coverage=cov,  # type: ignore[arg-type]  # the same fields, agencies as Listed
+        rows=rows,
+        files=year_data_paths(year),
+    )
+    if fmt is None:
+        return page
+    page.labels = summary_labels(fmt)
+    page.totals = _totals_values(fmt, cov.region)
+    page.groups = [TotalRow(g.name, g.reports, _totals_values(fmt, g)) for g in cov.groups]
+    page.indicators = list(fmt.indicators)
+    page.formulas = [formula(fmt, i) for i in fmt.indicators]
+    measured = []
+    for slug, e in model.entries:
+        if e.format == fmt.id and len(e.measured) == len(fmt.indicators):
+            values = [
+                Measured(i, _value(v)) for i, v in zip(fmt.indicators, e.measured, strict=True)
+            ]
+        else:  # a report of another format than the year's (V7): as the page measures it
+            values = measure_record(fmt, model.agency(slug).filed[year])
+        measured.append((Listed(slug, e.name), values))
+    page.ranking = _rank(measured)
+    page.region_measured = measure(fmt, cov.region.cells)
+    return page
+
+
+def _value(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+# ---------------------------------------------------------------------------------------
+# The kept entries
+
+
+def _path(state: Path, year: int) -> Path:
+    return state / FOLDER / f"{year}.bin"
+
+
+def _read(state: Path | None, year: int, data: str) -> dict[str, Entry]:
+    if state is None:
+        return {}
+    try:
+        key, kept = unframed(MAGIC, _path(state, year).read_bytes())
+        if key != data or not isinstance(kept, dict):
+            return {}
+        return {slug: Entry._make(e) for slug, e in kept.items()}
+    except Exception:  # absent, unreadable, damaged, another shape: nothing kept
+        return {}
+
+
+def _write(state: Path | None, year: int, data: str, entries: list[tuple[str, Entry]]) -> None:
+    if state is None:
+        return
+    (state / FOLDER).mkdir(parents=True, exist_ok=True)
+    plain = {slug: tuple(e) for slug, e in entries}
+    replace_file(_path(state, year), framed(MAGIC, (data, plain)))
+
+
+def prune(state: Path | None, years: Iterable[int]) -> None:
+    """Remove the kept entries of years no longer in the site."""
+    if state is None:
+        return
+    wanted = {f"{y}.bin" for y in years}
+    try:
+        names = [p for p in (state / FOLDER).iterdir() if p.name not in wanted]
+    except OSError:
+        return
+    for path in names:
+        path.unlink(missing_ok=True)
