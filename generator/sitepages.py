@@ -11,7 +11,7 @@ from pathlib import Path
 from . import trendcache, yearmodel
 from .agencyfacts import Facts, in_order, index_text, years_of
 from .exports import YearFiles, YearJob, is_year_file, year_files
-from .exports.year_files import year_data_paths
+from .exports.year_files import LazyMembers, year_data_paths
 from .feed import FEED_PATH, entries_text, feed
 from .lazyrender import LazyRenderer
 from .manifest import AgencyRecord
@@ -61,6 +61,10 @@ class Agencies:
     def made_from(self, slug: str) -> str:
         """What the agency was read from: its record's digest."""
         return self.records[slug].digest
+
+    def year_members(self, year: int) -> LazyMembers:
+        """exports.year_files.members of the year, each agency made only when asked for."""
+        return LazyMembers(year, [slug for slug, f in self.ordered if year in f.filed], self.one)
 
 
 def site_pages(
@@ -149,7 +153,10 @@ def site_pages(
     fingerprints = {path: fingerprint for path, fingerprint, _ in pages}
     due = [(path, make) for path, fingerprint, make in pages if before.get(path) != fingerprint]
     year_data = [path for path, _ in due if is_year_file(path)]
-    job = YearJob(agencies() if year_data else [], writer.root, writer.atomic, state, data)
+    # (the year files make only the agencies whose rows they make again: LazyMembers)
+    job = YearJob(
+        [], writer.root, writer.atomic, state, data, {}, agencies.made_from, agencies.year_members
+    )
     year_files_due = YearFiles(job, year_data, set(before), writer, jobs)
     try:
         # the other pages are made while the workers write the year files

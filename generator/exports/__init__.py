@@ -92,10 +92,10 @@ class YearFiles:
                     p: self._thread.submit(write_year_file, job, p, True) for p in _in_order(paths)
                 }
                 return
-            reports = sum(1 for a in job.agencies for year in years if year in a.filed)
+            reports = sum(len(job.members(year)) for year in years)
             if reports >= (FRESH_FROM if fresh_from is None else fresh_from):
                 slices = {year: year_slice(job, year) for year in years}
-                bare = replace(job, agencies=[], marks={})
+                bare = replace(job, agencies=[], marks={}, made_from=None, lazy=None)
                 self._pool = fresh_pool(processes)
                 self._results = {
                     p: self._pool.apply_async(
@@ -106,7 +106,7 @@ class YearFiles:
                 return
             global _JOB
             for year in years:  # once here, not in each worker writing one of its tidy files
-                job.marks[year] = fingerprints(job.key, year, members(year, job.agencies))
+                job.marks[year] = fingerprints(job.key, year, job.members(year), job.made_from)
             _JOB = job  # forked workers see it without pickling
             self._pool = fork_pool(processes)
             self._results = {

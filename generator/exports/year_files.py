@@ -13,9 +13,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import overload
 
 from ..formats import all_formats
 from ..indicators import cells_needed, percent_text, ratio
@@ -51,11 +52,42 @@ def year_data_paths(year: int) -> list[str]:
     return [folder + name for name in ("cells.csv", "cells.json", "summary.csv", "reports.xlsx")]
 
 
-Members = list[tuple[Agency, Filed]]
+Members = Sequence[tuple[Agency, Filed]]
 
 
 def members(year: int, agencies: Iterable[Agency]) -> Members:
     return [(a, r) for a in agencies if (r := a.filed.get(year)) is not None]
+
+
+class LazyMembers(Sequence[tuple[Agency, Filed]]):
+    """A year's reports as ``members`` gives them, each agency made only when its row is
+    asked for: an edit's spliced files make only the changed reports' rows, so only their
+    agencies need unpacking from the build record."""
+
+    def __init__(self, year: int, slugs: list[str], agency: Callable[[str], Agency]) -> None:
+        self.year, self.slugs, self._agency = year, slugs, agency
+
+    def __len__(self) -> int:
+        return len(self.slugs)
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[Agency, Filed]: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[Agency, Filed]]: ...
+
+    def __getitem__(self, i: int | slice) -> tuple[Agency, Filed] | list[tuple[Agency, Filed]]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self.slugs)))]
+        agency = self._agency(self.slugs[i])
+        return agency, agency.filed[self.year]
+
+
+def slugs_of(rows: Members) -> list[str]:
+    """The rows' agencies' slugs (a LazyMembers' without making them)."""
+    if isinstance(rows, LazyMembers):
+        return rows.slugs
+    return [agency.slug for agency, _ in rows]
 
 
 def _csv_line(values: Iterable[object]) -> str:

@@ -18,6 +18,7 @@ import os
 import pickle
 import struct
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from ..model import Agency
 from ..write import PieceFile
 from .book_pieces import FINAL, OldPiece, SheetPiece, old_pieces, write_book
 from .workbook import SHEET, frame_maker, make_frame
-from .year_files import LAYOUTS, Layout, Members, members
+from .year_files import LAYOUTS, Layout, LazyMembers, Members, members, slugs_of
 
 RECORDS = "year-files"  # folder of the records, in the build state
 CHUNK = 1 << 20  # fresh rows written in pieces of about this many characters
@@ -47,6 +48,14 @@ class YearJob:
     key: str  # the build key: a piece made by other code or labels is not reused
     # each year's report fingerprints (``fingerprints``), made once for its three tidy files
     marks: dict[int, list[str]] = field(default_factory=dict, compare=False)
+    # what each agency was read from (its record's digest): a report's fingerprint is made
+    # of it, so the reports of an edit's year need not be made to compare them
+    made_from: Callable[[str], str] | None = field(default=None, compare=False)
+    # a year's reports without ``agencies`` (LazyMembers): only those asked for are made
+    lazy: Callable[[int], LazyMembers] | None = field(default=None, compare=False)
+
+    def members(self, year: int) -> Members:
+        return self.lazy(year) if self.lazy is not None else members(year, self.agencies)
 
 
 @dataclass(frozen=True)
@@ -63,12 +72,12 @@ def write_year_file(job: YearJob, path: str, splice: bool) -> Stamp:
     old file is intact (the survey found it as written) and may be reused."""
     _, year_text, name = path.split("/")
     year = int(year_text)
-    rows = members(year, job.agencies)
+    rows = job.members(year)
     target = job.root / path
     record = _record_path(job, path)
     marks = job.marks.get(year)
     if marks is None:
-        marks = job.marks[year] = fingerprints(job.key, year, rows)
+        marks = job.marks[year] = fingerprints(job.key, year, rows, job.made_from)
     # (never in place: the old file is read while the new one is written beside it)
     splice = splice and job.atomic and record is not None
     if name == "reports.xlsx":
@@ -87,10 +96,10 @@ def year_slice(job: YearJob, year: int) -> bytes:
     goes as its own fields and that year's record and summary (its rows are made of these),
     without its reports and narrative sketches: a tuple pickles three times faster than
     the dataclass."""
-    rows = members(year, job.agencies)
+    rows = job.members(year)
     marks = job.marks.get(year)
     if marks is None:
-        marks = fingerprints(job.key, year, rows)
+        marks = fingerprints(job.key, year, rows, job.made_from)
     alone = [(*_fields(agency), agency.summaries.get(year), record) for agency, record in rows]
     return pickle.dumps((year, alone, marks), pickle.HIGHEST_PROTOCOL)
 
@@ -119,10 +128,15 @@ _OWN_FIELDS = tuple(
 )
 
 
-def fingerprints(key: str, year: int, rows: Members) -> list[str]:
+def fingerprints(
+    key: str, year: int, rows: Members, made_from: Callable[[str], str] | None = None
+) -> list[str]:
     """For each report of ``rows``, a digest of everything its piece of any of the year's
     tidy files is made from (one string per report: a dataclass's repr costs ten times
-    more, and the three files share it)."""
+    more, and the three files share it). With ``made_from`` (an agency's record digest:
+    all it was read from), of that: no agency is made to compare it."""
+    if made_from is not None:
+        return [digest(key, f"{year}\x00{slug}\x00{made_from(slug)}") for slug in slugs_of(rows)]
     marks = []
     for agency, record in rows:
         summary = agency.summaries.get(year)
@@ -156,16 +170,16 @@ def _write_tidy(
     pieces: list[Piece] = []
     try:
         out.text(layout.head(year, rows))
-        for i, ((agency, record), mark) in enumerate(zip(rows, marks, strict=True)):
-            was = old.get(agency.slug) if old else None
+        for i, (slug, mark) in enumerate(zip(slugs_of(rows), marks, strict=True)):
+            was = old.get(slug) if old else None
             if was is not None and source is not None and was.fingerprint == mark:
                 start = out.old(was.start, was.end, was.digest, first=i == 0)
                 made = was.digest
             else:
-                piece = layout.piece(year, agency, record)
+                piece = layout.piece(year, *rows[i])
                 made = digest(piece)
                 start = out.new(piece, made, first=i == 0)
-            pieces.append(Piece(agency.slug, mark, start, out.size, made))
+            pieces.append(Piece(slug, mark, start, out.size, made))
         out.text(layout.tail)
         out.flush()
     except BaseException:
