@@ -59,6 +59,9 @@ class YearPage(Page):
     ranking: list[RankRow] = field(default_factory=list)
     region_measured: list[Measured] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    # the two big tables' rows made beforehand (yearrows: Markup), or None: by the template
+    rows_html: str | None = None
+    ranking_html: str | None = None
 
 
 def _totals_values(fmt: Format, totals: Totals) -> list[str]:

@@ -12,6 +12,7 @@ from . import trendcache, yearmodel
 from .agencyfacts import Facts, in_order, index_text, years_of
 from .exports import YearFiles, YearJob, is_year_file, year_files
 from .exports.year_files import LazyMembers, year_data_paths
+from .exports.year_write import prune_records
 from .feed import FEED_PATH, entries_text, feed
 from .lazyrender import LazyRenderer
 from .manifest import AgencyRecord
@@ -101,8 +102,9 @@ def site_pages(
         return models[year]
 
     year_digests = {y: kept.get(y) or digest(data, "year", model(y).digest_text) for y in years}
-    if models:  # a year changed: forget those no longer in the site
+    if models:  # a year changed: forget what is kept of those no longer in the site
         yearmodel.prune(state, years)
+        prune_records(state, years)
     index = index_text(agencies.ordered)
     figures = _trend_figures(year_digests, state, model)
     home_data = digest(data, "home", index, repr(years), repr(sorted(figures.items())))
@@ -223,7 +225,14 @@ def _sitemap(site: Site, paths: list[str]) -> Output | None:
 def _year(
     renderer: LazyRenderer, site: Site, year: int, model: Callable[[int], YearModel]
 ) -> Callable[[], Output]:
-    return lambda: renderer.page(year_page_of(site, model(year)), "year.html")
+    def make() -> Output:
+        from .yearrows import fill_rows  # with Jinja: only when a year page is rendered
+
+        page = year_page_of(site, model(year))
+        fill_rows(renderer.renderer.env, page)
+        return renderer.page(page, "year.html")
+
+    return make
 
 
 def _year_file(

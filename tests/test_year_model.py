@@ -8,6 +8,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+import jinja2
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from nianbao import yearmodel
@@ -20,6 +21,7 @@ from nianbao.manifest import AgencyRecord
 from nianbao.model import Agency, Site, Summary
 from nianbao.region import year_figures, year_page
 from nianbao.sitepages import Agencies
+from nianbao.yearrows import fill_rows
 from test_exports_workbook import portal_rows
 
 YEAR = 2021
@@ -152,3 +154,38 @@ def test_kept_years_no_longer_in_the_site_are_removed(tmp_path: Path) -> None:
     yearmodel.prune(tmp_path, [2021, 2020])
     assert sorted(p.name for p in folder.iterdir()) == ["2021.bin"]
     yearmodel.prune(tmp_path / "absent", [2021])  # nothing kept yet: nothing to do
+
+
+def test_rows_joined_from_the_macro_are_the_rows_the_template_loops_over() -> None:
+    """yearrows fills the macro's pieces in; the template's own loop calls the macro: the
+    same bytes, names needing escapes included."""
+    agencies = region_agencies(mixed=True)
+    agencies[3] = replace(agencies[3], name="甲<乙>&\"丙'")
+    page = year_page(SITE, YEAR, agencies)
+    env = RENDERER.renderer.env
+    slow = env.get_template("year.html").render(page=page, site=SITE)
+    fill_rows(env, page)
+    assert page.rows_html is not None and page.ranking_html is not None
+    assert "甲&lt;乙&gt;&amp;&#34;丙&#39;" in page.rows_html
+    assert env.get_template("year.html").render(page=page, site=SITE) == slow
+
+
+def test_a_row_macro_that_does_more_than_print_is_left_to_the_template() -> None:
+    page = year_page(SITE, YEAR, region_agencies())
+    overridden = jinja2.DictLoader(
+        {
+            "_year_rows.html": "{% macro year_row(url, name, values) %}<tr>{{ name | upper }}"
+            "{% for v in values %}<td>{{ v if v != '0' else '零' }}</td>{% endfor %}</tr>\n"
+            "{% endmacro %}{% macro rank_row(rank, url, name, texts) %}<tr>{{ rank }}<a href="
+            '"{{ url }}">{{ name }}</a>{% for t in texts %}<td>{{ t }}</td>{% endfor %}</tr>\n'
+            "{% endmacro %}"
+        }
+    )
+    env = RENDERER.renderer.env.overlay(
+        loader=jinja2.ChoiceLoader([overridden, RENDERER.renderer.env.loader])
+    )
+    slow = env.get_template("year.html").render(page=page, site=SITE)
+    fill_rows(env, page)
+    assert page.rows_html is None  # its values are not printed as given
+    assert page.ranking_html is not None  # a plain row: filled in
+    assert env.get_template("year.html").render(page=page, site=SITE) == slow

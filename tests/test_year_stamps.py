@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from nianbao.exports import year_write
 from nianbao.exports.year_write import RECORDS, YearJob, write_year_file
 from nianbao.model import Agency
 from nianbao.outdir import CACHE
+from nianbao.yearmodel import FOLDER
 from test_exports_splice import YEAR, agencies, moved, renamed, whole, with_value
 
 NAMES = ["cells.csv", "cells.json", "summary.csv"]
@@ -122,3 +124,29 @@ def test_verify_makes_a_year_file_again_when_its_record_of_pieces_is_gone(
     assert path.stat().st_mtime_ns != before  # not checkable: written again
     # and the next plain build stamps it from pieces again
     assert nianbao("build", "--content", portal, "--out", out).code == 0
+
+
+def test_what_is_kept_of_a_year_no_longer_in_the_site_is_removed(
+    portal: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    state = tmp_path / CACHE / "site"
+    assert nianbao("build", "--content", portal, "--out", out).code == 0
+
+    def kept(year: int) -> list[str]:
+        records = [p.name for p in (state / RECORDS).iterdir() if str(year) in p.name]
+        return sorted(records + [p.name for p in (state / FOLDER).glob(f"{year}.bin")])
+
+    assert kept(2019) == [
+        "2019.bin",
+        "data_2019_cells.csv.json",
+        "data_2019_cells.json.json",
+        "data_2019_reports.xlsx.json",
+        "data_2019_summary.csv.json",
+        "frame-2019.xlsx",
+    ]
+    shutil.rmtree(portal / "demo-bureau/2019")
+    assert nianbao("build", "--content", portal, "--out", out).code == 0
+    assert not (out / "data/2019").exists()
+    assert kept(2019) == []
+    assert kept(2020) != []

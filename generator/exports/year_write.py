@@ -459,6 +459,22 @@ def _plain_pieces(pieces: list[SheetPiece], file_size: int) -> bool:
     return True
 
 
+def prune_records(state: Path | None, years: list[int]) -> None:
+    """Remove the records of pieces (and workbook frames) of years no longer in the site."""
+    if state is None:
+        return
+    wanted = {str(y) for y in years}
+    try:
+        names = os.listdir(state / RECORDS)
+    except OSError:
+        return
+    for name in names:
+        # data_<year>_<file>.json, frame-<year>.xlsx (and their .tmp)
+        year = name[5:9] if name.startswith("data_") else name[6:10]
+        if year.isdigit() and year not in wanted:
+            (state / RECORDS / name).unlink(missing_ok=True)
+
+
 def _save(record: Path, key: str, stamp: Stamp, pieces: list[list[object]], **more: str) -> None:
     record.parent.mkdir(parents=True, exist_ok=True)
     saved = {"key": key, "stamp": list(stamp), **more, "pieces": pieces}
