@@ -43,7 +43,7 @@ from .region import (
 from .tables import display
 
 FOLDER = "year-model"
-MAGIC = b"nianbao year model 1\n"
+MAGIC = b"nianbao year model 2\n"
 
 
 class Entry(NamedTuple):
@@ -55,7 +55,7 @@ class Entry(NamedTuple):
     format: str
     shown: tuple[str, ...] | None  # its key figures as shown; None: no summary
     measured: tuple[str | None, ...]  # its indicators (Decimal as text), by its own format
-    summed: tuple[int | None, ...]  # the cells totals add up (coverage._summed); None: blank
+    summed: str  # the cells totals add up (coverage._summed), joined by ","; "": blank
     line: str  # digest of what the year's digest reads of it (``year_model``)
 
 
@@ -66,7 +66,9 @@ def entry_of(made_from: str, agency: Agency, year: int) -> Entry:
     fmt = all_formats().get(record.format)
     measured = () if fmt is None else tuple(_text(m) for m in measure_record(fmt, record))
     texts = record.texts()
-    summed = tuple(int(texts[i]) if texts[i] else None for i, _ in _summed(record.format, None))
+    summed = ",".join(
+        str(int(texts[i])) if texts[i] else "" for i, _ in _summed(record.format, None)
+    )
     line = (
         f"{agency.slug}\t{agency.name}\t{agency.group}\t{record.format}\t{record.published}\t"
         f"{record.units}\t{record.values}"
@@ -74,6 +76,13 @@ def entry_of(made_from: str, agency: Agency, year: int) -> Entry:
     return Entry(
         made_from, agency.name, agency.group, record.format, shown, measured, summed, digest(line)
     )
+
+
+def _numbers(entry: Entry) -> list[int | None]:
+    """The entry's summed cells as numbers (None: blank)."""
+    if not _summed(entry.format, None):
+        return []
+    return [int(t) if t else None for t in entry.summed.split(",")]
 
 
 def _text(m: Measured) -> str | None:
@@ -134,29 +143,86 @@ def year_model(
     of its agency's slug, name and group and its format, date, units and cells, and of
     each agency expected but missing its slug, name and group: what an edit changes
     (coverage.years_changed)."""
-    kept = _read(state, year, data)
+    kept, kept_sums = _read(state, year, data)
     latest = max((max(f.filed) for _, f in ordered if f.filed), default=year)
     entries: list[tuple[str, Entry]] = []
     missing: list[Listed] = []
     lines: list[str] = []
+    changed: list[tuple[Entry, Entry]] = []  # (kept, made now) of the same agency
     made = 0
     for slug, f in ordered:
         if year in f.filed:
             source = made_from(slug)
-            entry = kept.get(slug)
+            entry = was = kept.get(slug)
             if entry is None or entry.made_from != source:
                 entry = entry_of(source, agency(slug), year)
                 made += 1
+                if was is not None:
+                    changed.append((was, entry))
             entries.append((slug, entry))
             lines.append(entry.line)
         elif _expected(f, year, latest):
             missing.append(Listed(slug, f.name))
             group = literal_eval(f.entry)[2]  # (slug, name, group, order, years)
             lines.append(f"{slug}\t{f.name}\t{group}\tmissing")
+    same_reports = made == len(changed) and list(kept) == [slug for slug, _ in entries]
+    sums = _moved(kept_sums, changed) if same_reports else None
+    if sums is None:
+        sums = _group_sums([e for _, e in entries])
     if made or len(kept) != len(entries):
-        _write(state, year, data, entries)
-    coverage = _coverage(year, entries, missing, region, max(latest, year))
+        _write(state, year, data, entries, sums)
+    coverage = _coverage(year, entries, missing, region, sums)
     return YearModel(year, entries, coverage, "\n".join(lines), agency)
+
+
+# A group's sums: its name, format, reports of that format, and per summed cell
+# (coverage._summed of the format) the sum and how many reports gave it.
+GroupSums = tuple[str, str, int, list[int], list[int]]
+
+
+def _group_sums(entries: list[Entry], one: str | None = None) -> list[GroupSums]:
+    """Totals.add_all of each group's reports (groups in order of first appearance), or
+    of all of them as the group ``one``."""
+    members: dict[str, list[Entry]] = {}
+    for e in entries:
+        members.setdefault(one if one is not None else e.group or OTHER_GROUP, []).append(e)
+    out = []
+    for name, group in members.items():
+        fmt = group[0].format
+        same = [_numbers(e) for e in group if e.format == fmt]
+        width = len(_summed(fmt, None))
+        sums, counts = [0] * width, [0] * width
+        for column, numbers in enumerate(zip(*same, strict=True) if same and width else ()):
+            given = [v for v in numbers if v is not None]
+            sums[column], counts[column] = sum(given), len(given)
+        out.append((name, fmt, len(same), sums, counts))
+    return out
+
+
+def _moved(
+    kept: list[GroupSums] | None, changed: list[tuple[Entry, Entry]]
+) -> list[GroupSums] | None:
+    """The kept group sums with each changed report's old figures taken out and its new
+    ones added (integers: the full sums exactly), or None when an edit did more than
+    change figures (a group or format changed: summed again)."""
+    if kept is None:
+        return None
+    groups = {g[0]: (g[0], g[1], g[2], list(g[3]), list(g[4])) for g in kept}
+    for was, now in changed:
+        name = was.group or OTHER_GROUP
+        if (now.group or OTHER_GROUP) != name or now.format != was.format or name not in groups:
+            return None
+        _, fmt, _, sums, counts = groups[name]
+        if now.format != fmt:
+            continue  # not summed in its group (V7)
+        old, new = _numbers(was), _numbers(now)
+        if len(old) != len(sums) or len(new) != len(sums):
+            return None
+        for i, (a, b) in enumerate(zip(old, new, strict=True)):
+            if a != b:
+                sums[i] += (b or 0) - (a or 0)
+                counts[i] += (b is not None) - (a is not None)
+    return list(groups.values())
 
 
 def _expected(f: Facts, year: int, latest: int) -> bool:
@@ -172,14 +238,10 @@ def _coverage(
     entries: list[tuple[str, Entry]],
     missing: list[Listed],
     region: str,
-    latest: int,
+    sums: list[GroupSums],
 ) -> YearCoverage:
-    """coverage.coverage, from the entries: the same sums (see Totals.add_all)."""
-    del latest  # (who is missing is worked out by the caller)
-    members: dict[str, list[Entry]] = {}
-    for _, e in entries:
-        members.setdefault(e.group or OTHER_GROUP, []).append(e)
-    groups = [_totals(name, group) for name, group in members.items()]
+    """coverage.coverage, from the entries and their groups' sums: the same Totals."""
+    groups = [_totals(*group) for group in sums]
     region_totals = Totals(f"{region}合计")
     if groups and all(g.format == entries[0][1].format for g in groups):
         region_totals.format = entries[0][1].format
@@ -187,27 +249,18 @@ def _coverage(
             region_totals.reports += g.reports
             for cid, value in g.cells.items():
                 region_totals.cells[cid] = region_totals.cells.get(cid, 0) + value
-    else:
-        region_totals = _totals(region_totals.name, [e for _, e in entries])
+    elif entries:  # formats mixed (V7): the region's are its first report's format's
+        (whole,) = _group_sums([e for _, e in entries], one=region_totals.name)
+        region_totals = _totals(*whole)
     published = [Listed(slug, e.name) for slug, e in entries]
     return YearCoverage(year, published, missing, region_totals, groups)
 
 
-def _totals(name: str, entries: list[Entry]) -> Totals:
-    """Totals.add_all of the entries' reports."""
-    totals = Totals(name)
-    if not entries:
-        return totals
-    fmt = totals.format = entries[0].format
-    same = [e.summed for e in entries if e.format == fmt]
-    totals.reports = len(same)
+def _totals(name: str, fmt: str, reports: int, sums: list[int], counts: list[int]) -> Totals:
+    """A group's Totals (as Totals.add_all leaves them) from its sums."""
+    totals = Totals(name, format=fmt, reports=reports)
     summed = _summed(fmt, None)
-    if not summed or not same:
-        return totals
-    for (_, cid), column in zip(summed, zip(*same, strict=True), strict=True):
-        given = [v for v in column if v is not None]
-        if given:
-            totals.cells[cid] = sum(given)
+    totals.cells = {cid: sums[i] for i, (_, cid) in enumerate(summed) if counts[i]}
     return totals
 
 
@@ -259,24 +312,35 @@ def _path(state: Path, year: int) -> Path:
     return state / FOLDER / f"{year}.bin"
 
 
-def _read(state: Path | None, year: int, data: str) -> dict[str, Entry]:
+def _read(
+    state: Path | None, year: int, data: str
+) -> tuple[dict[str, Entry], list[GroupSums] | None]:
     if state is None:
-        return {}
+        return {}, None
     try:
-        key, kept = unframed(MAGIC, _path(state, year).read_bytes())
-        if key != data or not isinstance(kept, dict):
-            return {}
-        return {slug: Entry._make(e) for slug, e in kept.items()}
+        key, kept, sums = unframed(MAGIC, _path(state, year).read_bytes())
+        if key != data or not isinstance(kept, dict) or not isinstance(sums, list):
+            return {}, None
+        entries = {slug: Entry._make(e) for slug, e in kept.items()}
+        if not all(isinstance(e.summed, str) for e in entries.values()):
+            return {}, None
+        return entries, [(n, f, r, list(s), list(c)) for n, f, r, s, c in sums]
     except Exception:  # absent, unreadable, damaged, another shape: nothing kept
-        return {}
+        return {}, None
 
 
-def _write(state: Path | None, year: int, data: str, entries: list[tuple[str, Entry]]) -> None:
+def _write(
+    state: Path | None,
+    year: int,
+    data: str,
+    entries: list[tuple[str, Entry]],
+    sums: list[GroupSums],
+) -> None:
     if state is None:
         return
     (state / FOLDER).mkdir(parents=True, exist_ok=True)
     plain = {slug: tuple(e) for slug, e in entries}
-    replace_file(_path(state, year), framed(MAGIC, (data, plain)))
+    replace_file(_path(state, year), framed(MAGIC, (data, plain, sums)))
 
 
 def prune(state: Path | None, years: Iterable[int]) -> None:

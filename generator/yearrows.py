@@ -51,28 +51,32 @@ def _joined(macro: Callable[..., str], rows: Sequence[tuple[Any, ...]]) -> Marku
     last), or None when the macro is not a plain row of its arguments."""
     if not rows:
         return Markup("")
-    shapes: dict[int, list[str] | None] = {}
+    shapes: dict[int, str | None] = {}
     out: list[str] = []
     for i, row in enumerate(rows):
         *lead, values = row
         if len(values) not in shapes:
             shapes[len(values)] = _shape(macro, len(lead), len(values))
-        parts = shapes[len(values)]
-        if parts is None:
+        shape = shapes[len(values)]
+        if shape is None:
             return None
-        made = _fill(parts, [*lead, *values])
+        made = shape % (*map(escape, lead), *map(escape, values))
         if i == 0 and made != str(_call(macro, row)):
             return None
         out.append(made)
     return Markup("".join(out))
 
 
-def _shape(macro: Callable[..., str], lead: int, count: int) -> list[str] | None:
+def _shape(macro: Callable[..., str], lead: int, count: int) -> str | None:
+    """The macro's output with a ``%s`` in each argument's place (a row is this ``%`` its
+    escaped arguments)."""
     try:
         parts = str(macro(*[MARK] * lead, [MARK] * count)).split(MARK)
     except (jinja2.TemplateError, TypeError, RecursionError):
         return None
-    return parts if len(parts) == lead + count + 1 else None
+    if len(parts) != lead + count + 1:
+        return None
+    return "%s".join(part.replace("%", "%%") for part in parts)
 
 
 def _call(macro: Callable[..., str], row: tuple[Any, ...]) -> str:
@@ -80,11 +84,3 @@ def _call(macro: Callable[..., str], row: tuple[Any, ...]) -> str:
         return str(macro(*row))
     except (jinja2.TemplateError, TypeError, RecursionError):
         return MARK  # never a row's markup: the page's loop calls it and reports the fault
-
-
-def _fill(parts: list[str], args: list[str]) -> str:
-    pieces = [parts[0]]
-    for arg, part in zip(args, parts[1:], strict=True):
-        pieces.append(str(escape(arg)))
-        pieces.append(part)
-    return "".join(pieces)
