@@ -28,12 +28,21 @@ def build_key(
     templates out, and each kind of page adds the digest of its own (pagekeys). ``state``:
     the output's cache folder, where the digests of files that rarely change are kept
     under their sizes and times (keycache)."""
-    own = keycache.recalled(state, "own", own_stamps(), _own_digest)
+    own = keycache.recalled(
+        state,
+        "own",
+        own_stamps(),
+        _own_digest,
+        _own_stamps_now,
+        lambda made: digest(made, keycache.UNSETTLED),
+    )
     theirs_and_pages = keycache.recalled(
         state,
         f"templates {templates}",
-        _template_stamps(templates),
+        _template_stamps(templates, own_stamps()),
         lambda: (_templates_digest(templates), template_digests(templates)),
+        lambda: _template_stamps(templates, _own_stamps_now()),
+        lambda made: (digest(made[0], keycache.UNSETTLED), made[1]),
     )
     theirs, pages = theirs_and_pages
     writer = ""
@@ -51,8 +60,9 @@ def template_problems_kept(templates: Path | None, state: Path | None) -> list[P
     found = keycache.recalled(
         state,
         f"template problems {templates}",
-        _template_stamps(templates),
+        _template_stamps(templates, own_stamps()),
         lambda: [tuple(p.__dict__.values()) for p in _compiled_problems(templates)],
+        lambda: _template_stamps(templates, _own_stamps_now()),
     )
     return [Problem(*p) for p in found]
 
@@ -63,10 +73,10 @@ def _compiled_problems(templates: Path | None) -> list[Problem]:
     return template_problems(templates)
 
 
-def _template_stamps(templates: Path | None) -> keycache.Stamps | None:
-    """The theme's files and the site's templates, with the generator's (its code reads
-    them): what the template digests and problems are made from."""
-    own, theirs = own_stamps(), keycache.stamps([PACKAGE / "theme", templates])
+def _template_stamps(templates: Path | None, own: keycache.Stamps | None) -> keycache.Stamps | None:
+    """The theme's files and the site's templates, with the generator's (``own``: its code
+    reads them): what the template digests and problems are made from."""
+    theirs = keycache.stamps([PACKAGE / "theme", templates])
     return None if own is None or theirs is None else own + theirs
 
 
@@ -86,4 +96,10 @@ def _own_digest() -> str:
 @functools.cache
 def own_stamps() -> keycache.Stamps | None:
     """The generator's files as this process found them first (see _own_digest)."""
+    return _own_stamps_now()
+
+
+def _own_stamps_now() -> keycache.Stamps | None:
+    """The generator's files as they are now: a value made from them is kept only if
+    they are still as ``own_stamps`` found them (keycache.recalled)."""
     return keycache.stamps([PACKAGE])
