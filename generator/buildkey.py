@@ -5,12 +5,13 @@ changes."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from pathlib import Path
 
 from . import __version__, keycache
+from .contentfiles import digest
 from .pagekeys import BuildKey, template_digests
 from .problems import Problem
-from .sources import digest, files_digest
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -81,16 +82,37 @@ def _template_stamps(templates: Path | None, own: keycache.Stamps | None) -> key
 
 
 def _templates_digest(templates: Path | None) -> str:
-    return files_digest(templates.rglob("*")) if templates and templates.is_dir() else "none"
+    if templates is None or not templates.is_dir():
+        return "none"
+    return files_digest(templates, templates.rglob("*"))
 
 
 @functools.cache
 def _own_digest() -> str:
     """The generator's code, theme and formats: once per process (a process runs the code
     it started with; serve would otherwise read them all again on every save)."""
-    return files_digest(
-        p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".yaml", ".html", ".css")
-    )
+    return package_digest(PACKAGE)
+
+
+def package_digest(package: Path) -> str:
+    """The digest of a copy of the generator's code, theme and formats in ``package``."""
+    wanted = (".py", ".yaml", ".html", ".css")
+    return files_digest(package, (p for p in package.rglob("*") if p.suffix in wanted))
+
+
+def files_digest(root: Path, paths: Iterable[Path]) -> str:
+    """A digest of files' names (relative to ``root``) and bytes: the same for the same
+    files in any folder, so moving or cloning a checkout or its venv keeps the build
+    warm; different when any file's bytes or name changes."""
+    parts: list[str] = []
+    for p in paths:
+        if p.is_file() and "__pycache__" not in p.parts:
+            name = p.relative_to(root).as_posix()
+            try:
+                parts.append(f"{name}:{digest(p.read_bytes())}")
+            except OSError:  # removed meanwhile (a checkout under way): the next look sees it
+                parts.append(f"{name}:unreadable")
+    return digest(*sorted(parts))
 
 
 @functools.cache

@@ -241,3 +241,55 @@ def test_template_rewritten_while_the_key_is_made(
     pages = [p.read_text("utf-8") for p in out.rglob("*.html")]
     assert len(pages) > 10
     assert all("<p>页脚乙</p>" in page for page in pages)
+
+
+def _package_copy(where: Path) -> Path:
+    """The generator's package copied to ``where``/nianbao, settled."""
+    copy = where / "nianbao"
+    shutil.copytree(
+        Path(buildkey.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    _age(copy, 100)
+    return copy
+
+
+def test_package_digest_is_the_same_in_any_folder(tmp_path: Path) -> None:
+    one = _package_copy(tmp_path / "one")
+    other = _package_copy(tmp_path / "elsewhere" / "deeper")
+    assert buildkey.package_digest(one) == buildkey.package_digest(other)
+    assert buildkey.package_digest(one) == buildkey.package_digest(Path(buildkey.__file__).parent)
+    (other / "theme" / "base.html").write_bytes((one / "theme" / "base.html").read_bytes() + b" ")
+    assert buildkey.package_digest(one) != buildkey.package_digest(other)
+    (other / "theme" / "base.html").write_bytes((one / "theme" / "base.html").read_bytes())
+    assert buildkey.package_digest(one) == buildkey.package_digest(other)
+    (other / "formats" / "f2021.yaml").rename(other / "formats" / "f2022.yaml")
+    assert buildkey.package_digest(one) != buildkey.package_digest(other)
+
+
+def test_moved_checkout_and_templates_keep_the_build_warm(tmp_path: Path) -> None:
+    """A checkout (or venv) moved or cloned elsewhere, with the site's templates: the
+    generator is the same, so the next build is warm."""
+    _package_copy(tmp_path / "one")
+    _templates(tmp_path / "one", "本地页脚")
+    out = tmp_path / "site"
+
+    def build_with(checkout: Path) -> str:
+        args = ["build", "--content", PORTAL, "--out", out, "--templates", checkout / "templates"]
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys, nianbao.cli as c; print(c.__file__); sys.exit(c.main(sys.argv[1:]))",
+                *map(str, args),
+            ],
+            env={**os.environ, "PYTHONPATH": str(checkout)},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert run.stdout.startswith(str(checkout / "nianbao")), run.stdout  # the copy ran
+        return run.stdout.splitlines()[-1]
+
+    assert "，更新 0 个，" not in build_with(tmp_path / "one")
+    (tmp_path / "one").rename(tmp_path / "two")
+    assert "，更新 0 个，" in build_with(tmp_path / "two")
