@@ -52,7 +52,11 @@ def build_key(
 
         writer = importlib.metadata.version("python-docx")
     data = digest(__version__, own, site_digest, shown, writer)
-    return BuildKey.made(data, pages, theirs)
+    # the pages' digests too, though the same bytes give the same ones: theirs and pages are
+    # read one after the other, and a template rewritten in between (a checkout under way)
+    # must not leave a key that the files, once settled, give again
+    everything = digest(theirs, *(f"{kind}\x00{d}" for kind, d in sorted(pages.items())))
+    return BuildKey.made(data, pages, everything)
 
 
 def template_problems_kept(templates: Path | None, state: Path | None) -> list[Problem]:

@@ -213,17 +213,21 @@ def test_key_cache_keeps_nothing_made_while_its_files_changed(tmp_path: Path) ->
     assert keycache.recalled(state, "page", before, lambda: "not read", again) == "甲\n"
 
 
+@pytest.mark.parametrize("settled", [True, False])
 def test_template_rewritten_while_the_key_is_made(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settled: bool
 ) -> None:
     """A template rewritten while a build reads it, then put back as it was: the next
-    build sees the template on disk, never the bytes of the moment in between."""
+    build sees the template on disk, never the bytes of the moment in between; whether
+    the edit before was settled (its stamps kept) or racy (nothing kept)."""
     templates = _templates(tmp_path, "页脚甲")
     out = tmp_path / "site"
     build(PORTAL, templates, out)
-    _templates(tmp_path, "页脚乙")  # a settled edit
+    _templates(tmp_path, "页脚乙")  # an edit, settled
     footer = templates / "_footer.html"
-    settled, text = footer.stat(), footer.read_text("utf-8")
+    if not settled:
+        footer.touch()  # or made a moment ago
+    stat, text = footer.stat(), footer.read_text("utf-8")
     real = buildkey.template_digests
 
     def during_a_checkout(folder: Path | None) -> dict[str, str]:
@@ -234,7 +238,7 @@ def test_template_rewritten_while_the_key_is_made(
     build(PORTAL, templates, out)
     monkeypatch.setattr(buildkey, "template_digests", real)
     footer.write_text(text, "utf-8")  # the checkout undone: the same size and time
-    os.utime(footer, ns=(settled.st_atime_ns, settled.st_mtime_ns))
+    os.utime(footer, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     # a new process: Jinja's cache in this one trusts a template's time alone
     args = ["build", "--content", PORTAL, "--out", out, "--templates", templates]
     subprocess.run([sys.executable, "-m", "nianbao", *map(str, args)], check=True)
