@@ -13,7 +13,7 @@ import nianbao
 PACKAGE = Path(nianbao.__file__).parent
 MAX_LINES = 400
 # Over the limit, owned by other work of this round: split them, then drop them here.
-NOT_YET_SPLIT = {"sources.py", "formats/__init__.py"}
+NOT_YET_SPLIT = {"sources.py"}
 
 
 def test_modules_stay_under_400_lines() -> None:
