@@ -234,7 +234,7 @@ def survey(
     if record is None and found.matched < len(written):  # some were removed: which (rare)
         damaged.update(written.keys() - outfolders.files(root, ""))
     if verify:
-        from .exports.year_write import stamp_matches  # a tidy year file's digest: pieced
+        from .exports.piece_records import stamp_matches  # a tidy year file's digest: pieced
 
         damaged.update(
             p for p, (_, _, want) in written.items() if not stamp_matches(t.path, t.state, p, want)

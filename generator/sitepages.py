@@ -11,8 +11,8 @@ from pathlib import Path
 from . import trendcache, yearmodel
 from .agencyfacts import Facts, in_order, index_text, years_of
 from .exports import YearFiles, YearJob, is_year_file, year_files
+from .exports.piece_records import prune_records
 from .exports.year_files import LazyMembers, year_data_paths
-from .exports.year_write import prune_records
 from .feed import FEED_PATH, entries_text, feed
 from .lazyrender import LazyRenderer
 from .manifest import AgencyRecord

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from nianbao.exports.book_pieces import GROUP
+from nianbao.exports.piece_records import RECORDS
 from nianbao.exports.workbook import workbook
 from nianbao.exports.year_files import members
-from nianbao.exports.year_write import RECORDS
 from nianbao.model import Agency
 from test_exports_splice import EDITS, YEAR, agencies, copied, job_for, moved, with_value, write
 

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 from conftest import edit, nianbao
-from nianbao.exports import year_write
+from nianbao.exports import piece_records, year_write
+from nianbao.exports.piece_records import RECORDS
 from nianbao.exports.workbook import workbook
 from nianbao.exports.year_files import LAYOUTS, members
-from nianbao.exports.year_write import RECORDS, YearJob, write_year_file
+from nianbao.exports.year_write import YearJob, write_year_file
 from nianbao.model import Agency
 from nianbao.write import PieceFile
 from test_exports_workbook import portal_rows
@@ -95,8 +96,8 @@ def write(job: YearJob, name: str, splice: bool) -> bytes:
     st = os.stat(job.root / path)
     assert stamp[:2] == (st.st_size, st.st_mtime_ns)  # as Writer stamps a file
     # its digest made from its pieces' is the one --verify works out from its bytes
-    assert stamp[2].startswith(year_write.PIECED) == (name in LAYOUTS)
-    assert year_write.stamp_matches(job.root, tmp_state(job), path, stamp[2])
+    assert stamp[2].startswith(piece_records.PIECED) == (name in LAYOUTS)
+    assert piece_records.stamp_matches(job.root, tmp_state(job), path, stamp[2])
     return data
 
 

@@ -1,4 +1,4 @@
-"""A tidy year file's stamp is made from its pieces' digests (year_write.pieced_digest):
+"""A tidy year file's stamp is made from its pieces' digests (piece_records.pieced_digest):
 a spliced file is never read back to hash it. The stamp must be the one a file made
 whole gets, ``build --verify`` must still find a file changed behind the build's back
 (same size and time), and a record of pieces that does not fit makes the file whole."""
@@ -14,8 +14,9 @@ from pathlib import Path
 from conftest import edit, nianbao
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from nianbao.exports import year_write
-from nianbao.exports.year_write import RECORDS, YearJob, write_year_file
+from nianbao.exports import piece_records
+from nianbao.exports.piece_records import RECORDS
+from nianbao.exports.year_write import YearJob, write_year_file
 from nianbao.model import Agency
 from nianbao.outdir import CACHE
 from nianbao.yearmodel import FOLDER
@@ -30,7 +31,7 @@ def _write(root: Path, agency_list: list[Agency], name: str, splice: bool) -> tu
     (job.root / path).parent.mkdir(parents=True, exist_ok=True)
     size, _, stamp_digest = write_year_file(job, path, splice)
     assert (job.root / path).read_bytes() == whole(name, agency_list)
-    assert year_write.stamp_matches(job.root, root / "state", path, stamp_digest)
+    assert piece_records.stamp_matches(job.root, root / "state", path, stamp_digest)
     return size, stamp_digest
 
 
@@ -75,10 +76,10 @@ def test_a_record_without_digests_of_pieces_makes_the_file_whole(tmp_path: Path)
     saved["pieces"] = [p[:4] for p in saved["pieces"]]
     record.write_text(json.dumps(saved))
     job = YearJob(before, tmp_path / "site", True, tmp_path / "state", "k")
-    assert year_write._old_pieces(record, job.root / f"data/{YEAR}/cells.csv", "k") is None
+    assert piece_records._old_pieces(record, job.root / f"data/{YEAR}/cells.csv", "k") is None
     after = [*before[:3], with_value(before[3], "42"), *before[4:]]
     _write(tmp_path, after, "cells.csv", splice=True)
-    assert year_write._old_pieces(record, job.root / f"data/{YEAR}/cells.csv", "k") is not None
+    assert piece_records._old_pieces(record, job.root / f"data/{YEAR}/cells.csv", "k") is not None
 
 
 def _tamper(path: Path) -> bytes:
