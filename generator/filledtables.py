@@ -76,7 +76,7 @@ class TableRenderer:
         for grid in grids(report.format):
             _, counts, any_value, slots = self._pieces(report.format, grid)
             values = tuple(map(cells.get, slots))
-            if all(type(v) is int for v in values):  # %d writes an int as str() does
+            if set(map(type, values)) == {int}:  # %d writes an int as str() does
                 out[grid.key] = counts % values
             else:
                 out[grid.key] = any_value % tuple(
@@ -118,26 +118,35 @@ class Spliced:
 
 
 class Splicer:
-    """The markers of one renderer's tables: a NUL and a random token around the table's
-    key, so that no content can spell one (a page with any NUL left is made again the
-    plain way: see ``splice``)."""
+    """The markers of one renderer's tables: a random token and the table's key between
+    two NULs, so that no content can spell one (a page with any other NUL is made again
+    the plain way: see ``splice``)."""
 
     def __init__(self) -> None:
         self._token = secrets.token_hex(8)
-        self._markers: dict[str, tuple[str, bytes]] = {}
+        self._markers: dict[str, str] = {}  # table key → marker
+        self._keys: dict[bytes, str] = {}  # a marker's bytes between its NULs → table key
 
     def stand_ins(self, filled: dict[str, bytes]) -> dict[str, Spliced]:
-        return {key: Spliced(self._marker(key)[0], data) for key, data in filled.items()}
+        return {key: Spliced(self._marker(key), data) for key, data in filled.items()}
 
-    def _marker(self, key: str) -> tuple[str, bytes]:
+    def _marker(self, key: str) -> str:
         if key not in self._markers:
-            marker = f"\x00{self._token}-{key}\x00"
-            self._markers[key] = (marker, marker.encode("ascii"))
+            inner = f"{self._token}-{key}"
+            self._markers[key] = f"\x00{inner}\x00"
+            self._keys[inner.encode("ascii")] = key
         return self._markers[key]
 
     def splice(self, page: bytes, filled: dict[str, bytes]) -> bytes | None:
-        """``page`` with each table's marker replaced by its bytes; None when a NUL is
-        left (a marker that was cut or changed, or a NUL of the page's own)."""
-        for key, data in filled.items():
-            page = page.replace(self._marker(key)[1], data)
-        return None if b"\x00" in page else page
+        """``page`` with each marker replaced by its table's bytes (in one pass: cut at
+        the NULs, every other piece is a marker); None when any NUL is not a marker's (a
+        marker cut or changed, or a NUL of the page's own)."""
+        pieces = page.split(b"\x00")
+        if len(pieces) % 2 == 0:
+            return None
+        for i in range(1, len(pieces), 2):
+            key = self._keys.get(pieces[i])
+            if key is None or key not in filled:
+                return None
+            pieces[i] = filled[key]
+        return b"".join(pieces)
