@@ -272,7 +272,7 @@ def report_page(
         agency=agency,
         tables=tables,  # type: ignore[arg-type]
         narratives={k: render_markdown(v, k) for k, v in sorted(report.narratives.items())},
-        changes=compare(summarize(report), previous) if previous else [],
+        changes=compare(_summary(agency, report), previous) if previous else [],
         previous=previous,
         next=agency.summaries.get(report.year + 1),
         previous_format=all_formats()[previous.format] if previous else None,
@@ -284,6 +284,14 @@ def report_page(
             ),
         ],
     )
+
+
+def _summary(agency: Agency, report: Report) -> Summary:
+    """The report's key figures: as the agency keeps them (load_and_check summed them)
+    when it is the agency's own report, else summed now."""
+    if agency.reports.get(report.year) is report and report.year in agency.summaries:
+        return agency.summaries[report.year]
+    return summarize(report)
 
 
 def agency_page(site: Site, agency: Agency) -> AgencyPage:
