@@ -27,11 +27,17 @@ class Result:
     repaired: int = 0  # output files changed or removed by hand, written again
     seconds: float = 0.0
     search: bool = False  # site.yaml asks for a search index (made by the CLI, search.py)
-    agencies: list[Agency] = field(default_factory=list)  # as loaded (no reports kept)
+    # the agencies as loaded (no reports kept), in display order: made when first asked for
+    agencies_of: Callable[[], list[Agency]] = list
     found: Problems = field(init=False)
 
     def __post_init__(self, given: Iterable[Problem]) -> None:
         self.found = given if isinstance(given, Problems) else Problems(given)
+
+    @property
+    def agencies(self) -> list[Agency]:
+        """Every agency read (a warm build makes them from its records only now)."""
+        return self.agencies_of()
 
     @property
     def problems(self) -> list[Problem]:

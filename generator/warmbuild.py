@@ -74,7 +74,7 @@ def warm(
     found = Problems(across, filter(None, map(_block, records.values())))
     result = Result(found, reports=report_count(records), incremental=True)
     if result.errors:
-        result.agencies = agencies()
+        result.agencies_of = agencies
         return result, None
     renderer = renderer_for(templates, key)
     if changed:  # made now, as ever: before the journal opens and the workers fork
@@ -122,7 +122,7 @@ def warm(
     result.rendered = rendered + rendered_site
     result.repaired = len(damaged & writer.written)
     result.written = True
-    result.agencies = agencies.made or []  # (made only if a page about many was rendered)
+    result.agencies_of = agencies
     return result, made
 
 

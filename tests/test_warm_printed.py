@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PORTAL, edit, nianbao
+from nianbao.build import build
 from nianbao.manifest import Manifest, read
 from nianbao.outdir import target
 from nianbao.warmbuild import gone_paths
@@ -96,3 +97,16 @@ def test_gone_paths_of_a_removed_agency(tmp_path: Path) -> None:
     expected = {*old.agencies["town-a"].pages, "404.html"}
     assert gone_paths(old, records, pages) == expected
     assert gone_paths(old, dict(old.agencies), old.pages) == set()
+
+
+def test_a_warm_result_lists_the_agencies_as_a_cold_one(tmp_path: Path) -> None:
+    """Result.agencies answers after a warm build too (made from the records when asked)."""
+    content = with_warnings(tmp_path / "content")
+    build(content, None, tmp_path / "site")
+    with (content / "demo-bureau/2021/overview.md").open("a", encoding="utf-8") as f:
+        f.write("\n补充一段说明。\n")
+    warm = build(content, None, tmp_path / "site")
+    cold = build(content, None, tmp_path / "clean")
+    assert warm.incremental and not cold.incremental
+    assert [a.slug for a in warm.agencies] == ["demo-bureau", "town-a"]
+    assert warm.agencies == cold.agencies
