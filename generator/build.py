@@ -38,7 +38,7 @@ from .pagekeys import BuildKey
 from .problems import Problem, Problems, sort_problems
 from .rerender import Watching
 from .siteyaml import hidden_agency_folders, site_settings
-from .sources import Scan, Scanning, rescan, trusted
+from .sources import Scan, Scanning, early, rescan, trusted
 from .warmbuild import warm
 
 
@@ -251,7 +251,7 @@ def _look(content: Path, session: Session | None, jobs: int, state: Path | None 
     """The scan of the content folder (under way): whole, or, in a session that knows which paths
     changed, the last scan with just the agency folders holding them looked at again."""
     if session is None or session.found is None or session.changed is None:
-        return Scanning(content, jobs, state)
+        return early(content, jobs, state) or Scanning(content, jobs, state)
     slugs = set()
     root = content.resolve()
     for path in session.changed:

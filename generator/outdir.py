@@ -34,12 +34,15 @@ from collections.abc import Callable, Container, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import outfolders
+from . import outfolders, sources
 from .contentfiles import digest
-from .manifest import Stamp
 from .search import INDEX_FOLDER
 from .write import TMP_SUFFIX
+
+if TYPE_CHECKING:
+    from .manifest import Stamp
 
 CACHE = ".nianbao-cache"
 PENDING = "pending"  # the paths an unfinished build may have written, one a line
@@ -109,6 +112,7 @@ def hold(t: Target, who: str, say: Callable[[str], None]) -> Iterator[None]:
                 "请先停止它，或用 --out 另选一个目录"
             )
         say(f"另一个 nianbao {owner[0]}（进程 {owner[1]}）正在生成 {t.shown}，等它完成后继续……")
+        sources.drop_early()  # taken before the wait: the content may change meanwhile
         lock.acquire(wait=True)
     try:
         owner_file.write_text(f"{who} {os.getpid()}\n", "utf-8")
