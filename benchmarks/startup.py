@@ -12,8 +12,8 @@ one process, with the CPU clock (worker processes included): the content scan (a
 build makes it, with the folders' listings kept in OUT's cache, and with every folder
 listed, as ``check`` makes it), reading the manifest, surveying the output, the whole
 startup (scan and survey overlapping as a build runs them), and build() itself. The
-floor of this design is the scan and the survey: one ``stat`` per file of the content and of the output. Not a test:
-it asserts nothing.
+floor of this design is the scan and the survey: one ``stat`` per file of the content
+and of the output. Not a test: it asserts nothing.
 """
 
 from __future__ import annotations
