@@ -54,14 +54,14 @@ def best(repeat: int, step: Callable[[], object]) -> tuple[float, float]:
 
 
 def command(
-    args: list[str], repeat: int, before: Callable[[], object] | None = None
+    args: list[str], repeat: int, prepare: Callable[[], object] | None = None
 ) -> tuple[float, float]:
-    """The best wall and CPU seconds of a fresh process running ``args`` (``before`` each
-    run, untimed)."""
+    """The best wall and CPU seconds of a fresh process running ``args`` (``prepare``
+    before each run, untimed)."""
     runs = []
     for _ in range(repeat):
-        if before is not None:
-            before()
+        if prepare is not None:
+            prepare()
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         w = time.perf_counter()
         subprocess.run(args, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
