@@ -39,7 +39,6 @@ from typing import TYPE_CHECKING
 from . import outfolders, sources
 from .contentfiles import digest
 from .search import INDEX_FOLDER
-from .write import TMP_SUFFIX
 
 if TYPE_CHECKING:
     from .manifest import Stamp
@@ -247,6 +246,8 @@ def survey(
 def _ours(path: str) -> bool:
     """A page being replaced, or the search index (written after the pages, as a whole,
     by the search step of the same locked build)."""
+    from .write import TMP_SUFFIX  # here: the command line loads this module before the rest
+
     return path.endswith(TMP_SUFFIX) or path.startswith(INDEX_FOLDER + "/")
 
 
