@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from .model import AGENCY_KINDS, Agency
-from .reportfast import beyond_plain
+from .reportlines import beyond_plain
 
 AGENCY_KEYS = ["name", "short_name", "kind", "group", "order", "since", "until", "contact"]
 CONTACT_KEYS = ["address", "phone", "email", "postcode", "hours"]

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
-from .exports.layout import cell_fields, cell_index, cells_of
 from .formats import Format, Indicator, all_formats
 from .model import Filed, Value
 
@@ -23,6 +22,8 @@ PERCENT = Decimal("0.1")
 @cache
 def _parts(format_id: str, term: str) -> tuple[str, ...]:
     """The printed cells a term adds up: itself, or a group row's rows in that column."""
+    from .exports.layout import cell_fields  # exports imports this module (year files)
+
     fields = cell_fields(format_id)
     if any(f.id == term for f in fields):
         return (term,)
@@ -103,6 +104,8 @@ def measure_record(fmt: Format, record: Filed) -> list[Measured]:
     of its 1,430 reports) without a dict of Python numbers per report: the usual record,
     whose terms are plain integers, is summed from its texts by position. Anything else
     (money, a decimal, a record of another length) goes the general way."""
+    from .exports.layout import cell_fields, cells_of  # see _parts
+
     texts = record.texts()
     if len(texts) != len(cell_fields(fmt.id)):
         return measure(fmt, cells_of(record, cells_needed(fmt)))
@@ -124,6 +127,8 @@ def measure_record(fmt: Format, record: Filed) -> list[Measured]:
 @cache
 def _positions(fmt: Format) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
     """Per indicator: where its numerator's and denominator's cells are in a record."""
+    from .exports.layout import cell_index  # see _parts
+
     index = cell_index(fmt.id)
     return tuple(
         (

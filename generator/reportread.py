@@ -1,5 +1,6 @@
 """report.yaml read against its national format: the three tables (block, matrix and
-grouped layouts), the totals a report may leave out, processing fees and revisions.
+grouped layouts), processing fees and revisions; the totals a report may leave out are
+filled in as reportshape says (as the fast reader, reportfast, fills them).
 
 ``load`` opens the file and its narratives; this module turns the parsed YAML into a
 ``Report`` and collects every structural problem on the way.
@@ -10,33 +11,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from functools import cache
 from typing import TYPE_CHECKING
 
-from .formats import Format, Table, all_formats, format_for_year, leaf_paths
+from .formats import Format, Table, all_formats, format_for_year
 from .formats import Node as FormatNode
 from .model import Loc, ProcessingFees, Report, Revision, Value
 from .placeholders import placeholder_problems
 from .problems import Problem
+from .reportshape import (
+    REPORT_KEYS,
+    REQUIRED_REPORT_KEYS,
+    REVISION_KEYS,
+    add_totals,
+    keyed_groups,
+)
 from .yamlsource import PLACEHOLDER, Reader, position, quoted
 
 if TYPE_CHECKING:  # nodes exist only where a Reader has loaded the YAML library (yamlsource)
     from yaml.nodes import Node, ScalarNode
-
-REPORT_KEYS = [
-    "year",
-    "format",
-    "published",
-    "carry_over_note",
-    "active",
-    "requests",
-    "appeals",
-    "processing_fees",
-    "revisions",
-]
-REVISION_KEYS = ["date", "what", "why"]
-REQUIRED_REPORT_KEYS = ["year", "active", "requests", "appeals"]
-
 
 Entries = Mapping[str, "tuple[ScalarNode, Node]"]  # a mapping's entries, as Reader gives them
 
@@ -247,7 +239,7 @@ def _read_table(r: Reader, node: Node, table: Table, fmt: Format, out: Tables) -
         leaf_cols = table.leaf_columns
         _read_matrix_rows(r, node, table, table.rows, table.key, leaf_cols, put, out)
     else:
-        groups = [(g, g.leaves) for g in _keyed_groups(table.columns)]
+        groups = [(g, g.leaves) for g in keyed_groups(table.columns)]
         m = r.mapping(
             node,
             what,
@@ -263,17 +255,6 @@ def _read_table(r: Reader, node: Node, table: Table, fmt: Format, out: Tables) -
             items = r.sequence(m[group.key or ""][1], name + " ", (len(leaves),), gid)
             for leaf, item in zip(leaves, items or (), strict=False):
                 put(f"{gid}.{leaf.key}", item, table.type)
-
-
-def _keyed_groups(columns: tuple[FormatNode, ...]) -> list[FormatNode]:
-    """The innermost keyed column group above each leaf: each is one list in report.yaml
-    (table 四: review, litigation_direct, litigation_after_review)."""
-    out: list[FormatNode] = []
-    for path in leaf_paths(columns):
-        group = next((n for n in reversed(path[:-1]) if n.key), None)
-        if group is not None and group not in out:
-            out.append(group)
-    return out
 
 
 Put = Callable[[str, "Node", str], None]  # (cell id, value node, value type)
@@ -339,65 +320,6 @@ def _read_matrix_rows(
             cells[cid] = value
             mark = item.start_mark
             locs[cid] = (mark.line + 1, mark.column + 1)
-
-
-def add_totals(fmt: Format, cells: dict[str, Value]) -> None:
-    """Fill in what report.yaml may leave out and what comparisons need.
-
-    Optional totals (the 总计 column, the （七）总计 row) are computed when absent, and
-    every group row (（三）不予公开 …) gets a subtotal, which the format does not print.
-    A sum with a part missing (unreadable, already reported) is left out.
-    """
-    for target, parts, only_if_absent in _total_plan(fmt):
-        if only_if_absent and target in cells:
-            continue
-        try:
-            cells[target] = sum([cells[p] for p in parts], 0)
-        except KeyError:
-            continue
-
-
-@cache
-def _total_plan(fmt: Format) -> tuple[tuple[str, tuple[str, ...], bool], ...]:
-    """(cell, the cells it sums, computed only when not given), in an order that computes
-    every part before its sum: row totals first, then group subtotals."""
-    plan: list[tuple[str, tuple[str, ...], bool]] = []
-    for table in fmt.tables.values():
-        if table.layout != "matrix":
-            continue
-        cols = table.leaf_columns
-        parts = [c for c in cols if not c.total]
-        for path in leaf_paths(table.rows):
-            rid = f"{table.key}." + ".".join(n.key or "" for n in path)
-            for tc in cols:
-                if tc.total:
-                    plan.append((f"{rid}.{tc.key}", tuple(f"{rid}.{c.key}" for c in parts), True))
-        _plan_subtotals(table.rows, table.key, cols, plan)
-    return tuple(plan)
-
-
-def _plan_subtotals(
-    rows: tuple[FormatNode, ...],
-    prefix: str,
-    cols: tuple[FormatNode, ...],
-    plan: list[tuple[str, tuple[str, ...], bool]],
-) -> None:
-    for row in rows:
-        if not row.children:
-            continue
-        rid = f"{prefix}.{row.key}"
-        _plan_subtotals(row.children, rid, cols, plan)
-        members = [
-            f"{rid}." + ".".join(n.key or "" for n in p)
-            for p in leaf_paths(row.children)
-            if not p[-1].total
-        ]
-        for c in cols:
-            parts = tuple(f"{m}.{c.key}" for m in members)
-            plan.append((f"{rid}.{c.key}", parts, False))
-            for n in row.children:
-                if n.total and not n.children:  # （七）总计 when left out
-                    plan.append((f"{rid}.{n.key}.{c.key}", parts, True))
 
 
 def _read_fees(r: Reader, node: Node) -> ProcessingFees | None:

@@ -16,7 +16,7 @@ from livereload.handlers import StaticFileHandler
 from tornado.web import HTTPError
 
 if TYPE_CHECKING:
-    from .serve import Preview
+    from .servepreview import Preview
 
 CHUNK = 64 * 1024  # bytes sent at a time (tornado's own handler's size)
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -178,3 +180,120 @@ def test_template_problems_under_the_key_cache(tmp_path: Path) -> None:
     _age(templates, 50)
     assert nianbao(*args).code == 0
     assert "本地页脚" in (out / "index.html").read_text("utf-8")
+
+
+def test_key_cache_keeps_nothing_made_while_its_files_changed(tmp_path: Path) -> None:
+    """Stamps taken, then the file rewritten while the value is made (a checkout under
+    way), then put back with the size and time it had (cp -p, tar, rsync -t): the old
+    stamps must not bring back the value of the bytes seen meanwhile."""
+    folder = tmp_path / "files"
+    folder.mkdir()
+    page = folder / "page.html"
+    page.write_text("甲\n", "utf-8")
+    _age(folder, 100)
+    settled = page.stat()
+    state = tmp_path / "state"
+
+    def rewritten_meanwhile() -> str:
+        page.write_text("乙\n", "utf-8")
+        return page.read_text("utf-8")
+
+    def again() -> keycache.Stamps | None:
+        return keycache.stamps([folder])
+
+    before = keycache.stamps([folder])
+    assert before is not None
+    assert keycache.recalled(state, "page", before, rewritten_meanwhile, again) == "乙\n"
+    page.write_text("甲\n", "utf-8")
+    os.utime(page, ns=(settled.st_atime_ns, settled.st_mtime_ns))
+    assert keycache.stamps([folder]) == before
+    read = keycache.recalled(state, "page", before, lambda: page.read_text("utf-8"), again)
+    assert read == "甲\n"
+    # settled files, unchanged while read: kept, and recalled without reading them
+    assert keycache.recalled(state, "page", before, lambda: "not read", again) == "甲\n"
+
+
+@pytest.mark.parametrize("settled", [True, False])
+def test_template_rewritten_while_the_key_is_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settled: bool
+) -> None:
+    """A template rewritten while a build reads it, then put back as it was: the next
+    build sees the template on disk, never the bytes of the moment in between; whether
+    the edit before was settled (its stamps kept) or racy (nothing kept)."""
+    templates = _templates(tmp_path, "页脚甲")
+    out = tmp_path / "site"
+    build(PORTAL, templates, out)
+    _templates(tmp_path, "页脚乙")  # an edit, settled
+    footer = templates / "_footer.html"
+    if not settled:
+        footer.touch()  # or made a moment ago
+    stat, text = footer.stat(), footer.read_text("utf-8")
+    real = buildkey.template_digests
+
+    def during_a_checkout(folder: Path | None) -> dict[str, str]:
+        footer.write_text(text.replace("页脚乙", "页脚丙"), "utf-8")
+        return real(folder)
+
+    monkeypatch.setattr(buildkey, "template_digests", during_a_checkout)
+    build(PORTAL, templates, out)
+    monkeypatch.setattr(buildkey, "template_digests", real)
+    footer.write_text(text, "utf-8")  # the checkout undone: the same size and time
+    os.utime(footer, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    # a new process: Jinja's cache in this one trusts a template's time alone
+    args = ["build", "--content", PORTAL, "--out", out, "--templates", templates]
+    subprocess.run([sys.executable, "-m", "nianbao", *map(str, args)], check=True)
+    pages = [p.read_text("utf-8") for p in out.rglob("*.html")]
+    assert len(pages) > 10
+    assert all("<p>页脚乙</p>" in page for page in pages)
+
+
+def _package_copy(where: Path) -> Path:
+    """The generator's package copied to ``where``/nianbao, settled."""
+    copy = where / "nianbao"
+    shutil.copytree(
+        Path(buildkey.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    _age(copy, 100)
+    return copy
+
+
+def test_package_digest_is_the_same_in_any_folder(tmp_path: Path) -> None:
+    one = _package_copy(tmp_path / "one")
+    other = _package_copy(tmp_path / "elsewhere" / "deeper")
+    assert buildkey.package_digest(one) == buildkey.package_digest(other)
+    assert buildkey.package_digest(one) == buildkey.package_digest(Path(buildkey.__file__).parent)
+    (other / "theme" / "base.html").write_bytes((one / "theme" / "base.html").read_bytes() + b" ")
+    assert buildkey.package_digest(one) != buildkey.package_digest(other)
+    (other / "theme" / "base.html").write_bytes((one / "theme" / "base.html").read_bytes())
+    assert buildkey.package_digest(one) == buildkey.package_digest(other)
+    (other / "formats" / "f2021.yaml").rename(other / "formats" / "f2022.yaml")
+    assert buildkey.package_digest(one) != buildkey.package_digest(other)
+
+
+def test_moved_checkout_and_templates_keep_the_build_warm(tmp_path: Path) -> None:
+    """A checkout (or venv) moved or cloned elsewhere, with the site's templates: the
+    generator is the same, so the next build is warm."""
+    _package_copy(tmp_path / "one")
+    _templates(tmp_path / "one", "本地页脚")
+    out = tmp_path / "site"
+
+    def build_with(checkout: Path) -> str:
+        args = ["build", "--content", PORTAL, "--out", out, "--templates", checkout / "templates"]
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys, nianbao.cli as c; print(c.__file__); sys.exit(c.main(sys.argv[1:]))",
+                *map(str, args),
+            ],
+            env={**os.environ, "PYTHONPATH": str(checkout)},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert run.stdout.startswith(str(checkout / "nianbao")), run.stdout  # the copy ran
+        return run.stdout.splitlines()[-1]
+
+    assert "，更新 0 个，" not in build_with(tmp_path / "one")
+    (tmp_path / "one").rename(tmp_path / "two")
+    assert "，更新 0 个，" in build_with(tmp_path / "two")

@@ -1,4 +1,4 @@
-"""The format descriptions are kept parsed (formats._descriptions, marshal beside the
+"""The format descriptions are kept parsed (formats/descriptions.py, marshal beside the
 code's bytecode): what is read back must be exactly what YAML reads, and anything odd
 about the kept file means reading the YAML again."""
 
@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nianbao.formats.descriptions as descriptions
 import pytest
 import yaml
 from nianbao import formats
@@ -16,37 +17,37 @@ from nianbao import formats
 def parsed() -> list[object]:
     return [
         yaml.load(p.read_text("utf-8"), Loader=yaml.CSafeLoader)
-        for p in sorted(formats.HERE.glob("f*.yaml"))
+        for p in sorted(descriptions.HERE.glob("f*.yaml"))
     ]
 
 
 @pytest.fixture
 def kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "__pycache__" / "formats.marshal"
-    monkeypatch.setattr(formats, "KEPT", path)
+    monkeypatch.setattr(descriptions, "KEPT", path)
     return path
 
 
 def test_what_is_kept_is_what_yaml_reads(kept: Path) -> None:
-    assert formats._descriptions() == parsed()  # parsed, and kept
+    assert descriptions.read_descriptions() == parsed()  # parsed, and kept
     assert kept.is_file()
-    assert formats._descriptions() == parsed()  # read back
+    assert descriptions.read_descriptions() == parsed()  # read back
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "other text"])
 def test_a_damaged_or_foreign_kept_file_is_read_again(kept: Path, damage: str) -> None:
-    formats._descriptions()
+    descriptions.read_descriptions()
     data = kept.read_bytes()
     if damage == "garbage":
         kept.write_bytes(b"\x00garbage" * 16)
     elif damage == "truncated":
         kept.write_bytes(data[: len(data) // 2])
     else:  # kept for other descriptions: the digest of the text differs
-        signature = len(formats._MAGIC) + 32
+        signature = len(descriptions._MAGIC) + 32
         other = data[:signature]
         other = other[:-1] + bytes([other[-1] ^ 1])
         kept.write_bytes(other + data[signature:])
-    assert formats._descriptions() == parsed()
+    assert descriptions.read_descriptions() == parsed()
     assert kept.read_bytes() == data  # written again whole
 
 

@@ -15,7 +15,7 @@ import pytest
 from conftest import PORTAL
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from nianbao import reportfast
+from nianbao import reportlines
 from nianbao.model import Report
 from nianbao.reportfast import fast_report
 from nianbao.reportread import read_report
@@ -162,6 +162,6 @@ def test_the_refused_characters_are_the_complement_of_those_libyaml_prints() -> 
     differ = [
         c
         for c in range(0x110000)
-        if (reportfast._UNPRINTABLE.match(chr(c)) is None) != bool(printable.match(chr(c)))
+        if (reportlines._UNPRINTABLE.match(chr(c)) is None) != bool(printable.match(chr(c)))
     ]
     assert differ == []

@@ -8,17 +8,16 @@ the pipeline reads those and nothing else, so a new format is a new file, not ne
 
 from __future__ import annotations
 
-import marshal
-import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any, Literal
+
+from .descriptions import format_ids as format_ids  # the command line reads it here
+from .descriptions import read_descriptions
 
 ValueType = Literal["count", "signed", "money"]
 
-HERE = Path(__file__).resolve().parent
 
 # The enumerator that opens an official row label: 三、 （三） 1.
 _ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)")
@@ -358,59 +357,12 @@ def _format(d: dict[str, Any]) -> Format:
 @cache
 def all_formats() -> dict[str, Format]:
     """Every format this release knows, newest first. YAML is imported only when the
-    descriptions have changed since they were last read (see _descriptions): a build that
+    descriptions have changed since they were last read (see descriptions.py): a build that
     reads no report (nothing changed) needs the formats' names only, and one that reads a
     report mostly no YAML library at all."""
-    found = [_format(d) for d in _descriptions()]
+    found = [_format(d) for d in read_descriptions()]
     found.sort(key=lambda f: f.first_year, reverse=True)
     return {f.id: f for f in found}
-
-
-# The descriptions as parsed, kept beside the code's own compiled bytecode, under a digest
-# of the files' text: reading them with YAML (the import and the parse) cost more than a
-# tenth of loading one agency. Anything odd (absent, damaged, another Python, a folder
-# that cannot be written) means parsing the YAML again; nothing is ever read stale, since
-# the digest is of the text read now.
-KEPT = HERE / "__pycache__" / "formats.marshal"
-_MAGIC = b"nianbao formats %d\n" % marshal.version
-
-
-def _descriptions() -> list[dict[str, Any]]:
-    """Each format file's description, as plain data, in file name order."""
-    import hashlib  # here: a build that reads no report never loads OpenSSL's digests
-
-    texts = [e.read_bytes() for e in sorted(HERE.iterdir()) if _is_format_file(e.name)]
-    signature = _MAGIC + hashlib.sha256(b"\0".join(texts)).digest()
-    try:
-        data = KEPT.read_bytes()
-        if data.startswith(signature):
-            kept = marshal.loads(data[len(signature) :])
-            if isinstance(kept, list) and len(kept) == len(texts):
-                return kept
-    except Exception:  # absent, damaged, another version: parse again
-        pass
-    import yaml
-
-    parsed = [yaml.load(t.decode("utf-8"), Loader=yaml.CSafeLoader) for t in texts]
-    try:
-        KEPT.parent.mkdir(exist_ok=True)
-        tmp = KEPT.with_name(f"{KEPT.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(signature + marshal.dumps(parsed))
-        os.replace(tmp, KEPT)
-    except (OSError, ValueError):  # read-only install, or a value marshal cannot keep
-        pass
-    return parsed
-
-
-def format_ids() -> list[str]:
-    """The formats' ids without reading them: each file is named for its id (f2021.yaml is
-    format "2021"; tests/test_formats.py holds them to it). For the command line's choices,
-    which every command builds, even one that reads no report."""
-    return sorted(e.name[1:-5] for e in HERE.iterdir() if _is_format_file(e.name))
-
-
-def _is_format_file(name: str) -> bool:
-    return name.startswith("f") and name.endswith(".yaml")
 
 
 def format_for_year(year: int) -> Format | None:
