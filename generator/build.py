@@ -31,6 +31,7 @@ from .buildkey import build_key, own_stamps, template_problems_kept
 from .buildtypes import Job, Kept, Progress, Result
 from .coldbuild import cold
 from .contentfiles import Tree
+from .earlyscan import early
 from .manifest import Manifest
 from .manifest import read as read_manifest
 from .outputs import TemplateFault
@@ -38,7 +39,7 @@ from .pagekeys import BuildKey
 from .problems import Problem, Problems, sort_problems
 from .rerender import Watching
 from .siteyaml import hidden_agency_folders, site_settings
-from .sources import Scan, Scanning, early, rescan, trusted
+from .sources import Scan, Scanning, rescan, trusted
 from .warmbuild import warm
 
 

@@ -193,9 +193,9 @@ def _guarded(argv: Sequence[str] | None) -> int:
         try:
             return _main(argv)
         finally:
-            sources = sys.modules.get(f"{__package__}.sources")
-            if sources is not None:
-                sources.drop_early()  # started, and not taken by a build
+            started = sys.modules.get(f"{__package__}.earlyscan")
+            if started is not None:
+                started.drop_early()  # started, and not taken by a build
     except KeyboardInterrupt:  # Ctrl-C: the old site is untouched (builds swap in at the end)
         print("\n已中断。", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -289,13 +289,13 @@ def _uncollected() -> Iterator[None]:
 
 
 def _scan_early(content: Path, args: argparse.Namespace) -> None:
-    """Start the content scan the build will ask for (sources.start_early): the workers
+    """Start the content scan the build will ask for (earlyscan.start_early): the workers
     list the content while this process loads the modules of a build (a tenth of a
     second), which they need not. ``--verify`` lists every folder: it starts its own."""
     if args.verify:
         return
+    from .earlyscan import start_early
     from .outdir import OutputRefused, target
-    from .sources import start_early
 
     try:
         state = target(Path(args.out), args.out).state

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import outfolders, sources
+from . import earlyscan, outfolders
 from .contentfiles import digest
 from .search import INDEX_FOLDER
 
@@ -111,7 +111,7 @@ def hold(t: Target, who: str, say: Callable[[str], None]) -> Iterator[None]:
                 "请先停止它，或用 --out 另选一个目录"
             )
         say(f"另一个 nianbao {owner[0]}（进程 {owner[1]}）正在生成 {t.shown}，等它完成后继续……")
-        sources.drop_early()  # taken before the wait: the content may change meanwhile
+        earlyscan.drop_early()  # taken before the wait: the content may change meanwhile
         lock.acquire(wait=True)
     try:
         owner_file.write_text(f"{who} {os.getpid()}\n", "utf-8")

@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from . import scancache
@@ -31,12 +32,8 @@ def _visible(path: str) -> list[os.DirEntry[str]]:
             entries = [e for e in it if e.name[0] != "."]
     except OSError:
         return []
-    entries.sort(key=_name)
+    entries.sort(key=attrgetter("name"))
     return entries
-
-
-def _name(e: os.DirEntry[str]) -> str:
-    return e.name
 
 
 @dataclass
@@ -361,39 +358,6 @@ _forked = _Job("", None, set())  # the scan a worker process was forked for
 def _scan_part(names: list[str]) -> list[_Signed]:
     """A worker's share of the scan."""
     return _forked.signed(names)
-
-
-# A scan started by the command line before it loads the rest of nianbao (cli): the
-# workers list the content while this process imports the modules a build needs.
-_early: tuple[tuple[str, int, Path | None], Scanning] | None = None
-
-
-def start_early(content: Path, jobs: int, state: Path | None) -> None:
-    """Start the scan a build of ``content`` will ask for (``Scanning``'s arguments)."""
-    global _early
-    drop_early()
-    _early = ((os.fspath(content), jobs, state), Scanning(content, jobs, state))
-
-
-def early(content: Path, jobs: int, state: Path | None) -> Scanning | None:
-    """The scan ``start_early`` started, if it was for these arguments (else it stops)."""
-    global _early
-    started, _early = _early, None
-    if started is None:
-        return None
-    if started[0] != (os.fspath(content), jobs, state):
-        started[1].close()
-        return None
-    return started[1]
-
-
-def drop_early() -> None:
-    """Stop the early scan, if one was started and not taken: a build that waited for the
-    output's lock (the content may have changed meanwhile), or none at all."""
-    global _early
-    started, _early = _early, None
-    if started is not None:
-        started[1].close()
 
 
 def scan(content: Path, jobs: int = 1, state: Path | None = None) -> Scan:

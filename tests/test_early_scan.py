@@ -1,5 +1,5 @@
 """The command line starts the content scan before it loads the build's modules
-(sources.start_early); the build takes that scan only if it is the one it would start,
+(earlyscan.start_early); the build takes that scan only if it is the one it would start,
 and not after waiting for another build to finish with the output (the content may have
 changed meanwhile)."""
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import nianbao
-from nianbao import outdir, sources
+from nianbao import earlyscan, outdir, sources
 from test_build import tree
 from test_incremental import edit_narrative
 
@@ -22,7 +22,7 @@ def test_the_build_takes_the_scan_started_for_it(
     out = tmp_path / "site"
     assert nianbao("build", "--content", portal, "--out", out).code == 0
     taken: list[sources.Scanning | None] = []
-    early = sources.early
+    early = earlyscan.early
 
     def watched(content: Path, jobs: int, state: Path | None) -> sources.Scanning | None:
         taken.append(early(content, jobs, state))
@@ -41,7 +41,7 @@ def test_verify_starts_its_own_scan(
     portal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     started: list[Path] = []
-    monkeypatch.setattr(sources, "start_early", lambda content, *_: started.append(content))
+    monkeypatch.setattr(earlyscan, "start_early", lambda content, *_: started.append(content))
     out = tmp_path / "site"
     assert nianbao("build", "--content", portal, "--out", out, "--verify").code == 0
     assert started == []
@@ -51,16 +51,16 @@ def test_verify_starts_its_own_scan(
 
 def test_a_scan_for_other_arguments_is_not_taken(portal: Path, tmp_path: Path) -> None:
     state = tmp_path / "state"
-    sources.start_early(portal, 1, state)
-    assert sources.early(portal, 1, tmp_path / "other") is None
-    assert sources.early(portal, 1, state) is None  # stopped: taken by nobody
-    sources.start_early(portal, 1, state)
-    assert sources.early(portal, 2, state) is None
-    sources.start_early(portal, 1, state)
-    scanning = sources.early(portal, 1, state)
+    earlyscan.start_early(portal, 1, state)
+    assert earlyscan.early(portal, 1, tmp_path / "other") is None
+    assert earlyscan.early(portal, 1, state) is None  # stopped: taken by nobody
+    earlyscan.start_early(portal, 1, state)
+    assert earlyscan.early(portal, 2, state) is None
+    earlyscan.start_early(portal, 1, state)
+    scanning = earlyscan.early(portal, 1, state)
     assert scanning is not None
     assert scanning.result().agencies.keys() == sources.scan(portal).agencies.keys()
-    assert sources.early(portal, 1, state) is None  # taken once
+    assert earlyscan.early(portal, 1, state) is None  # taken once
 
 
 def test_a_build_that_waits_for_the_lock_scans_again(portal: Path, tmp_path: Path) -> None:
@@ -69,7 +69,7 @@ def test_a_build_that_waits_for_the_lock_scans_again(portal: Path, tmp_path: Pat
     other = outdir._Lock(target.state / "lock")  # another build holds the output
     assert other.acquire(wait=False)
     (target.state / "owner").write_text("build 1\n", "utf-8")
-    sources.start_early(portal, 1, target.state)
+    earlyscan.start_early(portal, 1, target.state)
     said: list[str] = []
     held = threading.Event()
 
@@ -88,4 +88,4 @@ def test_a_build_that_waits_for_the_lock_scans_again(portal: Path, tmp_path: Pat
     other.release()
     waiting.join(10)
     assert held.is_set()
-    assert sources.early(portal, 1, target.state) is None
+    assert earlyscan.early(portal, 1, target.state) is None
