@@ -25,6 +25,7 @@ from .figures import (
     summary_labels,
     summary_values,
 )
+from .filledtables import Spliced, Splicer, TableRenderer
 from .formats import Format, all_formats
 from .markdown import render_markdown
 from .model import AGENCY_KINDS, Agency, Report, Site, Summary
@@ -41,7 +42,7 @@ from .outputs import (
 from .outputs import assets as _assets
 from .portal_meta import portal_meta
 from .problems import Problem
-from .tables import Grid, display, grids
+from .tables import display
 from .templatefaults import find_template_problems, located
 
 # The theme is a plain folder (Jinja's loader reads real files): no importlib.resources,
@@ -53,7 +54,8 @@ from .templatefaults import find_template_problems, located
 class ReportPage(Page):
     report: Report | None = None
     agency: Agency | None = None
-    tables: dict[str, Markup] = field(default_factory=dict)  # table key → rendered table
+    # table key → rendered table (or its stand-in, filledtables.Spliced)
+    tables: dict[str, Markup] = field(default_factory=dict)
     narratives: dict[str, Markup] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
     compare_table: Markup = field(default_factory=Markup)  # changes as a table (_compare.html)
@@ -162,6 +164,7 @@ class Renderer:
         # never reloaded either): no look at each template's file time on every page.
         self.env.auto_reload = False
         self._templates: dict[str, jinja2.Template] = {}
+        self._splicer: Splicer | bool | None = False  # False: not known yet (_splicing)
         try:
             self.tables = TableRenderer(self.env)
             self.compare = CompareRenderer(self.env)
@@ -181,7 +184,32 @@ class Renderer:
     def report(
         self, site: Site, agency: Agency, report: Report, download: Download | None = None
     ) -> Output:
-        page = report_page(site, agency, report, self.tables)
+        splicer = self._splicing()
+        if splicer is not None:  # the theme's report page: its tables spliced in
+            filled = self.tables.render_bytes(report)
+            page = report_page(site, agency, report, splicer.stand_ins(filled))
+            made = self._report(page, report, download)
+            data = splicer.splice(made.data, filled)
+            if data is not None:
+                return Output(made.path, data)
+        return self._report(
+            report_page(site, agency, report, self.tables.render(report)), report, download
+        )
+
+    def _splicing(self) -> Splicer | None:
+        """A Splicer when the report page is the theme's, the only one known to print each
+        table as it is (``{{ page.tables[...] }}``); a site's own gets them as markup."""
+        if self._splicer is False:
+            try:
+                template = self.env.get_template("report.html")
+            except (jinja2.TemplateError, UnicodeDecodeError, RecursionError):
+                template = None  # the plain way reports it
+            theme = template is not None and _from_theme(template)
+            self._splicer = Splicer() if theme else None
+        assert self._splicer is not True
+        return self._splicer or None
+
+    def _report(self, page: ReportPage, report: Report, download: Download | None) -> Output:
         page.download = download
         if page.changes and page.previous is not None:
             try:
@@ -227,57 +255,13 @@ def home_page(site: Site, agencies: list[Agency]) -> HomePage:
     )
 
 
-class TableRenderer:
-    """The standard tables of a format, rendered once by the ``_table.html`` macro with a
-    marker in every value slot, then filled per report by joining strings: a report page
-    renders its 200 cells without 200 macro calls."""
-
-    MARK = "\x00"
-
-    def __init__(self, env: jinja2.Environment) -> None:
-        self._macro = env.get_template("_table.html").module.standard_table  # type: ignore[attr-defined]
-        self._compiled: dict[tuple[str, str], tuple[str, list[str]]] = {}
-
-    def _pieces(self, fmt: Format, grid: Grid) -> tuple[str, list[str]]:
-        """The table's markup as a %-template with a %s in each value slot, and the cell
-        id of each slot."""
-        key = (fmt.id, grid.key)
-        if key not in self._compiled:
-            pieces = str(self._macro(grid, _Slots(self.MARK))).split(self.MARK)
-            markup, slots = pieces[0::2], pieces[1::2]
-            template = "%s".join(m.replace("%", "%%") for m in markup)
-            self._compiled[key] = (template, slots)
-        return self._compiled[key]
-
-    def render(self, report: Report) -> dict[str, Markup]:
-        cells, units = report.cells, report.units
-        out = {}
-        for grid in grids(report.format):
-            template, slots = self._pieces(report.format, grid)
-            values: list[object] = list(map(cells.get, slots))
-            if set(map(type, values)) != {int}:
-                # integers need no escaping (%s writes them as str does); anything else
-                # goes through escape()
-                for i, cid in enumerate(slots):
-                    v = cells.get(cid)
-                    if type(v) is not int:
-                        values[i] = escape(display(v, units.get(cid)))
-            out[grid.key] = Markup(template % tuple(values))
-        return out
+def _from_theme(template: jinja2.Template) -> bool:
+    return template.filename is not None and Path(template.filename).parent == THEME
 
 
-class _Slots(dict[str, str]):
-    """Stands in for a report's values while a table is compiled: each slot names its cell."""
-
-    def __init__(self, mark: str) -> None:
-        super().__init__()
-        self.mark = mark
-
-    def __getitem__(self, key: str) -> str:
-        return f"{self.mark}{key}{self.mark}"
-
-
-def report_page(site: Site, agency: Agency, report: Report, tables: TableRenderer) -> ReportPage:
+def report_page(
+    site: Site, agency: Agency, report: Report, tables: dict[str, Markup] | dict[str, Spliced]
+) -> ReportPage:
     previous = agency.summaries.get(report.year - 1)
     return ReportPage(
         site,
@@ -286,9 +270,9 @@ def report_page(site: Site, agency: Agency, report: Report, tables: TableRendere
         breadcrumbs=[(agency.name, f"{agency.slug}/"), (f"{report.year}年", "")],
         report=report,
         agency=agency,
-        tables=tables.render(report),
+        tables=tables,  # type: ignore[arg-type]
         narratives={k: render_markdown(v, k) for k, v in sorted(report.narratives.items())},
-        changes=compare(summarize(report), previous) if previous else [],
+        changes=compare(_summary(agency, report), previous) if previous else [],
         previous=previous,
         next=agency.summaries.get(report.year + 1),
         previous_format=all_formats()[previous.format] if previous else None,
@@ -300,6 +284,14 @@ def report_page(site: Site, agency: Agency, report: Report, tables: TableRendere
             ),
         ],
     )
+
+
+def _summary(agency: Agency, report: Report) -> Summary:
+    """The report's key figures: as the agency keeps them (load_and_check summed them)
+    when it is the agency's own report, else summed now."""
+    if agency.reports.get(report.year) is report and report.year in agency.summaries:
+        return agency.summaries[report.year]
+    return summarize(report)
 
 
 def agency_page(site: Site, agency: Agency) -> AgencyPage:
