@@ -69,7 +69,7 @@ PHASES = [
     ("outdir", "begin", "journal begin"),
     ("coldbuild", "swap_in", "swap in"),
     ("outdir", "finish", "journal finish"),
-    ("build", "sort_problems", "sort problems"),
+    ("problems", "sort_problems", "sort problems"),  # as Problems (the Result's) sorts them
 ]
 
 

@@ -8,6 +8,7 @@ an agency is made only when a page about many agencies is actually rendered agai
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import NamedTuple
 
 from .feed import Entry, feed_entries
@@ -83,14 +84,16 @@ def index_text(ordered: list[tuple[str, Facts]]) -> str:
 
 
 def years_of(facts: Iterable[Facts]) -> list[int]:
-    """coverage.region_years, from the facts."""
+    """coverage.region_years, from the facts: of each distinct set of years filed and
+    span expected (a few, however many agencies share them)."""
     facts = list(facts)
-    years: set[int] = set()
-    latest = max((y for f in facts for y in f.filed), default=None)
-    for f in facts:
-        years.update(f.filed)
-        if f.first is None or latest is None:
+    filed = set(map(attrgetter("filed"), facts))
+    spans = set(map(attrgetter("first", "until"), facts))
+    years: set[int] = set().union(*filed)
+    latest = max(years, default=None)
+    for first, until in spans:
+        if first is None or latest is None:
             continue
-        last = min(f.until, latest) if f.until is not None else latest
-        years.update(range(f.first, last + 1))
+        last = min(until, latest) if until is not None else latest
+        years.update(range(first, last + 1))
     return sorted(years, reverse=True)

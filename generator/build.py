@@ -36,7 +36,7 @@ from .manifest import Manifest
 from .manifest import read as read_manifest
 from .outputs import TemplateFault
 from .pagekeys import BuildKey
-from .problems import Problem, Problems, sort_problems
+from .problems import Problem
 from .rerender import Watching
 from .siteyaml import hidden_agency_folders, site_settings
 from .sources import Scan, Scanning, rescan, trusted
@@ -173,7 +173,7 @@ def _built(
             agency, agency_problems = agencywork.load_and_check(folder, shown)
             problems.extend(agency_problems)
             reports += len(agency.summaries) if agency is not None else 0
-        return Result(sort_problems(problems), reports, seconds=time.perf_counter() - start)
+        return Result(problems, reports, seconds=time.perf_counter() - start)
     if out is not None:
         broken = template_problems_kept(templates, state)
         if broken:  # check the content all the same, and write nothing
@@ -212,17 +212,13 @@ def _built(
     except TemplateFault as fault:  # a template failed on a page: nothing new is swapped in
         # check everything as `check` would, so every problem and the count are listed
         result, made = cold(site, found.agencies, shown, key, None, None, jobs, None)
-        result.problems.append(fault.problem)
+        result.found = result.found.with_more([fault.problem])
     if session is not None and result.written:
         session.manifest, session.found, session.changed = made, found, set()
         if kept is not None:
             session.kept = _kept_after(session.kept if old is not None else {}, kept, found)
         session.data = key.data
-    listed = result.found
-    if isinstance(listed, Problems):
-        result.found = listed.with_more(problems)
-    else:
-        result.found = sort_problems(problems + listed)
+    result.found = result.found.with_more(problems)
     result.seconds = time.perf_counter() - start
     result.search = site.search
     return result

@@ -3,22 +3,22 @@ with its pages' bases, and what every agency task needs to know."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import InitVar, dataclass, field
 from pathlib import Path
 
 from .contentfiles import VANISHED
 from .model import Agency, Site
-from .problems import Problem, Problems, count
+from .problems import Problem, Problems
 
 Progress = Callable[[int, int], None]  # (agencies done, agencies in all)
 
 
 @dataclass
 class Result:
-    # every problem found, sorted: a list, or (a warm build) Problems that keep the
-    # unchanged agencies' as their records do; ``problems`` lists them either way
-    found: list[Problem] | Problems
+    # every problem found: Problems (a warm build's keep the unchanged agencies' as their
+    # records do), or a list of them, made a Problems (sorted) here
+    given: InitVar[Iterable[Problem]]
     reports: int = 0
     pages: int = 0  # files in the built site
     rendered: int = 0  # files written by this run
@@ -27,40 +27,39 @@ class Result:
     repaired: int = 0  # output files changed or removed by hand, written again
     seconds: float = 0.0
     search: bool = False  # site.yaml asks for a search index (made by the CLI, search.py)
-    agencies: list[Agency] = field(default_factory=list)  # as loaded (no reports kept)
+    # the agencies as loaded (no reports kept), in display order: made when first asked for
+    agencies_of: Callable[[], list[Agency]] = list
+    found: Problems = field(init=False)
+
+    def __post_init__(self, given: Iterable[Problem]) -> None:
+        self.found = given if isinstance(given, Problems) else Problems(given)
+
+    @property
+    def agencies(self) -> list[Agency]:
+        """Every agency read (a warm build makes them from its records only now)."""
+        return self.agencies_of()
 
     @property
     def problems(self) -> list[Problem]:
-        if isinstance(self.found, Problems):
-            return self.found.listed()
-        return self.found
-
-    @problems.setter
-    def problems(self, problems: list[Problem] | Problems) -> None:
-        self.found = problems
+        """Every problem, sorted."""
+        return self.found.listed()
 
     @property
     def errors(self) -> list[Problem]:
-        if isinstance(self.found, Problems):
-            return self.found.errors()
-        return [p for p in self.found if p.severity == "error"]
+        return self.found.errors()
 
     @property
     def unsettled(self) -> bool:
         """A file or folder vanished while it was read: the content is changing."""
-        if isinstance(self.found, Problems):
-            return self.found.has_rule(VANISHED)
-        return any(p.rule == VANISHED for p in self.found)
+        return self.found.has_rule(VANISHED)
 
     def text(self) -> str:
         """Every problem's line, as printed (without a Problem of an unchanged agency)."""
-        if isinstance(self.found, Problems):
-            return self.found.text()
-        return "".join(f"{p.format()}\n" for p in self.found)
+        return self.found.text()
 
     def counts(self) -> tuple[int, int]:
         """(errors, warnings)."""
-        return count(self.found)
+        return self.found.counts()
 
 
 # An agency as loaded (reports and all) and, for each of its pages, the digest of the data

@@ -47,7 +47,7 @@ def cold(
         del done  # one dict of stamps per agency: the merged one is all that is kept
         problems = [p for r in records.values() for p in r.problems]
         agencies, similar = agencies_compared(records, problems)
-        result = Result(problems, reports=report_count(records), agencies=agencies())
+        result = Result(problems, reports=report_count(records), agencies_of=agencies)
         if out is None or staging is None or result.errors:
             if staging is not None:
                 discard(staging)

@@ -103,7 +103,7 @@ class Problems(Sequence[Problem]):
         blocks = sorted(blocks, key=itemgetter(0))  # by first path
         # a Block with a loose problem in its range, or overlapping another, is merged the
         # slow way (never, for records a build made: each agency has folders of its own)
-        paths = sorted(p.path for p in loose)
+        paths = sorted(p.path for p in loose) if blocks else []
         whole: list[Block] = []
         last = ""
         for block in blocks:

@@ -74,7 +74,7 @@ def warm(
     found = Problems(across, filter(None, map(_block, records.values())))
     result = Result(found, reports=report_count(records), incremental=True)
     if result.errors:
-        result.agencies = agencies()
+        result.agencies_of = agencies
         return result, None
     renderer = renderer_for(templates, key)
     if changed:  # made now, as ever: before the journal opens and the workers fork
@@ -82,7 +82,7 @@ def warm(
     # only a changed agency can have pages the last build did not write; what is needed
     # for the pages about many agencies is made after the changed agencies' pages (serve
     # shows those meanwhile)
-    new_pages = {p for slug in changed for p in records[slug].pages} - old.files.keys()
+    new_pages = {p for slug in changed for p in records[slug].pages if p not in old.files}
     journal = outdir.Journal(out, old.files, new_pages)
     writer = Writer(out.path, stamps=dict(old.files), journal=journal.note)
     work = [
@@ -99,9 +99,6 @@ def warm(
         jobs or os.cpu_count() or 1,
         watching,
     )
-    agency_pages: set[str] = set()
-    for record in records.values():
-        agency_pages.update(record.pages)
     made_pages, rendered_site = site_pages(
         site,
         agencies,
@@ -114,11 +111,7 @@ def warm(
         out.state,
         _year_digests_kept(old, records, changed, agencies),
     )
-    now = agency_pages | made_pages.keys()
-    gone = (old.files.keys() | old.pages.keys()) - now
-    for slug, before in old.agencies.items():
-        if records.get(slug) is not before:  # an unchanged agency's pages are all in `now`
-            gone |= before.pages.keys() - now
+    gone = gone_paths(old, records, made_pages)
     for gone_path in sorted(gone):
         writer.remove(gone_path)
     made = Manifest(str(key), records, made_pages, writer.stamps, similar)
@@ -129,8 +122,26 @@ def warm(
     result.rendered = rendered + rendered_site
     result.repaired = len(damaged & writer.written)
     result.written = True
-    result.agencies = agencies.made or []  # (made only if a page about many was rendered)
+    result.agencies_of = agencies
     return result, made
+
+
+def gone_paths(
+    old: Manifest, records: dict[str, AgencyRecord], made_pages: dict[str, str]
+) -> set[str]:
+    """The paths the last build made that this one does not: looked for among the pages
+    about many agencies and those of the agencies whose record changed, never among the
+    50,000 paths of the others. (Every path ``old.files`` records is a page of ``old``:
+    each build removes the others.)"""
+    gone = old.pages.keys() - made_pages.keys()
+    for slug, before in old.agencies.items():
+        now = records.get(slug)
+        if now is not before:  # an unchanged agency's pages are all made again
+            gone |= before.pages.keys() - (now.pages.keys() if now is not None else set())
+    gone -= made_pages.keys()
+    if gone:  # a path may now be another agency's (never so far: each has its folder)
+        gone -= set().union(*(r.pages.keys() for r in records.values()))
+    return gone
 
 
 def retemplated(before: AgencyRecord, kept: Kept, key: str) -> tuple[AgencyRecord, bool]:
