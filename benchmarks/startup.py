@@ -1,18 +1,19 @@
 """The fixed cost of every ``nianbao build`` on a built site: what a build that changed
 nothing spends, step by step.
 
-    python benchmarks/startup.py CONTENT OUT [--repeat 5] [--jobs N]
+    python benchmarks/startup.py CONTENT OUT [--repeat 5] [--jobs N] [--edit FILE]
 
 OUT must hold a site built from CONTENT by this checkout (else the build is cold, which
-the script says, and the figures mean nothing). Prints, best of --repeat each:
-the interpreter alone; the whole command (a fresh process, imports included) as wall
-time and CPU time of the process tree; the imports; and in one process, with the CPU
-clock (worker processes included): the content scan (as a build makes it, with the
-folders' listings kept in OUT's cache, and with every folder listed, as ``check`` makes
-it), reading the manifest, surveying the output, the whole startup (scan and survey
-overlapping as a build runs them), and build() itself. The floor of this design is the
-scan and the survey: one ``stat`` per file of the content and of the output. Not a test:
-it asserts nothing.
+the script says, and the figures mean nothing). Prints, best of --repeat each: the
+interpreter alone; the imports (those before the command line starts the content scan,
+and all a build loads); the whole command (a fresh process, imports included) as wall
+time and CPU time of the process tree, and with ``--edit`` as a one-edit build; and in
+one process, with the CPU clock (worker processes included): the content scan (as a
+build makes it, with the folders' listings kept in OUT's cache, and with every folder
+listed, as ``check`` makes it), reading the manifest, surveying the output, the whole
+startup (scan and survey overlapping as a build runs them), and build() itself. The
+floor of this design is the scan and the survey: one ``stat`` per file of the content
+and of the output. Not a test: it asserts nothing.
 """
 
 from __future__ import annotations
@@ -52,10 +53,15 @@ def best(repeat: int, step: Callable[[], object]) -> tuple[float, float]:
     return min(r[0] for r in runs), min(r[1] for r in runs)
 
 
-def command(args: list[str], repeat: int) -> tuple[float, float]:
-    """The best wall and CPU seconds of a fresh process running ``args``."""
+def command(
+    args: list[str], repeat: int, prepare: Callable[[], object] | None = None
+) -> tuple[float, float]:
+    """The best wall and CPU seconds of a fresh process running ``args`` (``prepare``
+    before each run, untimed)."""
     runs = []
     for _ in range(repeat):
+        if prepare is not None:
+            prepare()
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         w = time.perf_counter()
         subprocess.run(args, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
@@ -65,12 +71,29 @@ def command(args: list[str], repeat: int) -> tuple[float, float]:
     return min(r[0] for r in runs), min(r[1] for r in runs)
 
 
+# what the command line loads before it starts the content scan (cli._scan_early)
+START = "import nianbao.cli, nianbao.outdir, nianbao.sources"
+EDIT = "\n补充一句。\n"
+
+
+def toggle(path: Path) -> None:
+    """A narrative edit: a sentence added to ``path``, or taken away again."""
+    text = path.read_text("utf-8")
+    path.write_text(text[: -len(EDIT)] if text.endswith(EDIT) else text + EDIT, "utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("content", type=Path)
     parser.add_argument("out", type=Path)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--edit",
+        metavar="FILE",
+        help="a Markdown file under CONTENT: the whole command is timed again as a "
+        "one-edit build (a line added to FILE, or taken away again, before each run)",
+    )
     a = parser.parse_args()
     compile_package()  # as installed (installed.py)
     content, out = a.content.resolve(), a.out.resolve()
@@ -83,11 +106,20 @@ def main() -> None:
     figures = [
         ("interpreter alone", command([sys.executable, "-c", "pass"], a.repeat)),
         (
-            "imports (nianbao.cli)",
-            command([sys.executable, "-c", "import nianbao.cli"], a.repeat),
+            "imports before the scan starts (cli, outdir, sources)",
+            command([sys.executable, "-c", START], a.repeat),
+        ),
+        (
+            "imports of a build (cli, commands)",
+            command([sys.executable, "-c", "import nianbao.cli, nianbao.commands"], a.repeat),
         ),
         ("whole command", command(build, a.repeat)),
     ]
+    if a.edit:
+        edited = content / a.edit
+        figures.append(
+            ("whole command, one edit", command(build, a.repeat, lambda: toggle(edited)))
+        )
     target = outdir.target(out)
     state = target.state
     written = manifest.read(state)

@@ -31,6 +31,7 @@ from .buildkey import build_key, own_stamps, template_problems_kept
 from .buildtypes import Job, Kept, Progress, Result
 from .coldbuild import cold
 from .contentfiles import Tree
+from .earlyscan import early
 from .manifest import Manifest
 from .manifest import read as read_manifest
 from .outputs import TemplateFault
@@ -247,7 +248,7 @@ def _look(content: Path, session: Session | None, jobs: int, state: Path | None 
     """The scan of the content folder (under way): whole, or, in a session that knows which paths
     changed, the last scan with just the agency folders holding them looked at again."""
     if session is None or session.found is None or session.changed is None:
-        return Scanning(content, jobs, state)
+        return early(content, jobs, state) or Scanning(content, jobs, state)
     slugs = set()
     root = content.resolve()
     for path in session.changed:

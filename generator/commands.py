@@ -12,12 +12,11 @@ import time
 from pathlib import Path
 
 from .build import Result, build, check
+from .exitcodes import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from .formats import all_formats
 from .outdir import OutputRefused, hold, target
 from .problems import Problem, count, summary_line, to_json
 from .progress import Bar
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def run_build(content: Path, args: argparse.Namespace) -> int:

@@ -34,11 +34,13 @@ from collections.abc import Callable, Container, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import outfolders
-from .manifest import Stamp
+from . import earlyscan, outfolders
 from .search import INDEX_FOLDER
-from .write import TMP_SUFFIX
+
+if TYPE_CHECKING:
+    from .manifest import Stamp
 
 CACHE = ".nianbao-cache"
 PENDING = "pending"  # the paths an unfinished build may have written, one a line
@@ -108,6 +110,7 @@ def hold(t: Target, who: str, say: Callable[[str], None]) -> Iterator[None]:
                 "请先停止它，或用 --out 另选一个目录"
             )
         say(f"另一个 nianbao {owner[0]}（进程 {owner[1]}）正在生成 {t.shown}，等它完成后继续……")
+        earlyscan.drop_early()  # taken before the wait: the content may change meanwhile
         lock.acquire(wait=True)
     try:
         owner_file.write_text(f"{who} {os.getpid()}\n", "utf-8")
@@ -246,6 +249,8 @@ def survey(
 def _ours(path: str) -> bool:
     """A page being replaced, or the search index (written after the pages, as a whole,
     by the search step of the same locked build)."""
+    from .write import TMP_SUFFIX  # here: the command line loads this module before the rest
+
     return path.endswith(TMP_SUFFIX) or path.startswith(INDEX_FOLDER + "/")
 
 

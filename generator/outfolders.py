@@ -165,57 +165,68 @@ def look(root: str, record: Folders, found: Found) -> bool:
     """The output compared with what was written, by ``record``: one ``lstat`` per folder;
     only a folder whose times changed (or that was ``UNSURE``) is listed, a folder not in
     the record walked. A file written that is gone is ``changed``. False if the record
-    does not cover a folder the manifest has files in (then look at every file)."""
-    trusted: set[str] = set()
+    does not cover a folder the manifest has files in (then look at every file).
+
+    This runs over every output folder on every warm build (11,500 at 10,000 reports),
+    so a folder found as recorded costs its ``lstat`` and one comparison: ``seen`` starts
+    as the record, and only the folders that are not as recorded are noted."""
     listed: set[str] = set()  # listed, or gone: their written files are checked by name
     present: set[str] = set()  # written files found in those
     written = found.written
+    seen = found.seen = dict(record)
+    prefix = os.path.join(root, "")  # a folder's path is prefix + its name: no join each
+    lstat, is_dir = os.lstat, stat.S_ISDIR
     for folder, was in record.items():
-        path = os.path.join(root, folder) if folder else root
         try:
-            st = os.lstat(path)
+            st = lstat(prefix + folder if folder else root)
         except OSError:  # gone: its files are damaged
+            st = None
+        if st is None or not is_dir(st.st_mode):  # or a file or link now: changed
             listed.add(folder)
-            continue
-        if not stat.S_ISDIR(st.st_mode):  # a file or link now: its parent was changed
+            del seen[folder]
+        elif was[0] != st.st_mtime_ns or was[1] != st.st_ctime_ns or was == UNSURE:
             listed.add(folder)
-            continue
-        if was != UNSURE and was == (st.st_mtime_ns, st.st_ctime_ns):
-            trusted.add(folder)
-            found.seen[folder] = was
-            continue
-        found.seen[folder] = taken(st, found.after)
-        listed.add(folder)
-        rel = folder + "/" if folder else ""
-        try:
-            listing = os.scandir(path)
-        except (FileNotFoundError, NotADirectoryError):  # gone since: its files are damaged
-            del found.seen[folder]
-            continue
-        with listing as it:
-            for e in it:
-                name = rel + e.name
-                if e.is_dir(follow_symlinks=False):
-                    if name not in record:  # new: nianbao's only if a build left it unfinished
-                        walk(e.path, name + "/", found)
-                    continue
-                stamp = written.get(name)
-                if stamp is None:
-                    found.unknown.append(name)
-                    continue
-                present.add(name)
-                found.matched += 1
-                st = e.stat(follow_symlinks=False)
-                if st.st_size != stamp[0] or st.st_mtime_ns != stamp[1]:
-                    found.changed.add(name)
+            _list(prefix + folder if folder else root, folder, st, found, record, present)
     kept = 0
     for name in written:
         folder = name.rpartition("/")[0]
-        if folder in trusted:
+        if folder in listed:
+            if name not in present:
+                found.changed.add(name)
+        elif folder in record:  # and found as recorded: its files are as written
             kept += 1
-        elif folder not in listed:
+        else:
             return False
-        elif name not in present:
-            found.changed.add(name)
     found.matched += kept
     return True
+
+
+def _list(
+    path: str, folder: str, st: os.stat_result, found: Found, record: Folders, present: set[str]
+) -> None:
+    """A folder whose times changed: each entry compared with what was written (a folder
+    not in the record walked), and the folder's times as taken before it was listed."""
+    found.seen[folder] = taken(st, found.after)
+    rel = folder + "/" if folder else ""
+    written = found.written
+    try:
+        listing = os.scandir(path)
+    except (FileNotFoundError, NotADirectoryError):  # gone since: its files are damaged
+        del found.seen[folder]
+        return
+    with listing as it:
+        for e in it:
+            name = rel + e.name
+            if e.is_dir(follow_symlinks=False):
+                if name not in record:  # new: nianbao's only if a build left it unfinished
+                    walk(e.path, name + "/", found)
+                continue
+            stamp = written.get(name)
+            if stamp is None:
+                found.unknown.append(name)
+                continue
+            present.add(name)
+            found.matched += 1
+            est = e.stat(follow_symlinks=False)
+            if est.st_size != stamp[0] or est.st_mtime_ns != stamp[1]:
+                found.changed.add(name)

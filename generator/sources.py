@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from . import scancache
@@ -31,12 +32,8 @@ def _visible(path: str) -> list[os.DirEntry[str]]:
             entries = [e for e in it if e.name[0] != "."]
     except OSError:
         return []
-    entries.sort(key=_name)
+    entries.sort(key=attrgetter("name"))
     return entries
-
-
-def _name(e: os.DirEntry[str]) -> str:
-    return e.name
 
 
 @dataclass

@@ -13,10 +13,13 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from .contentfiles import DIGEST_BYTES, digest, hasher
-from .manifest import Stamp
 from .outputs import Output
+
+if TYPE_CHECKING:
+    from .manifest import Stamp
 
 TMP_SUFFIX = ".nianbao-tmp"  # a page being replaced; recognised as ours (outdir)
 COPY_BUFFER = 1 << 20  # bytes read at a time to hash a copied range

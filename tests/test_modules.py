@@ -13,7 +13,7 @@ import nianbao
 PACKAGE = Path(nianbao.__file__).parent
 MAX_LINES = 400
 # Over the limit, owned by other work of this round: split them, then drop them here.
-NOT_YET_SPLIT = {"sources.py"}
+NOT_YET_SPLIT: set[str] = set()
 
 
 def test_modules_stay_under_400_lines() -> None:

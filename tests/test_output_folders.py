@@ -14,6 +14,7 @@ import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import PORTAL, nianbao, replace_by_hand
@@ -132,6 +133,33 @@ def test_a_deleted_folder_is_written_again(tmp_path: Path) -> None:
     lines = build(PORTAL, out)
     assert "输出目录中被改动或删除的文件，已恢复" in lines[-1]
     assert tree(out) == clean_build(PORTAL, tmp_path)
+
+
+@pytest.mark.usefixtures("settled")
+def test_an_unreadable_output_folder_is_said_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder whose times changed is listed; one that cannot be (no read permission:
+    root reads it all the same, so here its listing fails as it would for anyone else)
+    stops the build with a message, the site as it was."""
+    out = tmp_path / "site"
+    build(PORTAL, out)
+    (out / "town-a/2022/x.txt").write_text("mine\n")
+    (out / "town-a/2022/x.txt").unlink()  # the folder's times change: it is listed
+    before = tree(out)
+    folder = str(out / "town-a/2022")
+    real = os.scandir
+
+    def scandir(path: str) -> Any:
+        if path == folder:
+            raise PermissionError(13, "Permission denied", path)
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    run = nianbao("build", "--content", PORTAL, "--out", out)
+    assert "Traceback" not in run.out + run.err
+    assert (run.code, run.err) == (1, f"nianbao: 错误: 无法读取 {folder}：没有读取权限\n")
+    assert tree(out) == before
 
 
 @pytest.mark.usefixtures("settled")

@@ -8,9 +8,9 @@ files, one set per year (``year_write`` writes them in place, splicing on an edi
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from multiprocessing.pool import AsyncResult, Pool
+from typing import TYPE_CHECKING
 
 from ..manifest import Stamp
 from ..model import Agency
@@ -20,6 +20,9 @@ from ..write import Writer
 from .workbook import workbook
 from .year_files import LAYOUTS, members, year_data_paths
 from .year_write import YearJob, fingerprints, sliced_job, write_year_file, year_slice
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 
 def year_files(
@@ -87,6 +90,8 @@ class YearFiles:
                 # while the caller renders. Its work is mostly the kernel's copying and
                 # hashing what it copied (which leave the interpreter to the caller);
                 # forking workers from the build would cost more than all of it.
+                from concurrent.futures import ThreadPoolExecutor  # (and logging): here only
+
                 self._thread = ThreadPoolExecutor(1)
                 self._spliced = {
                     p: self._thread.submit(write_year_file, job, p, True) for p in _in_order(paths)
