@@ -73,9 +73,22 @@ def _totals_values(fmt: Format, totals: Totals) -> list[str]:
 def year_page(site: Site, year: int, agencies: list[Agency]) -> YearPage:
     """``agencies`` in display order (Agency.sort_key)."""
     cov = coverage(year, agencies, site.region)
-    fmt = all_formats()[cov.region.format] if cov.region.format else None
     members = [(a, a.summaries[year]) for a in cov.published if year in a.summaries]
     rows = [YearRow(a, [display(v) for v in summary_values(s)]) for a, s in members]
+    page, fmt = year_frame(site, year, cov, rows)
+    if fmt is None:
+        return page
+    page.ranking = _rank([(a, measure_record(fmt, a.filed[year])) for a in cov.published])
+    return page
+
+
+def year_frame(
+    site: Site, year: int, cov: Coverage, rows: list[YearRow]
+) -> tuple[YearPage, Format | None]:
+    """A year page but its ranking, and the year's format (None: nobody published): the
+    part made the same way from all the agencies (year_page) and from the kept entries
+    (yearmodel.year_page_of, whose ``cov`` has a Coverage's fields, agencies as Listed)."""
+    fmt = all_formats()[cov.region.format] if cov.region.format else None
     page = YearPage(
         site,
         year_path(year),
@@ -86,17 +99,14 @@ def year_page(site: Site, year: int, agencies: list[Agency]) -> YearPage:
         rows=rows,
         files=year_data_paths(year),
     )
-    if fmt is None:
-        return page
-    page.labels = summary_labels(fmt)
-    page.totals = _totals_values(fmt, cov.region)
-    page.groups = [TotalRow(g.name, g.reports, _totals_values(fmt, g)) for g in cov.groups]
-    page.indicators = list(fmt.indicators)
-    page.formulas = [formula(fmt, i) for i in fmt.indicators]
-    measured = [(a, measure_record(fmt, a.filed[year])) for a in cov.published]
-    page.ranking = _rank(measured)
-    page.region_measured = measure(fmt, cov.region.cells)
-    return page
+    if fmt is not None:
+        page.labels = summary_labels(fmt)
+        page.totals = _totals_values(fmt, cov.region)
+        page.groups = [TotalRow(g.name, g.reports, _totals_values(fmt, g)) for g in cov.groups]
+        page.indicators = list(fmt.indicators)
+        page.formulas = [formula(fmt, i) for i in fmt.indicators]
+        page.region_measured = measure(fmt, cov.region.cells)
+    return page, fmt
 
 
 def _rank(

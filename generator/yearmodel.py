@@ -23,22 +23,19 @@ from typing import NamedTuple
 from .agencyfacts import Facts
 from .contentfiles import digest
 from .coverage import OTHER_GROUP, Totals, _summed
-from .exports.year_files import year_data_paths
-from .figures import summary_labels, summary_values
+from .figures import summary_values
 from .formats import all_formats
-from .indicators import Measured, formula, measure, measure_record
+from .indicators import Measured, measure_record
 from .model import Agency, Site
-from .outputs import year_path
 from .records import framed, replace_file, unframed
 from .region import (
     Listed,
-    TotalRow,
     YearFigures,
     YearPage,
     YearRow,
     _rank,
-    _totals_values,
     _trend_cells,
+    year_frame,
 )
 from .tables import display
 
@@ -267,25 +264,11 @@ def _totals(name: str, fmt: str, reports: int, sums: list[int], counts: list[int
 def year_page_of(site: Site, model: YearModel) -> YearPage:
     """region.year_page of the model's year."""
     year, cov = model.year, model.coverage
-    fmt = all_formats()[cov.region.format] if cov.region.format else None
     rows = [YearRow(Listed(slug, e.name), list(e.shown)) for slug, e in model.entries if e.shown]
-    page = YearPage(
-        site,
-        year_path(year),
-        f"{site.region}{year}年度各机关政府信息公开工作年度报告汇总",
-        breadcrumbs=[(f"{year}年度汇总", "")],
-        year=year,
-        coverage=cov,  # type: ignore[arg-type]  # the same fields, agencies as Listed
-        rows=rows,
-        files=year_data_paths(year),
-    )
+    # the same fields as a Coverage, agencies as Listed
+    page, fmt = year_frame(site, year, cov, rows)  # type: ignore[arg-type]
     if fmt is None:
         return page
-    page.labels = summary_labels(fmt)
-    page.totals = _totals_values(fmt, cov.region)
-    page.groups = [TotalRow(g.name, g.reports, _totals_values(fmt, g)) for g in cov.groups]
-    page.indicators = list(fmt.indicators)
-    page.formulas = [formula(fmt, i) for i in fmt.indicators]
     measured = []
     for slug, e in model.entries:
         if e.format == fmt.id and len(e.measured) == len(fmt.indicators):
@@ -296,7 +279,6 @@ def year_page_of(site: Site, model: YearModel) -> YearPage:
             values = measure_record(fmt, model.agency(slug).filed[year])
         measured.append((Listed(slug, e.name), values))
     page.ranking = _rank(measured)
-    page.region_measured = measure(fmt, cov.region.cells)
     return page
 
 
