@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from operator import itemgetter
+from typing import Generic, TypeVar
 
 from .exports.layout import cell_fields
 from .model import Agency, Filed
@@ -99,13 +100,18 @@ def _summed(format_id: str, only: frozenset[str] | None) -> tuple[tuple[int, str
     )
 
 
+# The agencies as the year's page lists them: each an Agency, or yearmodel's Listed (its slug
+# and name, all the page needs) when the year is made from kept entries.
+Member = TypeVar("Member")
+
+
 @dataclass
-class Coverage:
+class Coverage(Generic[Member]):
     """One year of the region: who published, who did not, and the sums."""
 
     year: int
-    published: list[Agency]  # display order
-    missing: list[Agency]  # expected, not published; display order
+    published: list[Member]  # display order
+    missing: list[Member]  # expected, not published; display order
     region: Totals
     groups: list[Totals]  # in the order groups first appear
 
@@ -121,7 +127,7 @@ class Coverage:
 
 def coverage(
     year: int, agencies: list[Agency], region: str, only: frozenset[str] | None = None
-) -> Coverage:
+) -> Coverage[Agency]:
     """``agencies`` in display order (Agency.sort_key); ``only`` limits the sums."""
     latest = max((y for a in agencies for y in a.filed), default=year)
     latest = max(latest, year)

@@ -49,7 +49,7 @@ class RankRow:
 @dataclass
 class YearPage(Page):
     year: int = 0
-    coverage: Coverage | None = None
+    coverage: Coverage[Agency] | Coverage[Listed] | None = None
     labels: list[str] = field(default_factory=list)
     rows: list[YearRow] = field(default_factory=list)
     totals: list[str] = field(default_factory=list)
@@ -83,11 +83,11 @@ def year_page(site: Site, year: int, agencies: list[Agency]) -> YearPage:
 
 
 def year_frame(
-    site: Site, year: int, cov: Coverage, rows: list[YearRow]
+    site: Site, year: int, cov: Coverage[Agency] | Coverage[Listed], rows: list[YearRow]
 ) -> tuple[YearPage, Format | None]:
     """A year page but its ranking, and the year's format (None: nobody published): the
     part made the same way from all the agencies (year_page) and from the kept entries
-    (yearmodel.year_page_of, whose ``cov`` has a Coverage's fields, agencies as Listed)."""
+    (yearmodel.year_page_of, whose agencies are Listed)."""
     fmt = all_formats()[cov.region.format] if cov.region.format else None
     page = YearPage(
         site,

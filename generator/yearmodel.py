@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from .agencyfacts import Facts
 from .contentfiles import digest
-from .coverage import OTHER_GROUP, Totals, _summed
+from .coverage import OTHER_GROUP, Coverage, Totals, _summed
 from .figures import summary_values
 from .formats import all_formats
 from .indicators import Measured, measure_record
@@ -87,31 +87,12 @@ def _text(m: Measured) -> str | None:
 
 
 @dataclass
-class YearCoverage:
-    """Who published in the year and who did not, as its page says it (coverage.Coverage)."""
-
-    year: int
-    published: list[Listed]
-    missing: list[Listed]
-    region: Totals
-    groups: list[Totals]
-
-    @property
-    def expected(self) -> int:
-        return len(self.published) + len(self.missing)
-
-    @property
-    def included_text(self) -> str:
-        return f"应公开年报的 {self.expected} 个机关中，已公开 {len(self.published)} 个"
-
-
-@dataclass
 class YearModel:
     """A year made from its entries: enough for its page, digest and trend figures."""
 
     year: int
     entries: list[tuple[str, Entry]]  # the reports, in display order
-    coverage: YearCoverage
+    coverage: Coverage[Listed]
     digest_text: str  # what the year's page and files are made from (with the data key)
     agency: Callable[[str], Agency]  # an agency by slug, made when a page needs one
 
@@ -236,7 +217,7 @@ def _coverage(
     missing: list[Listed],
     region: str,
     sums: list[GroupSums],
-) -> YearCoverage:
+) -> Coverage[Listed]:
     """coverage.coverage, from the entries and their groups' sums: the same Totals."""
     groups = [_totals(*group) for group in sums]
     region_totals = Totals(f"{region}合计")
@@ -250,7 +231,7 @@ def _coverage(
         (whole,) = _group_sums([e for _, e in entries], one=region_totals.name)
         region_totals = _totals(*whole)
     published = [Listed(slug, e.name) for slug, e in entries]
-    return YearCoverage(year, published, missing, region_totals, groups)
+    return Coverage(year, published, missing, region_totals, groups)
 
 
 def _totals(name: str, fmt: str, reports: int, sums: list[int], counts: list[int]) -> Totals:
@@ -265,8 +246,7 @@ def year_page_of(site: Site, model: YearModel) -> YearPage:
     """region.year_page of the model's year."""
     year, cov = model.year, model.coverage
     rows = [YearRow(Listed(slug, e.name), list(e.shown)) for slug, e in model.entries if e.shown]
-    # the same fields as a Coverage, agencies as Listed
-    page, fmt = year_frame(site, year, cov, rows)  # type: ignore[arg-type]
+    page, fmt = year_frame(site, year, cov, rows)
     if fmt is None:
         return page
     measured = []
