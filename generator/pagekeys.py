@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import jinja2
 
 # The templates each kind of page is rendered with (render.Renderer, review/page.py).
-# ``_table.html`` renders a report's standard tables (render.TableRenderer).
+# ``_table.html`` renders a report's standard tables (filledtables.TableRenderer).
 PAGE_TEMPLATES = {
     "report": ("report.html", "_table.html"),
     "agency": ("agency.html",),

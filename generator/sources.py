@@ -15,7 +15,6 @@ import multiprocessing.pool
 import os
 import sys
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -384,15 +383,3 @@ def rescan(previous: Scan, content: Path, slugs: set[str]) -> Scan:
         else:
             agencies.pop(slug, None)
     return Scan(dict(sorted(agencies.items())))
-
-
-def files_digest(paths: Iterable[Path]) -> str:
-    """A digest of files' names and bytes (the theme, a site's templates, the generator)."""
-    parts: list[str] = []
-    for p in sorted(paths):
-        if p.is_file() and "__pycache__" not in p.parts:
-            try:
-                parts.append(f"{p.as_posix()}:{digest(p.read_bytes())}")
-            except OSError:  # removed meanwhile (a checkout under way): the next look sees it
-                parts.append(f"{p.as_posix()}:unreadable")
-    return digest(*parts)

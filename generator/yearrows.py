@@ -3,7 +3,7 @@ reports), filled in by joining strings instead of one macro call each.
 
 Each row is the theme's ``_year_rows.html`` macro. It is rendered once with a marker in
 every argument's place and split at the markers; a row is then its pieces with the
-arguments, escaped as Jinja's autoescape does, in between (render.TableRenderer does the
+arguments, escaped as Jinja's autoescape does, in between (filledtables.TableRenderer does the
 same for the standard tables). The first row is checked against a real macro call: a
 macro that does more with its arguments than print them (templates/ may override it)
 leaves the rows to the page's own loop, which calls it for each row.
