@@ -4,7 +4,7 @@ changed. Cold builds run it over worker processes (the job is set before they fo
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -221,7 +221,7 @@ def cold_agency(folder: AgencyFolder) -> Done:
     return record_of(folder, agency, problems, pages), rendered, stamps, kept
 
 
-def _sharing_paths(stamps: dict[str, Stamp], pages: dict[str, str]) -> dict[str, Stamp]:
+def _sharing_paths(stamps: Mapping[str, Stamp], pages: dict[str, str]) -> dict[str, Stamp]:
     """The stamps keyed by the very strings that key ``pages``: pickled back together, a
     path then crosses to the parent (and stays in its memory) once, not twice."""
     same = {path: path for path in pages}

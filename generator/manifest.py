@@ -8,10 +8,11 @@ is rendered from; a page whose fingerprint is unchanged is not rendered again. B
 what was written to each output file (size, time, digest), so a warm build notices a page
 changed or removed by hand and renders it again.
 
-Every warm build reads the whole record, so it is kept in the form Python reads fastest:
+Every warm build reads the record, so it is kept in the form Python reads fastest:
 ``marshal`` of plain data (str, int, None, tuple, list, dict; never code or a class to
 call), after a magic line and a CRC-32 of the bytes. Each agency is marshalled on its own
-and kept as read while it is unchanged. A build after an edit does not write the whole
+and kept as read while it is unchanged; so are the output files' stamps, per folder
+(filestamps: a build decodes those of the folders it looks at or writes into). A build after an edit does not write the whole
 record (16 MB at 10,000 reports, most of it the 51,000 output files' stamps) again: it
 writes what changed since the record was last written whole, the agencies and stamps,
 beside it (``manifest.delta``, which names the record it amends by its CRC), and folds
@@ -25,23 +26,22 @@ from __future__ import annotations
 import gc
 import json
 import marshal
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .agencyfacts import Facts, facts_of
+from .filestamps import Stamp, Stamps
 from .model import Agency, Filed, Summary
 from .problems import Problem, sort_problems
 from .records import CHECK, framed, replace_file, unframed
 from .review.copying import Pair
 
-Stamp = tuple[int, int, str]  # size, modification time (ns), digest of the bytes written
-
 NAME = "manifest.bin"
 DELTA = "manifest.delta"  # what changed since manifest.bin was written (see Changes)
 JSONL = "manifest.jsonl"  # nianbao ≤ 0.1.x's record: JSON Lines, the written files on line 2
-VERSION = 6  # 6: agencies' Facts beside their records, made on demand; R7's pairs
+VERSION = 7  # 7: the output files' stamps per folder (filestamps); 6: Facts, R7's pairs
 MAGIC = b"nianbao manifest %d marshal %d\n" % (VERSION, marshal.version)
 OLDER = b"nianbao manifest "  # the start of every version's magic line
 DELTA_MAGIC = b"nianbao manifest delta %d marshal %d\n" % (VERSION, marshal.version)
@@ -169,7 +169,8 @@ class Manifest:
     key: str  # the generator, theme, templates and site.yaml this build was made with
     agencies: dict[str, AgencyRecord] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)  # site-wide pages → fingerprint
-    files: dict[str, Stamp] = field(default_factory=dict)  # every output file as written
+    # every output file as written (a plain mapping given is made Stamps)
+    files: MutableMapping[str, Stamp] = field(default_factory=Stamps)
     # R7: the estimated similarity of each pair of sections found by the index (copying)
     across: dict[Pair, float] = field(default_factory=dict)
     # the whole record (manifest.bin) this one amends, by its CRC and size (b"", 0: none
@@ -177,6 +178,9 @@ class Manifest:
     base: bytes = field(default=b"", compare=False)
     base_size: int = field(default=0, compare=False)
     since: Changes = field(default_factory=Changes, compare=False)
+
+    def __post_init__(self) -> None:
+        self.files = Stamps.of(self.files)
 
 
 def _plain(a: Agency | None) -> tuple[Any, ...] | None:
@@ -214,7 +218,7 @@ def _agency(slug: str, plain: tuple[Any, ...] | None) -> Agency | None:
 
 def dumps(m: Manifest) -> bytes:
     records = [r.plain() for _, r in sorted(m.agencies.items())]
-    return framed(MAGIC, (m.key, m.pages, m.files, m.across, records))
+    return framed(MAGIC, (m.key, m.pages, Stamps.of(m.files).chunks(), m.across, records))
 
 
 def loads(raw: bytes, delta: bytes | None = None) -> Manifest | None:
@@ -227,7 +231,7 @@ def loads(raw: bytes, delta: bytes | None = None) -> Manifest | None:
     if not all(isinstance(x, dict) for x in (pages, files, across)) or not isinstance(key, str):
         return None
     base = raw[len(MAGIC) : len(MAGIC) + CHECK]
-    m = Manifest(key, {r.slug: r for r in records}, pages, files, across, base, len(raw))
+    m = Manifest(key, {r.slug: r for r in records}, pages, Stamps(files), across, base, len(raw))
     if delta is None:
         return m
     try:
@@ -242,6 +246,7 @@ def loads(raw: bytes, delta: bytes | None = None) -> Manifest | None:
             m.agencies.pop(slug, None)  # (or added since the record, then removed)
         else:
             m.agencies[slug] = AgencyRecord.read(plain)
+    files = m.files
     for path, stamp in changed.items():
         if stamp is None:
             files.pop(path, None)
@@ -282,7 +287,7 @@ def _version(raw: bytes) -> int:
 
 
 def _older_files(raw: bytes, delta: bytes | None) -> Manifest | None:
-    """What a record of an earlier version (4 and 5: the output files' stamps third in
+    """What a record of an earlier version (4 to 6: the output files' stamps third in
     the whole record, last in the delta) says was written, and nothing else, as for
     ``_jsonl_files``: the output is known as nianbao's and built again from scratch."""
     magic = raw[: raw.index(b"\n") + 1]

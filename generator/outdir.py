@@ -30,13 +30,14 @@ import gc
 import os
 import shutil
 import sys
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import earlyscan, outfolders
+from .filestamps import Stamps
 from .search import INDEX_FOLDER
 
 if TYPE_CHECKING:
@@ -194,7 +195,10 @@ class Survey:
 
 
 def survey(
-    t: Target, written: dict[str, Stamp] | None, pending: set[str] | None, verify: bool = False
+    t: Target,
+    written: Mapping[str, Stamp] | None,
+    pending: set[str] | None,
+    verify: bool = False,
 ) -> Survey:
     """Refuse an output holding files nianbao did not write; find the ones it wrote that
     were changed since. By the folders' times when the last build finished and recorded
@@ -203,7 +207,7 @@ def survey(
     ``verify``, by its bytes."""
     if not t.path.is_dir():
         return Survey(fresh=True)
-    written = written or {}
+    written = Stamps.of(written or {})
     record = outfolders.read(t.state) if written and pending is None and not verify else None
     found = outfolders.Found(written)
     collecting = gc.isenabled()

@@ -29,6 +29,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from .filestamps import Stamps
 from .records import framed, replace_file, unframed
 
 NAME = "folders.bin"
@@ -114,7 +115,7 @@ def forget(state: Path) -> None:
 class Found:
     """What a look at the output found, compared file by file with what was written."""
 
-    def __init__(self, written: dict[str, tuple[int, int, str]]) -> None:
+    def __init__(self, written: Stamps) -> None:
         self.written = written
         self.matched = 0  # files written that are there (looked at, or in a trusted folder)
         self.unknown: list[str] = []  # files found that were not written
@@ -169,7 +170,8 @@ def look(root: str, record: Folders, found: Found) -> bool:
 
     This runs over every output folder on every warm build (11,500 at 10,000 reports),
     so a folder found as recorded costs its ``lstat`` and one comparison: ``seen`` starts
-    as the record, and only the folders that are not as recorded are noted."""
+    as the record, and only the folders that are not as recorded are noted. The files
+    written are counted per folder; only a listed folder's stamps are decoded."""
     listed: set[str] = set()  # listed, or gone: their written files are checked by name
     present: set[str] = set()  # written files found in those
     written = found.written
@@ -188,13 +190,14 @@ def look(root: str, record: Folders, found: Found) -> bool:
             listed.add(folder)
             _list(prefix + folder if folder else root, folder, st, found, record, present)
     kept = 0
-    for name in written:
-        folder = name.rpartition("/")[0]
+    for folder, count in written.counts():  # per folder: no file's stamp decoded
         if folder in listed:
-            if name not in present:
-                found.changed.add(name)
+            rel = folder + "/" if folder else ""
+            for name in written.folder(folder):
+                if rel + name not in present:
+                    found.changed.add(rel + name)
         elif folder in record:  # and found as recorded: its files are as written
-            kept += 1
+            kept += count
         else:
             return False
     found.matched += kept

@@ -13,6 +13,7 @@ from .agencywork import agency_bases, fingerprints, kept_of, record_of, render_a
 from .buildtypes import Kept, Result
 from .coverage import years_changed
 from .exports.year_files import year_data_paths
+from .filestamps import Stamps
 from .manifest import AgencyRecord, Manifest
 from .manifest import write as write_manifest
 from .model import Agency, Site
@@ -84,7 +85,7 @@ def warm(
     # shows those meanwhile)
     new_pages = {p for slug in changed for p in records[slug].pages if p not in old.files}
     journal = outdir.Journal(out, old.files, new_pages)
-    writer = Writer(out.path, stamps=dict(old.files), journal=journal.note)
+    writer = Writer(out.path, stamps=Stamps.of(old.files).copy(), journal=journal.note)
     work = [
         (agency, records[slug].pages, _intact(old.agencies[slug].pages, damaged))
         if slug in old.agencies

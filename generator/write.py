@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -55,7 +55,7 @@ class Writer:
         self,
         root: Path,
         atomic: bool = True,
-        stamps: dict[str, Stamp] | None = None,
+        stamps: MutableMapping[str, Stamp] | None = None,
         journal: Callable[[str], None] | None = None,
     ) -> None:
         """``journal`` is told each path before it changes (outdir.Journal)."""
@@ -63,7 +63,7 @@ class Writer:
         self.journal = journal
         self.atomic = atomic
         self.written: set[str] = set()
-        self.stamps: dict[str, Stamp] = stamps if stamps is not None else {}
+        self.stamps: MutableMapping[str, Stamp] = stamps if stamps is not None else {}
         self._root = str(root)
         self._folders: set[str] = set()  # made (or found) already, relative to root
 

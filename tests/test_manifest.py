@@ -88,7 +88,7 @@ def test_an_earlier_nianbaos_record_means_building_from_scratch(tmp_path: Path) 
     made = manifest.read(state)
     assert made is not None
     header = {"version": 4, "key": "earlier", "pages": made.pages}
-    lines = [json.dumps(header), json.dumps({"files": made.files}), '{"slug": "town-a"}']
+    lines = [json.dumps(header), json.dumps({"files": dict(made.files)}), '{"slug": "town-a"}']
     (state / manifest.NAME).unlink()
     (state / manifest.JSONL).write_text("\n".join(lines) + "\n", "utf-8")
     edit(content / "town-a/2022/report.yaml", "licensing: 5", "licensing: 6")
