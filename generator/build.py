@@ -117,7 +117,9 @@ def _run(
     gc.disable()
     try:
         try:
-            old, damaged = _previous(out, session, verify) if out is not None else (None, set())
+            old, damaged = (
+                _previous(out, session, verify, scanning) if out is not None else (None, set())
+            )
             found = scanning.result()
         finally:
             scanning.close()
@@ -225,10 +227,11 @@ def _built(
 
 
 def _previous(
-    out: outdir.Target, session: Session | None, verify: bool
+    out: outdir.Target, session: Session | None, verify: bool, scanning: Scanning | None = None
 ) -> tuple[Manifest | None, set[str]]:
     """The manifest a warm build may trust, and the output files changed since it was
-    written; (None, …) means build from scratch. Refuses a folder nianbao did not make."""
+    written; (None, …) means build from scratch. Refuses a folder nianbao did not make.
+    ``scanning``'s workers compared the output's folders with their record meanwhile."""
     if session is not None and session.manifest is not None:
         old: Manifest | None = session.manifest
         if not verify and out.path.is_dir() and outdir.pending(out) is None:
@@ -238,7 +241,8 @@ def _previous(
     else:
         old = read_manifest(out.state)
     unfinished = outdir.pending(out)
-    found = outdir.survey(out, old.files if old else None, unfinished, verify)
+    early = scanning.output_suspects() if scanning is not None and old else None
+    found = outdir.survey(out, old.files if old else None, unfinished, verify, early)
     if found.fresh or found.legacy or unfinished is not None:
         return None, set()  # nothing to keep, an older nianbao's, or an interrupted build
     return old, found.damaged

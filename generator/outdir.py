@@ -199,22 +199,30 @@ def survey(
     written: Mapping[str, Stamp] | None,
     pending: set[str] | None,
     verify: bool = False,
+    early: outfolders.Suspects | None = None,
 ) -> Survey:
     """Refuse an output holding files nianbao did not write; find the ones it wrote that
     were changed since. By the folders' times when the last build finished and recorded
     them (outfolders): only the folders changed since are listed. Otherwise (no record,
     an unfinished build, ``verify``) every file is looked at, by size and time, or, with
-    ``verify``, by its bytes."""
+    ``verify``, by its bytes. ``early``: the folders the early scan's workers found not
+    as recorded (outfolders.surveyed), used only if compared with the record read here."""
     if not t.path.is_dir():
         return Survey(fresh=True)
     written = Stamps.of(written or {})
-    record = outfolders.read(t.state) if written and pending is None and not verify else None
+    got = outfolders.read_checked(t.state) if written and pending is None and not verify else None
+    record = got[0] if got is not None else None
     found = outfolders.Found(written)
     collecting = gc.isenabled()
     gc.disable()  # nothing made here is garbage: nothing for the collector to look for
     try:
         root = str(t.path)
-        if record is None or not outfolders.look(root, record, found):
+        suspected: list[str] = []
+        if got is not None and early is not None and early[0] == got[1]:
+            suspected = early[1]  # compared with this very record by the early scan
+        elif record is not None:
+            suspected = outfolders.suspects(root, record)
+        if record is None or not outfolders.look(root, record, found, suspected):
             record, found = None, outfolders.Found(written)
             outfolders.walk(root, "", found)
     finally:

@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .filestamps import Stamps
-from .records import framed, replace_file, unframed
+from .records import CHECK, framed, replace_file, unframed
 
 NAME = "folders.bin"
 VERSION = 1
@@ -82,6 +82,12 @@ def stat_all(root: str, folders: Iterable[str]) -> Folders:
 
 def read(state: Path) -> Folders | None:
     """The record kept in ``state``, or None if there is none we can trust."""
+    got = read_checked(state)
+    return got[0] if got is not None else None
+
+
+def read_checked(state: Path) -> tuple[Folders, bytes] | None:
+    """The record kept in ``state`` and its CRC (which record it is), or None."""
     try:
         raw = (state / NAME).read_bytes()
     except OSError:
@@ -95,7 +101,7 @@ def read(state: Path) -> Folders | None:
     for name, times in folders.items():  # a wrong shape is no record, never a traceback
         if not (isinstance(name, str) and isinstance(times, tuple) and len(times) == 2):
             return None
-    return folders
+    return folders, raw[len(MAGIC) : len(MAGIC) + CHECK]
 
 
 def write(state: Path, folders: Folders) -> None:
@@ -162,33 +168,80 @@ def files(folder: str, rel: str) -> set[str]:
     return out
 
 
-def look(root: str, record: Folders, found: Found) -> bool:
-    """The output compared with what was written, by ``record``: one ``lstat`` per folder;
-    only a folder whose times changed (or that was ``UNSURE``) is listed, a folder not in
-    the record walked. A file written that is gone is ``changed``. False if the record
-    does not cover a folder the manifest has files in (then look at every file).
+# The folders of a record not found as recorded, found by ``suspects`` (in the early
+# scan's workers, sources.Scanning, when there are some), and the CRC of the record they
+# were compared with: a build uses them only with that very record.
+Suspects = tuple[bytes, list[str]]
 
-    This runs over every output folder on every warm build (11,500 at 10,000 reports),
-    so a folder found as recorded costs its ``lstat`` and one comparison: ``seen`` starts
-    as the record, and only the folders that are not as recorded are noted. The files
-    written are counted per folder; only a listed folder's stamps are decoded."""
-    listed: set[str] = set()  # listed, or gone: their written files are checked by name
-    present: set[str] = set()  # written files found in those
-    written = found.written
-    seen = found.seen = dict(record)
+
+def suspects(root: str, record: Folders) -> list[str]:
+    """The folders of ``record`` not found under ``root`` as recorded: gone, no longer a
+    folder, their times changed, or ``UNSURE``. One ``lstat`` each: this runs over every
+    output folder on every warm build (11,500 at 10,000 reports), so a folder found as
+    recorded costs its ``lstat`` and one comparison."""
+    out = []
     prefix = os.path.join(root, "")  # a folder's path is prefix + its name: no join each
     lstat, is_dir = os.lstat, stat.S_ISDIR
     for folder, was in record.items():
         try:
             st = lstat(prefix + folder if folder else root)
+        except OSError:  # gone
+            out.append(folder)
+            continue
+        if (
+            not is_dir(st.st_mode)  # a file or link now
+            or was[0] != st.st_mtime_ns
+            or was[1] != st.st_ctime_ns
+            or was == UNSURE
+        ):
+            out.append(folder)
+    return out
+
+
+def output_of(state: Path) -> str:
+    """The output folder whose cache folder is ``state`` (outdir.Target.state:
+    ``<parent>/.nianbao-cache/<name>`` for ``<parent>/<name>``)."""
+    return str(state.parent.parent / state.name)
+
+
+def surveyed(state: Path) -> Suspects | None:
+    """The record in ``state`` compared with its output folder (``suspects``), or None:
+    no record. Run by a worker of the early scan while the build starts; never raises."""
+    try:
+        got = read_checked(state)
+        if got is None:
+            return None
+        record, check = got
+        return check, suspects(output_of(state), record)
+    except Exception:  # the build looks for itself
+        return None
+
+
+def look(root: str, record: Folders, found: Found, suspected: list[str]) -> bool:
+    """The output compared with what was written, by ``record``: only the folders
+    ``suspected`` (``suspects``: gone, or their times changed) are looked at again and
+    listed, a folder not in the record walked; the others hold the entries they held. A
+    file written that is gone is ``changed``. False if the record does not cover a folder
+    the manifest has files in (then look at every file).
+
+    ``seen`` starts as the record, and only the folders that are not as recorded are
+    noted. The files written are counted per folder; only a listed folder's stamps are
+    decoded."""
+    listed: set[str] = set()  # listed, or gone: their written files are checked by name
+    present: set[str] = set()  # written files found in those
+    written = found.written
+    seen = found.seen = dict(record)
+    for folder in suspected:
+        path = os.path.join(root, folder) if folder else root
+        try:
+            st: os.stat_result | None = os.lstat(path)
         except OSError:  # gone: its files are damaged
             st = None
-        if st is None or not is_dir(st.st_mode):  # or a file or link now: changed
-            listed.add(folder)
+        listed.add(folder)
+        if st is None or not stat.S_ISDIR(st.st_mode):  # or a file or link now: changed
             del seen[folder]
-        elif was[0] != st.st_mtime_ns or was[1] != st.st_ctime_ns or was == UNSURE:
-            listed.add(folder)
-            _list(prefix + folder if folder else root, folder, st, found, record, present)
+        else:
+            _list(path, folder, st, found, record, present)
     kept = 0
     for folder, count in written.counts():  # per folder: no file's stamp decoded
         if folder in listed:

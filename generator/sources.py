@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
 
-from . import scancache
+from . import outfolders, scancache
 from .contentfiles import Tree, digest, inside
 from .scancache import Listings
 from .workers import fork_pool
@@ -276,13 +276,20 @@ class Scanning:
         self._pool: multiprocessing.pool.Pool | None = None
         self._parts: list[multiprocessing.pool.AsyncResult[list[_Signed]]] = []
         self._found: list[AgencyFolder] | None = None
+        self._survey: multiprocessing.pool.AsyncResult[outfolders.Suspects | None] | None = None
         if jobs > 1 and len(folders) >= PARALLEL_SCAN_FROM:
             global _forked
             _forked = self._job  # the workers are forked with it: nothing pickled
-            size = -(-len(folders) // jobs)
+            # the output's folders compared with their record first (a warm build waits for
+            # that before the scan), and the agencies in a few parts a worker so that the one
+            # that did it takes fewer
+            share = jobs * 4 if state is not None else jobs
+            size = -(-len(folders) // share)
             names = [p.name for p in folders]
             chunks = [names[i : i + size] for i in range(0, len(names), size)]
-            self._pool = fork_pool(len(chunks))
+            self._pool = fork_pool(min(jobs, len(chunks)))
+            if state is not None:
+                self._survey = self._pool.apply_async(outfolders.surveyed, (state,))
             self._parts = [self._pool.apply_async(_scan_part, (c,)) for c in chunks]
 
     @classmethod
@@ -290,7 +297,18 @@ class Scanning:
         """A scan already made (``rescan``)."""
         done = cls.__new__(cls)
         done._pool, done._parts, done._found = None, [], list(found.agencies.values())
+        done._survey = None
         return done
+
+    def output_suspects(self) -> outfolders.Suspects | None:
+        """The output's folders not as their record has them (outfolders.surveyed), as the
+        workers found them; None if they did not look (no workers, no cache folder)."""
+        if self._survey is None:
+            return None
+        try:
+            return self._survey.get()
+        except Exception:  # the build looks for itself
+            return None
 
     def result(self) -> Scan:
         if self._found is None:
