@@ -32,6 +32,7 @@ from .buildtypes import Job, Kept, Progress, Result
 from .coldbuild import cold
 from .contentfiles import Tree
 from .earlyscan import early
+from .filestamps import DamagedRecord
 from .manifest import Manifest
 from .manifest import read as read_manifest
 from .outputs import TemplateFault
@@ -211,6 +212,11 @@ def _built(
                 kept,
                 session.watching if session is not None else None,
             )
+    except DamagedRecord:  # found once pages were written (rare: see filestamps)
+        old = None
+        result, made = cold(
+            site, found.agencies, shown, key, templates, out, jobs, progress, review, kept
+        )
     except TemplateFault as fault:  # a template failed on a page: nothing new is swapped in
         # check everything as `check` would, so every problem and the count are listed
         result, made = cold(site, found.agencies, shown, key, None, None, jobs, None)
@@ -242,7 +248,10 @@ def _previous(
         old = read_manifest(out.state)
     unfinished = outdir.pending(out)
     early = scanning.output_suspects() if scanning is not None and old else None
-    found = outdir.survey(out, old.files if old else None, unfinished, verify, early)
+    try:
+        found = outdir.survey(out, old.files if old else None, unfinished, verify, early)
+    except DamagedRecord:  # no record: the output is refused as any unknown folder is
+        old, found = None, outdir.survey(out, None, unfinished, verify)
     if found.fresh or found.legacy or unfinished is not None:
         return None, set()  # nothing to keep, an older nianbao's, or an interrupted build
     return old, found.damaged

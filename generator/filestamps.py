@@ -19,8 +19,28 @@ Chunk = tuple[int, bytes]  # a folder's number of files, marshal of {name: Stamp
 Chunks = dict[str, Chunk]  # folder ("" for the output itself) → its files' stamps
 
 
+class DamagedRecord(ValueError):
+    """A folder's stamps that do not read as what nianbao writes (the record's CRC held:
+    not damage on the disk, but a record nianbao did not write): the record is no record."""
+
+
+def _decoded(chunk: Chunk) -> dict[str, Stamp]:
+    try:
+        names = marshal.loads(chunk[1])
+    except Exception as e:
+        raise DamagedRecord("a folder's stamps do not read") from e
+    if not isinstance(names, dict) or len(names) != chunk[0]:
+        raise DamagedRecord("a folder's stamps are not a record")
+    for name, stamp in names.items():
+        if not (isinstance(name, str) and isinstance(stamp, tuple) and len(stamp) == 3):
+            raise DamagedRecord("a folder's stamps are not a record")
+    return names
+
+
 class Stamps(MutableMapping[str, Stamp]):
-    """Output path → stamp, decoded per folder on first use (see the module)."""
+    """Output path → stamp, decoded per folder on first use (see the module). Any use
+    may raise ``DamagedRecord``: the build then trusts no record (build._previous) or,
+    found once it has written pages, builds from scratch (build._built)."""
 
     __slots__ = ("_chunks", "_len", "_open")
 
@@ -84,7 +104,7 @@ class Stamps(MutableMapping[str, Stamp]):
                     return None
                 names = {}
             else:
-                names = marshal.loads(chunk[1])
+                names = _decoded(chunk)
             self._open[folder] = names
         return names
 

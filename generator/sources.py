@@ -259,7 +259,8 @@ class Scanning:
     here, so the caller can do other work meanwhile (a warm build lists the output folder);
     ``result()`` waits for them. ``close()`` stops them if the result is not wanted.
     ``state``: the output's cache folder, where the folders' listings are kept from one
-    scan to the next (scancache); None lists every folder and keeps nothing."""
+    scan to the next (scancache); None lists every folder and keeps nothing. The workers
+    also compare the output's folders with their record (``output_suspects``)."""
 
     def __init__(self, content: Path, jobs: int = 1, state: Path | None = None) -> None:
         root = os.path.realpath(content)
@@ -280,9 +281,7 @@ class Scanning:
         if jobs > 1 and len(folders) >= PARALLEL_SCAN_FROM:
             global _forked
             _forked = self._job  # the workers are forked with it: nothing pickled
-            # the output's folders compared with their record first (a warm build waits for
-            # that before the scan), and the agencies in a few parts a worker so that the one
-            # that did it takes fewer
+            # the output's folders first, then the agencies in parts (that worker takes fewer)
             share = jobs * 4 if state is not None else jobs
             size = -(-len(folders) // share)
             names = [p.name for p in folders]
@@ -296,13 +295,12 @@ class Scanning:
     def ready(cls, found: Scan) -> Scanning:
         """A scan already made (``rescan``)."""
         done = cls.__new__(cls)
-        done._pool, done._parts, done._found = None, [], list(found.agencies.values())
-        done._survey = None
+        done._pool, done._parts, done._survey = None, [], None
+        done._found = list(found.agencies.values())
         return done
 
     def output_suspects(self) -> outfolders.Suspects | None:
-        """The output's folders not as their record has them (outfolders.surveyed), as the
-        workers found them; None if they did not look (no workers, no cache folder)."""
+        """The workers' outfolders.surveyed; None if they did not look."""
         if self._survey is None:
             return None
         try:
@@ -381,8 +379,7 @@ def scan(content: Path, jobs: int = 1, state: Path | None = None) -> Scan:
     """Every agency folder with its signature (site.yaml is read, and digested, by load).
 
     This is the floor of a warm build's time (one ``stat`` per file), so a large portal is
-    scanned by ``jobs`` processes; ``state`` keeps the folders' listings (see Scanning).
-    """
+    scanned by ``jobs`` processes; ``state`` keeps the folders' listings (see Scanning)."""
     scanning = Scanning(content, jobs, state)
     try:
         return scanning.result()
