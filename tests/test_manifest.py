@@ -115,24 +115,27 @@ def test_a_warm_build_reads_the_record_it_wrote(tmp_path: Path) -> None:
     assert again == first
 
 
-def test_an_earlier_versions_record_means_building_from_scratch(tmp_path: Path) -> None:
-    """After an upgrade that changed the record's shape, the earlier record (version 5,
-    amended by its delta) still says which files are nianbao's: the output is built again
-    from scratch, not refused."""
+@pytest.mark.parametrize("version", [5, 6])
+def test_an_earlier_versions_record_means_building_from_scratch(
+    tmp_path: Path, version: int
+) -> None:
+    """After an upgrade that changed the record's shape, the earlier record (version 5 or
+    6, amended by its delta) still says which files are nianbao's: the output is built
+    again from scratch, not refused."""
     content = tmp_path / "content"
     shutil.copytree(PORTAL, content)
     out = tmp_path / "site"
     assert nianbao("build", "--content", content, "--out", out).code == 0
     state = tmp_path / ".nianbao-cache" / "site"
     made = manifest.read(state)
-    assert made is not None and manifest.VERSION > 5
+    assert made is not None and version < manifest.VERSION
     files = dict(made.files)
     later = {"index.html": files.pop("index.html")}  # known from the delta alone
-    magic = b"nianbao manifest 5 marshal %d\n" % marshal.version
+    magic = b"nianbao manifest %d marshal %d\n" % (version, marshal.version)
     data = marshal.dumps(("earlier", made.pages, files, [b"an agency"]))
     crc = zlib.crc32(data).to_bytes(manifest.CHECK, "big")
     (state / manifest.NAME).write_bytes(magic + crc + data)
-    delta_magic = b"nianbao manifest delta 5 marshal %d\n" % marshal.version
+    delta_magic = b"nianbao manifest delta %d marshal %d\n" % (version, marshal.version)
     delta = marshal.dumps((crc, "earlier", made.pages, {}, later))
     (state / manifest.DELTA).write_bytes(
         delta_magic + zlib.crc32(delta).to_bytes(manifest.CHECK, "big") + delta

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ import pytest
 from conftest import PORTAL, nianbao, replace_by_hand
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from nianbao import manifest, outdir, outfolders
+from nianbao import manifest, outdir, outfolders, sources
 from test_build import tree
 from test_incremental import edit_narrative
 
@@ -292,13 +292,77 @@ def test_the_folders_times_find_what_every_file_finds(
     by_times = _survey(t, written.files, None)
     by_files = _survey(t, written.files, set())  # an unfinished build: every file
     assert by_times == by_files
+    # the folders compared with the record as the early scan's workers do (below)
+    early = outfolders.surveyed(t.state)
+    checked = outfolders.read_checked(t.state)
+    assert early is not None and checked is not None and early[0] == checked[1]
+    assert early[1] == outfolders.suspects(str(t.path), checked[0])
+    assert _survey(t, written.files, None, early) == by_files
 
 
-def _survey(t: outdir.Target, files: dict[str, manifest.Stamp], pending: set[str] | None) -> str:
+def _survey(
+    t: outdir.Target,
+    files: MutableMapping[str, manifest.Stamp],
+    pending: set[str] | None,
+    early: outfolders.Suspects | None = None,
+) -> str:
     try:
-        return repr(sorted(outdir.survey(t, files, pending).damaged))
+        return repr(sorted(outdir.survey(t, files, pending, False, early).damaged))
     except outdir.OutputRefused as refused:
         return str(refused)
+
+
+@pytest.mark.usefixtures("settled")
+def test_the_early_scans_workers_compare_the_folders(built: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    shutil.copytree(built, out)
+    t = outdir.target(out)
+    shutil.copytree(outdir.target(built).state, t.state)
+    written = manifest.read(t.state)
+    assert written is not None
+    outdir.finish(t, written.files)
+    time.sleep(TICK)
+    (out / "demo-bureau/2021/index.html").unlink()
+    shutil.rmtree(out / "town-a/2022")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sources, "PARALLEL_SCAN_FROM", 1)
+        scanning = sources.Scanning(PORTAL, 2, t.state)
+        try:
+            early = scanning.output_suspects()
+        finally:
+            scanning.close()
+    assert early == outfolders.surveyed(t.state)
+    assert early is not None and sorted(early[1]) == ["demo-bureau/2021", "town-a", "town-a/2022"]
+
+
+def test_suspects_of_another_record_are_not_used(tmp_path: Path) -> None:
+    """The workers compared the folders with a record since replaced (by a build that
+    finished meanwhile): the survey looks for itself."""
+    out = tmp_path / "site"
+    build(PORTAL, out)
+    t = outdir.target(out)
+    written = manifest.read(t.state)
+    assert written is not None
+    (out / "demo-bureau/2021/index.html").unlink()
+    wrong = (b"not this record", [])  # would trust every folder
+    assert outdir.survey(t, written.files, None, False, wrong).damaged == {
+        "demo-bureau/2021/index.html"
+    }
+
+
+@pytest.mark.usefixtures("settled")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_deleted_page_is_written_again_whoever_surveys(
+    portal: Path, tmp_path: Path, jobs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """By the build itself (one job) or by the early scan's workers (two)."""
+    monkeypatch.setattr(sources, "PARALLEL_SCAN_FROM", 1)
+    out = tmp_path / "site"
+    build(portal, out, "--jobs", jobs)
+    (out / "demo-bureau/2021/index.html").unlink()
+    edit_narrative(portal)
+    assert repaired(build(portal, out, "--jobs", jobs), 1)
+    assert tree(out) == clean_build(portal, tmp_path)
 
 
 def _change(out: Path, op: str, pick: int) -> None:
