@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from multiprocessing.pool import AsyncResult, Pool
 from typing import TYPE_CHECKING
 
 from ..manifest import Stamp
@@ -23,6 +22,7 @@ from .year_write import YearJob, fingerprints, sliced_job, write_year_file, year
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
+    from multiprocessing.pool import AsyncResult, Pool
 
 
 def year_files(
