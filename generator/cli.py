@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ class _Help(argparse.HelpFormatter):
         super().__init__(prog, *args, **kwargs)
 
 
+@cache  # argparse makes a formatter per subcommand: the terminal is asked once
 def _columns() -> int:
     """The terminal's width as ``shutil.get_terminal_size`` gives it: $COLUMNS if set,
     else that of standard output, else 80."""
