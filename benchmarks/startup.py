@@ -1,7 +1,10 @@
 """The fixed cost of every ``nianbao build`` on a built site: what a build that changed
 nothing spends, step by step.
 
-    python benchmarks/startup.py CONTENT OUT [--repeat 5] [--jobs N] [--edit FILE]
+    python benchmarks/startup.py CONTENT OUT [--repeat 5] [--jobs N] [--edit FILE] [--checkout]
+
+The commands run a copy of this checkout installed by pip, kept in --work (installed.py);
+--checkout runs the checkout in place instead.
 
 OUT must hold a site built from CONTENT by this checkout (else the build is cold, which
 the script says, and the figures mean nothing). Prints, best of --repeat each: the
