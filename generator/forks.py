@@ -53,16 +53,13 @@ class Forked:
         children, self._children = self._children, []
         try:
             for i, (pid, read) in enumerate(children):
+                children[i] = (pid, -1)  # its read end is closed below, whatever happens
                 with os.fdopen(read, "rb") as pipe:
                     data = pipe.read()
-                children[i] = (pid, -1)
                 _, status = os.waitpid(pid, 0)
                 children[i] = (-1, -1)
-                try:
-                    ok = os.waitstatus_to_exitcode(status) == 0
-                    done.append(marshal.loads(data) if ok else self._work(self._parts[i]))
-                except (EOFError, ValueError, TypeError):  # a result cut short
-                    done.append(self._work(self._parts[i]))
+                result = _loaded(data) if os.waitstatus_to_exitcode(status) == 0 else _FAILED
+                done.append(self._work(self._parts[i]) if result is _FAILED else result)
         finally:
             self._children = [c for c in children if c[0] != -1]
             self.close()
@@ -79,6 +76,16 @@ class Forked:
                 os.waitpid(pid, 0)
             except (ProcessLookupError, ChildProcessError):
                 pass
+
+
+_FAILED = object()  # a child's result that did not arrive
+
+
+def _loaded(data: bytes) -> Any:
+    try:
+        return marshal.loads(data)
+    except (EOFError, ValueError, TypeError):  # cut short, or not what the child wrote
+        return _FAILED
 
 
 def _child(

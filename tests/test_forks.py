@@ -44,13 +44,19 @@ def test_a_part_whose_child_failed_is_done_in_the_parent() -> None:
     assert Forked(_fails_in_a_child, [1, 2]).results() == [10, 20]
 
 
+CALLS: list[int] = []
+
+
 def _fails(part: int) -> int:
+    CALLS.append(part)  # in the parent: the children's calls are theirs
     raise ValueError(f"part {part}")
 
 
 def test_an_error_the_parent_meets_too_is_raised_there() -> None:
+    CALLS.clear()
     with pytest.raises(ValueError, match="part 1"):
         Forked(_fails, [1, 2]).results()
+    assert CALLS == [1]  # done once again here, and the error raised as it came
 
 
 def _waits(_: object) -> None:
