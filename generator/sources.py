@@ -10,8 +10,6 @@ only when the bytes it is made from changed.
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.pool
 import os
 import sys
 import time
@@ -21,8 +19,8 @@ from pathlib import Path
 
 from . import outfolders, scancache
 from .contentfiles import Tree, digest, inside
+from .forks import Forked
 from .scancache import Listings
-from .workers import fork_pool
 
 
 def _visible(path: str) -> list[os.DirEntry[str]]:
@@ -274,45 +272,39 @@ class Scanning:
         self._folders, self._root, self._state = folders, root, state
         self._kept = scancache.read(state, root) if state is not None else None
         self._job = _Job(root, self._kept, links)
-        self._pool: multiprocessing.pool.Pool | None = None
-        self._parts: list[multiprocessing.pool.AsyncResult[list[_Signed]]] = []
+        self._pool: Forked | None = None
         self._found: list[AgencyFolder] | None = None
-        self._survey: multiprocessing.pool.AsyncResult[outfolders.Suspects | None] | None = None
+        self._survey: Forked | None = None
         if jobs > 1 and len(folders) >= PARALLEL_SCAN_FROM:
             global _forked
             _forked = self._job  # the workers are forked with it: nothing pickled
-            # the output's folders first, then the agencies in parts (that worker takes fewer)
-            share = jobs * 4 if state is not None else jobs
-            size = -(-len(folders) // share)
+            if state is not None:  # the output's folders compared with their record, first
+                self._survey = Forked(outfolders.surveyed, [state])
+            size = -(-len(folders) // jobs)
             names = [p.name for p in folders]
             chunks = [names[i : i + size] for i in range(0, len(names), size)]
-            self._pool = fork_pool(min(jobs, len(chunks)))
-            if state is not None:
-                self._survey = self._pool.apply_async(outfolders.surveyed, (state,))
-            self._parts = [self._pool.apply_async(_scan_part, (c,)) for c in chunks]
+            self._pool = Forked(_scan_part, chunks)
 
     @classmethod
     def ready(cls, found: Scan) -> Scanning:
         """A scan already made (``rescan``)."""
         done = cls.__new__(cls)
-        done._pool, done._parts, done._survey = None, [], None
-        done._found = list(found.agencies.values())
+        done._pool, done._survey, done._found = None, None, list(found.agencies.values())
         return done
 
     def output_suspects(self) -> outfolders.Suspects | None:
         """The workers' outfolders.surveyed; None if they did not look."""
-        if self._survey is None:
+        survey, self._survey = self._survey, None
+        if survey is None:
             return None
-        try:
-            return self._survey.get()
-        except Exception:  # the build looks for itself
-            return None
+        found: outfolders.Suspects | None = survey.results()[0]
+        return found
 
     def result(self) -> Scan:
         if self._found is None:
             if self._pool is not None:
-                signed = [s for part in self._parts for s in part.get()]
-                self.close()
+                signed = [s for part in self._pool.results() for s in part]
+                self._pool = None
             else:
                 signed = self._job.signed([p.name for p in self._folders])
             root = self._root
@@ -335,10 +327,10 @@ class Scanning:
         scancache.write(state, self._root, listings)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+        for forked in (self._pool, self._survey):
+            if forked is not None:
+                forked.close()
+        self._pool = self._survey = None
 
 
 _Signed = tuple[str, bytes | None]  # an agency folder's signature, the listings to keep
