@@ -75,7 +75,10 @@ def entry_of(made_from: str, agency: Agency, year: int) -> Entry:
     )
 
 
-def _numbers(entry: Entry) -> list[int | None]:
+Numbers = list[int | None]  # an entry's summed cells as numbers (None: blank)
+
+
+def _numbers(entry: Entry) -> Numbers:
     """The entry's summed cells as numbers (None: blank)."""
     if not _summed(entry.format, None):
         return []
@@ -158,16 +161,22 @@ def year_model(
 GroupSums = tuple[str, str, int, list[int], list[int]]
 
 
-def _group_sums(entries: list[Entry], one: str | None = None) -> list[GroupSums]:
+def _group_sums(
+    entries: list[Entry], one: str | None = None, made: list[Numbers] | None = None
+) -> list[GroupSums]:
     """Totals.add_all of each group's reports (groups in order of first appearance), or
-    of all of them as the group ``one``."""
-    members: dict[str, list[Entry]] = {}
-    for e in entries:
-        members.setdefault(one if one is not None else e.group or OTHER_GROUP, []).append(e)
+    of all of them as the group ``one``. ``made``: each entry's ``_numbers``, if made
+    already (by a cold build's workers)."""
+    members: dict[str, list[tuple[Entry, Numbers | None]]] = {}
+    for i, e in enumerate(entries):
+        ready = made[i] if made is not None else None
+        members.setdefault(one if one is not None else e.group or OTHER_GROUP, []).append(
+            (e, ready)
+        )
     out = []
     for name, group in members.items():
-        fmt = group[0].format
-        same = [_numbers(e) for e in group if e.format == fmt]
+        fmt = group[0][0].format
+        same = [_numbers(e) if n is None else n for e, n in group if e.format == fmt]
         width = len(_summed(fmt, None))
         sums, counts = [0] * width, [0] * width
         for column, numbers in enumerate(zip(*same, strict=True) if same and width else ()):
@@ -303,6 +312,24 @@ def _write(
     (state / FOLDER).mkdir(parents=True, exist_ok=True)
     plain = {slug: tuple(e) for slug, e in entries}
     replace_file(_path(state, year), framed(MAGIC, (data, plain, sums)))
+
+
+def keep(
+    state: Path | None,
+    year: int,
+    data: str,
+    entries: list[tuple[str, Entry]],
+    numbers: list[Numbers] | None = None,
+) -> None:
+    """Keep ``entries`` (made elsewhere: a cold build's workers; in display order) as
+    ``year_model`` keeps those it makes, which then finds them all kept. ``numbers``:
+    each entry's ``numbers_of``, made beside it."""
+    _write(state, year, data, entries, _group_sums([e for _, e in entries], None, numbers))
+
+
+def numbers_of(entry: Entry) -> Numbers:
+    """The entry's summed cells as numbers, as its year's sums add them up."""
+    return _numbers(entry)
 
 
 def prune(state: Path | None, years: Iterable[int]) -> None:
