@@ -26,7 +26,7 @@ from .siteyaml import display_path
 from .sources import AgencyFolder, Scan, digest, trusted
 from .workers import fork_pool
 from .write import Writer
-from .yearmodel import Entry, Numbers, entry_of, numbers_of
+from .yearmodel import Entry, entry_of
 
 PARALLEL_FROM = 24  # agencies; below this, starting worker processes costs more than it saves
 
@@ -199,11 +199,9 @@ def record_of(
     return AgencyRecord(folder.slug, folder.signature, folder.digest, light, problems, pages)
 
 
-# a report's year-page entry and the numbers its year's sums add up (yearmodel)
-Made = tuple[Entry, Numbers]
 # record, pages rendered, files written, the agency as loaded (Job.keep), and its
 # reports' year-page entries by year (rendered only: year_entries)
-Done = tuple[AgencyRecord, int, dict[str, Stamp], Kept | None, dict[int, Made]]
+Done = tuple[AgencyRecord, int, dict[str, Stamp], Kept | None, dict[int, Entry]]
 
 
 def cold_agency(folder: AgencyFolder) -> Done:
@@ -215,7 +213,7 @@ def cold_agency(folder: AgencyFolder) -> Done:
     pages = fingerprints(bases, job.key)
     errors = any(p.severity == "error" for p in problems)
     rendered = 0
-    entries: dict[int, Made] = {}
+    entries: dict[int, Entry] = {}
     writer = Writer(job.render_into or Path(), atomic=False)
     if agency is not None and job.render_into is not None and not errors:
         # one per templates and key: a process that builds again (serve) sees new templates
@@ -227,16 +225,11 @@ def cold_agency(folder: AgencyFolder) -> Done:
     return record_of(folder, agency, problems, pages), rendered, stamps, kept, entries
 
 
-def year_entries(folder: AgencyFolder, agency: Agency) -> dict[int, Made]:
-    """The agency's part of each year page (yearmodel.entry_of, under its record's digest)
-    and the numbers its year's sums add up, made here, in the worker that holds the
-    agency: made by the parent, once every agency is in, they kept one core waiting at the
-    end of a cold build."""
-    made = {}
-    for year in agency.filed:
-        entry = entry_of(folder.digest, agency, year)
-        made[year] = (entry, numbers_of(entry))
-    return made
+def year_entries(folder: AgencyFolder, agency: Agency) -> dict[int, Entry]:
+    """The agency's part of each year page (yearmodel.entry_of, under its record's digest),
+    made here, in the worker that holds the agency: made by the parent, once every agency
+    is in, they kept one core waiting at the end of a cold build."""
+    return {year: entry_of(folder.digest, agency, year) for year in agency.filed}
 
 
 def _sharing_paths(stamps: dict[str, Stamp], pages: dict[str, str]) -> dict[str, Stamp]:
@@ -255,9 +248,11 @@ def map_agencies(
     jobs: int | None,
     progress: Progress | None,
     meanwhile: Callable[[], None] | None = None,
+    arrived: Callable[[Done], None] | None = None,
 ) -> list[Done]:
     """Process agencies in order; over worker processes when there are enough of them.
-    ``meanwhile`` runs in this process while they work (not at all without them)."""
+    ``meanwhile`` runs in this process while they work (not at all without them);
+    ``arrived`` is given each agency's result as it comes (in any order)."""
     jobs = jobs or os.cpu_count() or 1
     total = len(folders)
     if folders:
@@ -266,6 +261,8 @@ def map_agencies(
         out = []
         for i, f in enumerate(folders, 1):
             out.append(cold_agency(f))
+            if arrived:
+                arrived(out[-1])
             if progress:
                 progress(i, total)
         return out
@@ -280,6 +277,9 @@ def map_agencies(
             meanwhile()
         for index, chunk_result in results_coming:
             results[index] = chunk_result
+            if arrived:
+                for done in chunk_result:
+                    arrived(done)
             finished += len(chunk_result)
             if progress:
                 progress(finished, total)

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from . import outdir
-from .agencywork import Made, map_agencies, renderer_for, working
+from .agencywork import Done, map_agencies, renderer_for, working
 from .buildtypes import Job, Kept, Progress, Result
 from .manifest import Manifest, Stamp
 from .manifest import write as write_manifest
@@ -16,8 +16,9 @@ from .pagekeys import data_key
 from .sitepages import Agencies, agencies_compared, page_count, report_count, site_pages
 from .sources import AgencyFolder
 from .write import Writer, discard, staging_for, swap_in
-from .yearmodel import Entry, Numbers
+from .yearmodel import Entry
 from .yearmodel import keep as keep_year_entries
+from .yearsums import YearSums
 
 # the templates of the pages this process renders (sitepages)
 SITE_TEMPLATES = ["home.html", "year.html", "data.html", "404.html"]
@@ -38,6 +39,11 @@ def cold(
     """``kept``, given, receives every agency as loaded (for Session.kept)."""
     staging = staging_for(out.path) if out is not None else None
     job = Job(site, shown, key, templates, staging, keep=kept is not None)
+    sums = YearSums()  # each year's group sums, added up as the agencies come back
+
+    def arrived(done: Done) -> None:
+        for year, entry in done[4].items():
+            sums.add(year, entry)
 
     def meanwhile() -> None:
         # the templates of the pages about many agencies, compiled while the workers render
@@ -47,7 +53,7 @@ def cold(
 
     try:
         with working(job):
-            done = map_agencies(list(folders.values()), jobs, progress, meanwhile)
+            done = map_agencies(list(folders.values()), jobs, progress, meanwhile, arrived)
         records = {slug: done_[0] for slug, done_ in zip(folders, done, strict=True)}
         if kept is not None:
             kept.update(
@@ -68,7 +74,7 @@ def cold(
             if staging is not None:
                 discard(staging)
             return result, None
-        _keep_entries(agencies, entries, key, out.state)
+        _keep_entries(agencies, entries, sums, key, out.state)
         del entries
         writer = Writer(staging, atomic=False, stamps=stamps)
         made_pages, rendered_site = site_pages(
@@ -98,17 +104,19 @@ def cold(
 
 
 def _keep_entries(
-    agencies: Agencies, entries: dict[str, dict[int, Made]], key: str, state: Path
+    agencies: Agencies,
+    entries: dict[str, dict[int, Entry]],
+    sums: YearSums,
+    key: str,
+    state: Path,
 ) -> None:
-    """Each year's page entries, as the workers made them (with the numbers its sums add
-    up), kept where ``year_model`` looks for them: the year pages are then made without
-    reading a report again."""
-    years: dict[int, tuple[list[tuple[str, Entry]], list[Numbers]]] = {}
+    """Each year's page entries, as the workers made them, and their sums, kept where
+    ``year_model`` looks for them: the year pages are then made without reading a report
+    again."""
+    years: dict[int, list[tuple[str, Entry]]] = {}
     for slug, _ in agencies.ordered:  # display order, as year_model lists them
-        for year, (entry, numbers) in entries.get(slug, {}).items():
-            listed, summed = years.setdefault(year, ([], []))
-            listed.append((slug, entry))
-            summed.append(numbers)
+        for year, entry in entries.get(slug, {}).items():
+            years.setdefault(year, []).append((slug, entry))
     data = data_key(key)
-    for year, (listed, summed) in sorted(years.items()):
-        keep_year_entries(state, year, data, listed, summed)
+    for year, listed in sorted(years.items()):
+        keep_year_entries(state, year, data, listed, sums.of(year, listed))

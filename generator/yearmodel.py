@@ -75,10 +75,7 @@ def entry_of(made_from: str, agency: Agency, year: int) -> Entry:
     )
 
 
-Numbers = list[int | None]  # an entry's summed cells as numbers (None: blank)
-
-
-def _numbers(entry: Entry) -> Numbers:
+def _numbers(entry: Entry) -> list[int | None]:
     """The entry's summed cells as numbers (None: blank)."""
     if not _summed(entry.format, None):
         return []
@@ -161,22 +158,16 @@ def year_model(
 GroupSums = tuple[str, str, int, list[int], list[int]]
 
 
-def _group_sums(
-    entries: list[Entry], one: str | None = None, made: list[Numbers] | None = None
-) -> list[GroupSums]:
+def _group_sums(entries: list[Entry], one: str | None = None) -> list[GroupSums]:
     """Totals.add_all of each group's reports (groups in order of first appearance), or
-    of all of them as the group ``one``. ``made``: each entry's ``_numbers``, if made
-    already (by a cold build's workers)."""
-    members: dict[str, list[tuple[Entry, Numbers | None]]] = {}
-    for i, e in enumerate(entries):
-        ready = made[i] if made is not None else None
-        members.setdefault(one if one is not None else e.group or OTHER_GROUP, []).append(
-            (e, ready)
-        )
+    of all of them as the group ``one``."""
+    members: dict[str, list[Entry]] = {}
+    for e in entries:
+        members.setdefault(one if one is not None else e.group or OTHER_GROUP, []).append(e)
     out = []
     for name, group in members.items():
-        fmt = group[0][0].format
-        same = [_numbers(e) if n is None else n for e, n in group if e.format == fmt]
+        fmt = group[0].format
+        same = [_numbers(e) for e in group if e.format == fmt]
         width = len(_summed(fmt, None))
         sums, counts = [0] * width, [0] * width
         for column, numbers in enumerate(zip(*same, strict=True) if same and width else ()):
@@ -319,16 +310,18 @@ def keep(
     year: int,
     data: str,
     entries: list[tuple[str, Entry]],
-    numbers: list[Numbers] | None = None,
+    sums: list[GroupSums] | None = None,
 ) -> None:
     """Keep ``entries`` (made elsewhere: a cold build's workers; in display order) as
-    ``year_model`` keeps those it makes, which then finds them all kept. ``numbers``:
-    each entry's ``numbers_of``, made beside it."""
-    _write(state, year, data, entries, _group_sums([e for _, e in entries], None, numbers))
+    ``year_model`` keeps those it makes, which then finds them all kept. ``sums``: their
+    groups' sums, if added up already (yearsums)."""
+    _write(
+        state, year, data, entries, _group_sums([e for _, e in entries]) if sums is None else sums
+    )
 
 
-def numbers_of(entry: Entry) -> Numbers:
-    """The entry's summed cells as numbers, as its year's sums add them up."""
+def numbers_of(entry: Entry) -> list[int | None]:
+    """The entry's summed cells as numbers (None: blank), as its year's sums add them."""
     return _numbers(entry)
 
 

@@ -1,8 +1,8 @@
-"""A cold build's workers make each report's year-page entry (and the numbers its year's
-sums add up) beside its pages, and the build keeps them where yearmodel looks
-(coldbuild._keep_entries): the year model then makes none itself. What is kept, and the
-year made from it, are what yearmodel makes from the agencies itself, for reports of
-both formats (2019 and 2021) and for a year mixing them."""
+"""A cold build's workers make each report's year-page entry beside its pages, the parent
+adds up each year's group sums as they come back (yearsums, in any order), and the build
+keeps both where yearmodel looks (coldbuild._keep_entries): the year model then makes
+none itself. What is kept, and the year made from it, are what yearmodel makes from the
+agencies itself, for reports of both formats (2019 and 2021) and for a year mixing them."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from typing import Any
 import pytest
 from conftest import PORTAL, nianbao
 from nianbao import yearmodel
-from nianbao.agencywork import Made, load_and_check, record_of, year_entries
+from nianbao.agencywork import load_and_check, record_of, year_entries
 from nianbao.coldbuild import _keep_entries
 from nianbao.records import unframed
 from nianbao.sitepages import Agencies
 from nianbao.sources import scan
+from nianbao.yearsums import FOLD, YearSums
 from test_year_model import records_of, region_agencies
 
 KEY = "build-key"  # a plain string: its own data key (pagekeys.data_key)
@@ -26,7 +27,7 @@ def kept(state: Path, year: int) -> Any:
     return unframed(yearmodel.MAGIC, (state / yearmodel.FOLDER / f"{year}.bin").read_bytes())
 
 
-def portal_agencies() -> tuple[Agencies, dict[str, dict[int, Made]]]:
+def portal_agencies() -> tuple[Agencies, dict[str, dict[int, yearmodel.Entry]]]:
     """The fixture portal's agencies, and each one's entries as a worker makes them."""
     records, made = {}, {}
     for slug, folder in scan(PORTAL).agencies.items():
@@ -52,10 +53,14 @@ def data_of(state: Path, year: int) -> str:
 
 def test_entries_made_by_the_workers_are_those_the_year_model_makes(tmp_path: Path) -> None:
     agencies, made = portal_agencies()
-    formats = {e.format for by_year in made.values() for e, _ in by_year.values()}
+    formats = {e.format for by_year in made.values() for e in by_year.values()}
     assert len(formats) == 2  # both national formats: 2019 and 2021
     fast, slow = tmp_path / "fast", tmp_path / "slow"
-    _keep_entries(agencies, made, KEY, fast)
+    sums = YearSums()
+    for by_year in reversed(made.values()):  # in any order: as the workers hand them back
+        for year, entry in by_year.items():
+            sums.add(year, entry)
+    _keep_entries(agencies, made, sums, KEY, fast)
     for year in agencies.years():
         models = [model_of(agencies, year, state, KEY) for state in (fast, slow)]
         assert kept(fast, year) == kept(slow, year)
@@ -65,18 +70,23 @@ def test_entries_made_by_the_workers_are_those_the_year_model_makes(tmp_path: Pa
         assert models[0] == models[1]
 
 
-def test_given_numbers_sum_as_the_entries_own_in_a_year_of_mixed_formats() -> None:
-    agencies = region_agencies(mixed=True)
+def test_sums_added_in_any_order_are_those_of_the_entries_in_display_order() -> None:
+    """A year mixing formats (V7: a group sums its first report's format), with more
+    reports in a group than are held before they are added up (FOLD)."""
+    agencies = region_agencies(count=2 * FOLD + 5, mixed=True)
     records = records_of(agencies)
     entries = [
-        yearmodel.entry_of(records[a.slug].digest, a, year)
+        (a.slug, yearmodel.entry_of(records[a.slug].digest, a, year))
         for a in agencies
         for year in sorted(a.filed)
         if year == 2021
     ]
-    assert len({e.format for e in entries}) == 2
-    numbers = [yearmodel.numbers_of(e) for e in entries]
-    assert yearmodel._group_sums(entries, None, numbers) == yearmodel._group_sums(entries)
+    assert len({e.format for _, e in entries}) == 2
+    for order in (entries, entries[::-1], entries[1::2] + entries[::2]):
+        sums = YearSums()
+        for _, entry in order:
+            sums.add(2021, entry)
+        assert sums.of(2021, entries) == yearmodel._group_sums([e for _, e in entries])
 
 
 def test_a_cold_build_leaves_the_year_model_no_entry_to_make(
