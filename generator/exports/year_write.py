@@ -24,6 +24,7 @@ from ..manifest import Stamp
 from ..model import Agency
 from ..write import PieceFile
 from .book_pieces import write_book
+from .in_place import write_in_place
 from .piece_records import (
     RECORDS,
     Piece,
@@ -76,7 +77,11 @@ def write_year_file(job: YearJob, path: str, splice: bool) -> Stamp:
     if name == "reports.xlsx":
         return _write_book(job, year, rows, marks, target, record, splice)
     old = _old_pieces(record, target, job.key) if splice and record else None
-    stamp, pieces = _write_tidy(job, LAYOUTS[name], year, rows, marks, target, old)
+    layout = LAYOUTS[name]
+    done = write_in_place(layout, year, rows, marks, target, old) if old else None
+    if done is None:
+        done = _write_tidy(job, layout, year, rows, marks, target, old)
+    stamp, pieces = done
     if record is not None:
         saved = [[p.slug, p.fingerprint, p.start, p.end, p.digest] for p in pieces]
         _save(record, job.key, stamp, saved)
