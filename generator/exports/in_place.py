@@ -40,7 +40,7 @@ def write_in_place(
     its pieces' digests, as ``year_write`` stamps it) and pieces, or None (nothing done)
     when the file cannot be changed in place."""
     slugs = slugs_of(rows)
-    if not slugs or list(old) != list(slugs):
+    if not hasattr(os, "pwrite") or not slugs or list(old) != list(slugs):
         return None
     pieces = list(old.values())
     head, sep, tail = layout.head(year, rows), layout.sep, layout.tail
