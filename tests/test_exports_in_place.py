@@ -1,14 +1,17 @@
-"""An edit that leaves every piece of a tidy year file the length it was changes the file
-in place (exports.in_place): the same bytes and stamp as a file spliced or made whole,
-nothing copied; anything else (a piece of another length, reports added, a file with a
-second name) is spliced into a new file as before."""
+"""An edit of reports' values changes a tidy year file in place (exports.in_place): the
+same bytes and stamp as a file spliced or made whole, nothing copied, what follows a
+longer or shorter piece moved; anything else (pieces both longer and shorter, reports
+added or removed, a file with a second name) is spliced into a new file as before."""
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from nianbao.model import Agency
 from nianbao.write import PieceFile
 from test_exports_splice import (
@@ -60,16 +63,40 @@ def test_a_value_edit_of_the_same_length_is_written_in_place(
     assert made == whole(name, after)
     assert made != whole(name, before) or name == "summary.csv"  # (the cell is not summed)
     assert os.stat(target(tmp_path, name)).st_ino == inode and not copied
-    # and its record serves the next edit, in place or not
-    again = [with_value(after[0], "12345"), *after[1:]]
+    # and its record serves the next edit
+    again = [*after[:1], moved(after[1]), *after[2:]]
     assert write(job_for(tmp_path, again), name, splice=True) == whole(name, again)
-    assert os.stat(target(tmp_path, name)).st_ino != inode or name == "summary.csv"
+    assert os.stat(target(tmp_path, name)).st_ino != inode
+
+
+# (which report, its first cell's new value): as long as 40, longer or shorter
+EDITS = st.lists(st.tuples(st.integers(0, 9), st.sampled_from(["41", "4", "400", "4000"])))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rounds=st.lists(EDITS, min_size=1, max_size=3), name=st.sampled_from(NAMES))
+def test_pieces_longer_or_shorter_move_what_follows_them(
+    rounds: list[list[tuple[int, str]]], name: str
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        tmp_path = Path(folder)
+        now = forty()
+        write(job_for(tmp_path, now), name, splice=False)
+        for edits in rounds:
+            was = [a.filed[YEAR].values for a in now]
+            for at, value in edits:
+                now[at] = with_value(now[at], value)
+            inode = os.stat(target(tmp_path, name)).st_ino
+            assert write(job_for(tmp_path, now), name, splice=True) == whole(name, now)
+            lengths = {len(a.filed[YEAR].values) - len(v) for a, v in zip(now, was, strict=True)}
+            if not (max(lengths) > 0 > min(lengths)):  # all longer or all shorter: in place
+                assert os.stat(target(tmp_path, name)).st_ino == inode
 
 
 @pytest.mark.parametrize(
     "edit",
     [
-        lambda a: [with_value(a[0], "400"), *a[1:]],  # longer
+        lambda a: [with_value(a[0], "400"), *a[1:-1], with_value(a[-1], "4")],  # both ways
         lambda a: [*a[:3], moved(a[3]), *a[4:]],  # another report in its place
         lambda a: a[:-1],  # one fewer
     ],

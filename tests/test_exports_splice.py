@@ -143,6 +143,8 @@ def test_json_separators_at_the_edges(tmp_path: Path) -> None:
 def test_unchanged_runs_are_copied_in_one_piece(tmp_path: Path, copied: list[int]) -> None:
     before = agencies(40)
     write(job_for(tmp_path, before), "cells.json", splice=False)
+    # (a second name: spliced into a new file, not changed in place; exports.in_place)
+    os.link(tmp_path / "site" / f"data/{YEAR}/cells.json", tmp_path / "deployed.json")
     after = [*before[:20], with_value(before[20], "9"), *before[21:]]
     write(job_for(tmp_path, after), "cells.json", splice=True)
     assert len(copied) == 2  # the reports before the edit, and those after it
@@ -246,6 +248,8 @@ def test_a_copy_the_kernel_does_not_finish_is_written_by_hand(
 ) -> None:
     before = agencies()
     write(job_for(tmp_path, before), "cells.csv", splice=False)
+    # (a second name: spliced into a new file, not changed in place; exports.in_place)
+    os.link(tmp_path / "site" / f"data/{YEAR}/cells.csv", tmp_path / "deployed.csv")
     real = os.copy_file_range
     calls: list[int] = []
 
