@@ -45,7 +45,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from installed import compile_package  # noqa: E402
+from installed import compile_package, install  # noqa: E402
 from synth import generate  # noqa: E402
 
 YEARS = 7
@@ -135,8 +135,12 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int
     return seconds, peak, out
 
 
+# the command measured: the copy installed for the run (installed.py), else the checkout
+COMMAND = [sys.executable, "-m", "nianbao"]
+
+
 def nianbao(*args: str) -> list[str]:
-    return [sys.executable, "-m", "nianbao", *args]
+    return [*COMMAND, *args]
 
 
 def edit_one_report(portal: Path, n: int) -> None:
@@ -439,6 +443,11 @@ def main() -> None:
     parser.add_argument("--search", action="store_true", help="search: true (Pagefind index)")
     parser.add_argument("--no-serve", action="store_true", help="skip the serve latency figures")
     parser.add_argument(
+        "--checkout",
+        action="store_true",
+        help="run the checkout in place (editable install) instead of a copy installed by pip",
+    )
+    parser.add_argument(
         "--serve-only",
         type=Path,
         metavar="PORTAL",
@@ -450,7 +459,20 @@ def main() -> None:
         help="with --serve-only: some of narrative,value,home.html,report.html",
     )
     args = parser.parse_args()
-    compile_package()  # as installed (installed.py)
+    installed = None
+    if args.checkout:
+        compile_package()  # as installed would be (installed.py)
+    else:  # as a user runs it (installed.py)
+        installed = Path(tempfile.mkdtemp(prefix="nianbao-bench-installed-", dir=args.keep))
+        COMMAND[:] = [str(install(installed) / "nianbao")]
+    try:
+        _main(args)
+    finally:
+        if installed is not None and args.keep is None:
+            shutil.rmtree(installed, ignore_errors=True)
+
+
+def _main(args: argparse.Namespace) -> None:
     if args.serve_only:
         work = Path(tempfile.mkdtemp(prefix="nianbao-bench-serve-", dir=args.keep))
         shutil.copytree(args.serve_only, work / "content")
@@ -467,6 +489,7 @@ def main() -> None:
     print(
         f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; median of {args.repeat}"
     )
+    print(f"nianbao: {'the checkout, in place' if args.checkout else 'a copy installed by pip'}")
     global SERVE
     SERVE = not args.no_serve
     rows = [run(size, args.repeat, args.hugo, args.keep, args.search) for size in args.sizes]

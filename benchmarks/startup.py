@@ -1,7 +1,10 @@
 """The fixed cost of every ``nianbao build`` on a built site: what a build that changed
 nothing spends, step by step.
 
-    python benchmarks/startup.py CONTENT OUT [--repeat 5] [--jobs N] [--edit FILE]
+    python benchmarks/startup.py CONTENT OUT [--repeat 5] [--jobs N] [--edit FILE] [--checkout]
+
+The commands run a copy of this checkout installed by pip, kept in --work (installed.py);
+--checkout runs the checkout in place instead.
 
 OUT must hold a site built from CONTENT by this checkout (else the build is cold, which
 the script says, and the figures mean nothing). Prints, best of --repeat each: the
@@ -31,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from installed import compile_package  # noqa: E402
+from installed import compile_package, install  # noqa: E402
 from nianbao import build as build_module  # noqa: E402
 from nianbao import manifest, outdir, sources  # noqa: E402
 
@@ -94,24 +97,41 @@ def main() -> None:
         help="a Markdown file under CONTENT: the whole command is timed again as a "
         "one-edit build (a line added to FILE, or taken away again, before each run)",
     )
+    parser.add_argument(
+        "--checkout",
+        action="store_true",
+        help="run the checkout in place (editable install) instead of a copy installed by pip",
+    )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=ROOT / "benchmarks" / "out",
+        help="where the copy installed by pip is kept (default benchmarks/out/)",
+    )
     a = parser.parse_args()
-    compile_package()  # as installed (installed.py)
+    compile_package()  # the checkout as installed would be: its functions are timed below
+    if a.checkout:
+        python, nianbao = [sys.executable], [sys.executable, "-m", "nianbao"]
+    else:  # the commands as a user's copy runs them (installed.py)
+        commands = install(a.work)
+        python, nianbao = [str(commands / "python")], [str(commands / "nianbao")]
+    print(f"nianbao: {'the checkout, in place' if a.checkout else 'a copy installed by pip'}")
     content, out = a.content.resolve(), a.out.resolve()
     os.chdir(ROOT)  # as the command runs: templates/ (if any) read from here
-    build = [sys.executable, "-m", "nianbao", "build", "--content", str(content)]
+    build = [*nianbao, "build", "--content", str(content)]
     build += ["--out", str(out), "--jobs", str(a.jobs)]
     first = subprocess.run(build, check=True, capture_output=True, text=True, cwd=ROOT)
     if "，更新 " not in first.stdout.splitlines()[-1]:
         print("OUT was built from scratch just now: run again for the figures", file=sys.stderr)
     figures = [
-        ("interpreter alone", command([sys.executable, "-c", "pass"], a.repeat)),
+        ("interpreter alone", command([*python, "-c", "pass"], a.repeat)),
         (
             "imports before the scan starts (cli, outdir, sources)",
-            command([sys.executable, "-c", START], a.repeat),
+            command([*python, "-c", START], a.repeat),
         ),
         (
             "imports of a build (cli, commands)",
-            command([sys.executable, "-c", "import nianbao.cli, nianbao.commands"], a.repeat),
+            command([*python, "-c", "import nianbao.cli, nianbao.commands"], a.repeat),
         ),
         ("whole command", command(build, a.repeat)),
     ]

@@ -10,7 +10,6 @@ lengths, value types, folder names). The arithmetic of the national formats is l
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Mapping
@@ -221,6 +220,8 @@ def read_agency(
             problems.append(refusal_problem(refused, display_path(shown, sub.name)))
             continue
         if sub.kind != "dir":  # a typo such as agncy.yaml would otherwise go unnoticed
+            import difflib  # here: only a misnamed file needs it
+
             close = difflib.get_close_matches(sub.name, ["agency.yaml"], n=1, cutoff=0.6)
             hint = (
                 "是否想写“agency.yaml”？"

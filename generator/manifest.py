@@ -23,7 +23,6 @@ another record) means "no record".
 from __future__ import annotations
 
 import gc
-import json
 import marshal
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -305,6 +304,8 @@ def _jsonl_files(state: Path) -> Manifest | None:
     """What an earlier nianbao's record says it wrote, and nothing else (its key matches
     no build): after an upgrade the output is still known as nianbao's and is built again
     from scratch, rather than refused."""
+    import json  # here: only an older nianbao's record is JSON
+
     try:
         with (state / JSONL).open("rb") as f:
             f.readline()

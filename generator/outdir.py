@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import gc
 import os
-import shutil
 import sys
 from collections.abc import Callable, Container, Iterable, Iterator
 from contextlib import contextmanager
@@ -118,6 +117,8 @@ def hold(t: Target, who: str, say: Callable[[str], None]) -> Iterator[None]:
         yield
     except OutputRefused:
         if made:  # refused before anything was built: leave no trace
+            import shutil  # here: see clean_leftovers
+
             shutil.rmtree(made[0], ignore_errors=True)
         raise
     finally:
@@ -173,6 +174,8 @@ def clean_leftovers(t: Target) -> None:
     for prefix in (f".{t.path.name}.new-", f".{t.path.name}.old-"):
         for leftover in t.path.parent.glob(glob_escape(prefix) + "*"):
             if leftover.is_dir() and not leftover.is_symlink():
+                import shutil  # here: it loads bz2 and lzma, and a build rarely finds one
+
                 shutil.rmtree(leftover, ignore_errors=True)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -76,6 +75,8 @@ def to_json(problems: list[Problem], reports: int) -> str:
         "warnings": warnings,
         "problems": [asdict(p) for p in problems],
     }
+    import json  # here: only --format json prints it
+
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
 

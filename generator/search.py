@@ -10,10 +10,7 @@ leaves the same files as a clean one.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 INDEX_FOLDER = "pagefind"
@@ -38,6 +35,10 @@ def pagefind_command() -> list[str]:
 def index_site(out: Path) -> None:
     """Index ``out`` into ``out/pagefind/``, replacing the old index only when the new one
     is complete."""
+    import shutil  # these here: every build imports this module (INDEX_FOLDER), few index
+    import subprocess
+    import tempfile
+
     out = out.resolve()
     staging = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=out.parent))
     try:

@@ -11,7 +11,6 @@ from pathlib import Path
 from . import trendcache, yearmodel
 from .agencyfacts import Facts, in_order, index_text, years_of
 from .exports import YearFiles, YearJob, is_year_file, year_files
-from .exports.piece_records import prune_records
 from .exports.year_files import LazyMembers, year_data_paths
 from .feed import FEED_PATH, entries_text, feed
 from .lazyrender import LazyRenderer
@@ -104,6 +103,8 @@ def site_pages(
     year_digests = {y: kept.get(y) or digest(data, "year", model(y).digest_text) for y in years}
     if models:  # a year changed: forget what is kept of those no longer in the site
         yearmodel.prune(state, years)
+        from .exports.piece_records import prune_records  # here: see exports.year_write
+
         prune_records(state, years)
     index = index_text(agencies.ordered)
     figures = _trend_figures(year_digests, state, model)

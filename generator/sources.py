@@ -10,8 +10,6 @@ only when the bytes it is made from changed.
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.pool
 import os
 import sys
 import time
@@ -21,8 +19,8 @@ from pathlib import Path
 
 from . import scancache
 from .contentfiles import Tree, digest, inside
+from .forks import Forked
 from .scancache import Listings
-from .workers import fork_pool
 
 
 def _visible(path: str) -> list[os.DirEntry[str]]:
@@ -273,8 +271,7 @@ class Scanning:
         self._folders, self._root, self._state = folders, root, state
         self._kept = scancache.read(state, root) if state is not None else None
         self._job = _Job(root, self._kept, links)
-        self._pool: multiprocessing.pool.Pool | None = None
-        self._parts: list[multiprocessing.pool.AsyncResult[list[_Signed]]] = []
+        self._pool: Forked | None = None
         self._found: list[AgencyFolder] | None = None
         if jobs > 1 and len(folders) >= PARALLEL_SCAN_FROM:
             global _forked
@@ -282,21 +279,20 @@ class Scanning:
             size = -(-len(folders) // jobs)
             names = [p.name for p in folders]
             chunks = [names[i : i + size] for i in range(0, len(names), size)]
-            self._pool = fork_pool(len(chunks))
-            self._parts = [self._pool.apply_async(_scan_part, (c,)) for c in chunks]
+            self._pool = Forked(_scan_part, chunks)
 
     @classmethod
     def ready(cls, found: Scan) -> Scanning:
         """A scan already made (``rescan``)."""
         done = cls.__new__(cls)
-        done._pool, done._parts, done._found = None, [], list(found.agencies.values())
+        done._pool, done._found = None, list(found.agencies.values())
         return done
 
     def result(self) -> Scan:
         if self._found is None:
             if self._pool is not None:
-                signed = [s for part in self._parts for s in part.get()]
-                self.close()
+                signed = [s for part in self._pool.results() for s in part]
+                self._pool = None
             else:
                 signed = self._job.signed([p.name for p in self._folders])
             root = self._root
@@ -320,8 +316,7 @@ class Scanning:
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
+            self._pool.close()
             self._pool = None
 
 

@@ -18,9 +18,11 @@ script that calls ``build`` itself must guard its main code with
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import signal
-from multiprocessing.pool import Pool
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import Pool
 
 # what the server of fresh workers imports before it forks them (once per process)
 FRESH_PRELOAD = [
@@ -33,6 +35,8 @@ FRESH_PRELOAD = [
 def fork_pool(processes: int) -> Pool:
     """``processes`` forked workers that ignore Ctrl-C; they share the parent's memory as
     it is now (loaded formats, the job at hand) without pickling it."""
+    import multiprocessing  # here: its import (≈ 25 ms) is paid only by a build that forks
+
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         context = multiprocessing.get_context("fork")
@@ -45,6 +49,8 @@ def fresh_pool(processes: int) -> Pool:
     """``processes`` workers that ignore Ctrl-C, started afresh: forked from a small server
     process (started once, with the year files' modules loaded), so they share none of
     this process's memory (however large it has grown) and are handed their work pickled."""
+    import multiprocessing
+
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(FRESH_PRELOAD)
     return context.Pool(processes, initializer=_start_worker, initargs=(set(),))

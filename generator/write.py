@@ -9,8 +9,6 @@ writer notes what it wrote to each file (size, time, digest), for the manifest.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -225,6 +223,8 @@ def staging_for(out_dir: Path) -> Path:
     """A fresh, empty folder beside ``out_dir`` to build into."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # here, as in swap_in: only a build from scratch stages a new folder
+
     return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
 
 
@@ -233,6 +233,9 @@ def swap_in(staging: Path, out_dir: Path) -> None:
     out_dir = out_dir.resolve()
     os.chmod(staging, 0o755)
     if out_dir.exists():
+        import shutil
+        import tempfile
+
         old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
         old.rmdir()
         out_dir.rename(old)
@@ -243,4 +246,6 @@ def swap_in(staging: Path, out_dir: Path) -> None:
 
 
 def discard(staging: Path) -> None:
+    import shutil
+
     shutil.rmtree(staging, ignore_errors=True)

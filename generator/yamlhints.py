@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the YAML library loads only where a file is read the full way (yamlparse)
@@ -110,6 +109,8 @@ _INVISIBLE_NAMES = {
 
 
 def _invisible(c: str) -> bool:
+    import unicodedata  # here: only a message quoting text asks (loading it costs ≈ 1 ms)
+
     return c in _INVISIBLE_NAMES or (
         c != " " and unicodedata.category(c) in ("Cf", "Cc", "Zs", "Zl", "Zp")
     )

@@ -9,7 +9,6 @@ records a Problem and returns None rather than raising.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import itertools
 import re
 from collections.abc import Callable, Iterable
@@ -376,6 +375,8 @@ def position(node: Node | None) -> tuple[int, int]:
 def suggest(name: str, allowed: list[str], noun: str = "键") -> str:
     """A "did you mean" hint, or the list of what is allowed (keys, file names) when nothing
     is close."""
+    import difflib  # here: only a misspelt name needs it
+
     close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
     if close:
         return f"；是否想写“{close[0]}”？"

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 from conftest import edit, nianbao
-from nianbao.exports import piece_records, year_write
+from nianbao.exports import piece_records
+from nianbao.exports import workbook as workbook_module
 from nianbao.exports.piece_records import RECORDS
 from nianbao.exports.workbook import workbook
 from nianbao.exports.year_files import LAYOUTS, members
@@ -273,16 +274,17 @@ def test_the_workbook_frame_is_kept_and_made_again_when_it_does_not_fit(
     """After the first build, a year's reports.xlsx is made from the frame kept in the
     state (XlsxWriter not called); a frame for another key, or damaged, is made again; the
     workbook is the same bytes either way."""
+    before = agencies()
+    want = workbook(YEAR, members(YEAR, before), "2021")
     made: list[int] = []
-    original = year_write.make_frame
+    original = workbook_module.make_frame
 
     def counted(year: int, format_id: str | None) -> bytes:
         made.append(year)
         return original(year, format_id)
 
-    monkeypatch.setattr(year_write, "make_frame", counted)
-    before = agencies()
-    want = workbook(YEAR, members(YEAR, before), "2021")
+    # year_write imports it from workbook as it writes a workbook
+    monkeypatch.setattr(workbook_module, "make_frame", counted)
     assert write(job_for(tmp_path, before), "reports.xlsx", splice=False) == want
     assert write(job_for(tmp_path, before), "reports.xlsx", splice=True) == want
     assert made == [YEAR]

@@ -41,7 +41,8 @@ def test_ctrl_c_while_forking_reaches_the_parent_after_the_pool_exists(
             made.append(pool)
             return pool
 
-    monkeypatch.setattr(workers.multiprocessing, "get_context", lambda _: Context())
+    # workers imports multiprocessing when it makes a pool: its get_context is the one used
+    monkeypatch.setattr(multiprocessing, "get_context", lambda _: Context())
     # Ctrl-C as a terminal delivers it, whatever an earlier test left installed
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from multiprocessing.pool import AsyncResult, Pool
 from typing import TYPE_CHECKING
 
 from ..manifest import Stamp
@@ -17,12 +16,12 @@ from ..model import Agency
 from ..outputs import Output
 from ..workers import fork_pool, fresh_pool
 from ..write import Writer
-from .workbook import workbook
 from .year_files import LAYOUTS, members, year_data_paths
 from .year_write import YearJob, fingerprints, sliced_job, write_year_file, year_slice
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
+    from multiprocessing.pool import AsyncResult, Pool
 
 
 def year_files(
@@ -172,6 +171,8 @@ def _maker(path: str, year: int, agencies: list[Agency]) -> Callable[[], Output]
         rows = members(year, agencies)
         name = path.rsplit("/", 1)[1]
         if name == "reports.xlsx":
+            from .workbook import workbook  # here: see year_write
+
             return Output(path, workbook(year, rows, rows[0][1].format if rows else None))
         return Output(path, LAYOUTS[name].whole(year, rows))
 

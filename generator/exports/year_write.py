@@ -14,28 +14,23 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..contentfiles import digest
 from ..manifest import Stamp
 from ..model import Agency
 from ..write import PieceFile
-from .book_pieces import write_book
-from .in_place import write_in_place
-from .piece_records import (
-    RECORDS,
-    Piece,
-    _ended,
-    _old_book,
-    _old_pieces,
-    _save,
-    _stream,
-)
-from .workbook import frame_maker, make_frame
 from .year_files import LAYOUTS, Layout, LazyMembers, Members, members, slugs_of
+
+if TYPE_CHECKING:
+    from .piece_records import Piece
+
+# The pieces' records, the workbook and pickle are imported where a year file is written:
+# every build makes a YearJob (this module), and a build that writes no year file (a
+# narrative edit, one that changed nothing) would load them, zipfile and shutil for nothing.
 
 CHUNK = 1 << 20  # fresh rows written in pieces of about this many characters
 
@@ -64,6 +59,9 @@ class YearJob:
 def write_year_file(job: YearJob, path: str, splice: bool) -> Stamp:
     """Write ``path`` (data/<year>/<name>) under ``job.root``; its stamp. ``splice``: the
     old file is intact (the survey found it as written) and may be reused."""
+    from .in_place import write_in_place
+    from .piece_records import _old_pieces, _save
+
     _, year_text, name = path.split("/")
     year = int(year_text)
     rows = job.members(year)
@@ -72,7 +70,8 @@ def write_year_file(job: YearJob, path: str, splice: bool) -> Stamp:
     marks = job.marks.get(year)
     if marks is None:
         marks = job.marks[year] = fingerprints(job.key, year, rows, job.made_from)
-    # (never in place: the old file is read while the new one is written beside it)
+    # (a warm build's only: a splice reads the old file while the new one is written
+    # beside it, or in_place changes the old file where it is)
     splice = splice and job.atomic and record is not None
     if name == "reports.xlsx":
         return _write_book(job, year, rows, marks, target, record, splice)
@@ -94,6 +93,8 @@ def year_slice(job: YearJob, year: int) -> bytes:
     goes as its own fields and that year's record and summary (its rows are made of these),
     without its reports and narrative sketches: a tuple pickles three times faster than
     the dataclass."""
+    import pickle
+
     rows = job.members(year)
     marks = job.marks.get(year)
     if marks is None:
@@ -104,6 +105,8 @@ def year_slice(job: YearJob, year: int) -> bytes:
 
 def sliced_job(job: YearJob, blob: bytes) -> YearJob:
     """``job`` for the one year of ``blob`` (``year_slice``): the same files, the same bytes."""
+    import pickle
+
     year, alone, marks = pickle.loads(blob)
     agencies = []
     for *fields, summary, record in alone:
@@ -162,6 +165,8 @@ def _write_tidy(
     ``pieced_digest``, made as it is written from each piece's digest: a copied piece's
     is the old record's, so the copied bytes are never read back. Without one, the digest
     of its bytes, as ``Writer`` stamps a file."""
+    from .piece_records import Piece
+
     source = _open_old(target) if old else None
     pieced = job.state is not None
     out = _Splicer(PieceFile(target, job.atomic, hashed=not pieced), source, layout.sep)
@@ -196,6 +201,8 @@ class _Splicer:
     def __init__(self, file: PieceFile, source: int | None, sep: bytes) -> None:
         self.file, self.source, self.sep = file, source, sep
         self.size = 0  # of the file so far, pending bytes included
+        from .piece_records import _stream
+
         self._stream = _stream()  # pieced_digest, fed as the file is made
         self._text: list[bytes] = []
         self._text_size = 0
@@ -246,6 +253,8 @@ class _Splicer:
 
     def digest(self) -> str:
         """The file's ``pieced_digest``, once all of it is appended."""
+        from .piece_records import _ended
+
         return _ended(self._stream, self.size)
 
     def _write(self) -> None:
@@ -277,6 +286,9 @@ def _write_book(
 ) -> Stamp:
     """The year's workbook, its sheet spliced from the old file's pieces (``book_pieces``)
     where the record of them fits."""
+    from .book_pieces import write_book
+    from .piece_records import _old_book, _save
+
     made_from, frame = _frame(job, year, rows[0][1].format if rows else None)
     old = _old_book(record, target, job.key, made_from) if splice and record else None
     source = _open_old(target) if old else None
@@ -304,6 +316,9 @@ def _frame(job: YearJob, year: int, format_id: str | None) -> tuple[str, bytes]:
     build state beside the records: after an edit, the year's workbook is made without
     importing XlsxWriter and making a workbook (a quarter of its time); anything else
     there is made again."""
+    from .piece_records import RECORDS
+    from .workbook import frame_maker, make_frame
+
     made_from = digest(job.key, str(year), str(format_id), frame_maker())
     if job.state is None:
         return made_from, make_frame(year, format_id)
@@ -323,6 +338,8 @@ def _frame(job: YearJob, year: int, format_id: str | None) -> tuple[str, bytes]:
 
 
 def _record_path(job: YearJob, path: str) -> Path | None:
+    from .piece_records import RECORDS
+
     if job.state is None:
         return None
     return job.state / RECORDS / (path.replace("/", "_") + ".json")
