@@ -26,6 +26,7 @@ from .siteyaml import display_path
 from .sources import AgencyFolder, Scan, digest, trusted
 from .workers import fork_pool
 from .write import Writer
+from .yearmodel import Entry, entry_of
 
 PARALLEL_FROM = 24  # agencies; below this, starting worker processes costs more than it saves
 
@@ -59,7 +60,7 @@ def recall(
     if missing:
         with working(replace(job, keep=True)):
             loaded = map_agencies(missing, jobs, None)
-        for folder, (_, _, _, agency) in zip(missing, loaded, strict=True):
+        for folder, (_, _, _, agency, _) in zip(missing, loaded, strict=True):
             if agency is not None:
                 kept[folder.slug] = agency
     return kept
@@ -198,8 +199,9 @@ def record_of(
     return AgencyRecord(folder.slug, folder.signature, folder.digest, light, problems, pages)
 
 
-# record, pages rendered, files written, the agency as loaded (Job.keep)
-Done = tuple[AgencyRecord, int, dict[str, Stamp], Kept | None]
+# record, pages rendered, files written, the agency as loaded (Job.keep), and its
+# reports' year-page entries by year (rendered only: year_entries)
+Done = tuple[AgencyRecord, int, dict[str, Stamp], Kept | None, dict[int, Entry]]
 
 
 def cold_agency(folder: AgencyFolder) -> Done:
@@ -211,14 +213,23 @@ def cold_agency(folder: AgencyFolder) -> Done:
     pages = fingerprints(bases, job.key)
     errors = any(p.severity == "error" for p in problems)
     rendered = 0
+    entries: dict[int, Entry] = {}
     writer = Writer(job.render_into or Path(), atomic=False)
     if agency is not None and job.render_into is not None and not errors:
         # one per templates and key: a process that builds again (serve) sees new templates
         renderer = renderer_for(job.templates, job.key)
         rendered = render_agency(agency, pages, {}, job.site, renderer, writer)
+        entries = year_entries(folder, agency)
     kept = kept_of(agency, bases) if job.keep and agency is not None else None
     stamps = _sharing_paths(writer.stamps, pages)
-    return record_of(folder, agency, problems, pages), rendered, stamps, kept
+    return record_of(folder, agency, problems, pages), rendered, stamps, kept, entries
+
+
+def year_entries(folder: AgencyFolder, agency: Agency) -> dict[int, Entry]:
+    """The agency's part of each year page (yearmodel.entry_of, under its record's digest),
+    made here, in the worker that holds the agency: made by the parent, once every agency
+    is in, they kept one core waiting at the end of a cold build."""
+    return {year: entry_of(folder.digest, agency, year) for year in agency.filed}
 
 
 def _sharing_paths(stamps: dict[str, Stamp], pages: dict[str, str]) -> dict[str, Stamp]:
@@ -233,9 +244,15 @@ def _cold_chunk(folders: list[AgencyFolder]) -> list[Done]:
 
 
 def map_agencies(
-    folders: list[AgencyFolder], jobs: int | None, progress: Progress | None
+    folders: list[AgencyFolder],
+    jobs: int | None,
+    progress: Progress | None,
+    meanwhile: Callable[[], None] | None = None,
+    arrived: Callable[[Done], None] | None = None,
 ) -> list[Done]:
-    """Process agencies in order; over worker processes when there are enough of them."""
+    """Process agencies in order; over worker processes when there are enough of them.
+    ``meanwhile`` runs in this process while they work (not at all without them);
+    ``arrived`` is given each agency's result as it comes (in any order)."""
     jobs = jobs or os.cpu_count() or 1
     total = len(folders)
     if folders:
@@ -244,6 +261,8 @@ def map_agencies(
         out = []
         for i, f in enumerate(folders, 1):
             out.append(cold_agency(f))
+            if arrived:
+                arrived(out[-1])
             if progress:
                 progress(i, total)
         return out
@@ -253,8 +272,14 @@ def map_agencies(
     results: dict[int, list[Done]] = {}
     with fork_pool(jobs) as pool:
         finished = 0
-        for index, chunk_result in pool.imap_unordered(_indexed_chunk, enumerate(chunks)):
+        results_coming = pool.imap_unordered(_indexed_chunk, enumerate(chunks))
+        if meanwhile is not None:
+            meanwhile()
+        for index, chunk_result in results_coming:
             results[index] = chunk_result
+            if arrived:
+                for done in chunk_result:
+                    arrived(done)
             finished += len(chunk_result)
             if progress:
                 progress(finished, total)

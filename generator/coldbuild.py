@@ -7,14 +7,21 @@ import os
 from pathlib import Path
 
 from . import outdir
-from .agencywork import map_agencies, renderer_for, working
+from .agencywork import Done, map_agencies, renderer_for, working
 from .buildtypes import Job, Kept, Progress, Result
 from .manifest import Manifest, Stamp
 from .manifest import write as write_manifest
 from .model import Site
-from .sitepages import agencies_compared, page_count, report_count, site_pages
+from .pagekeys import data_key
+from .sitepages import Agencies, agencies_compared, page_count, report_count, site_pages
 from .sources import AgencyFolder
 from .write import Writer, discard, staging_for, swap_in
+from .yearmodel import Entry
+from .yearmodel import keep as keep_year_entries
+from .yearsums import YearSums
+
+# the templates of the pages this process renders (sitepages)
+SITE_TEMPLATES = ["home.html", "year.html", "data.html", "404.html"]
 
 
 def cold(
@@ -32,18 +39,33 @@ def cold(
     """``kept``, given, receives every agency as loaded (for Session.kept)."""
     staging = staging_for(out.path) if out is not None else None
     job = Job(site, shown, key, templates, staging, keep=kept is not None)
+    sums = YearSums()  # each year's group sums, added up as the agencies come back
+
+    def arrived(done: Done) -> None:
+        for year, entry in done[4].items():
+            sums.add(year, entry)
+
+    def meanwhile() -> None:
+        # the templates of the pages about many agencies, compiled while the workers render
+        # the agencies' pages rather than after, when the year files wait for this process
+        if staging is not None:
+            renderer_for(templates, key).prepare(SITE_TEMPLATES)
+
     try:
         with working(job):
-            done = map_agencies(list(folders.values()), jobs, progress)
-        records = {slug: record for slug, (record, _, _, _) in zip(folders, done, strict=True)}
+            done = map_agencies(list(folders.values()), jobs, progress, meanwhile, arrived)
+        records = {slug: done_[0] for slug, done_ in zip(folders, done, strict=True)}
         if kept is not None:
             kept.update(
-                (slug, k) for slug, (_, _, _, k) in zip(folders, done, strict=True) if k is not None
+                (slug, k)
+                for slug, (_, _, _, k, _) in zip(folders, done, strict=True)
+                if k is not None
             )
         stamps: dict[str, Stamp] = {}
-        for _, _, written, _ in done:
+        for _, _, written, _, _ in done:
             stamps.update(written)
-        rendered = sum(n for _, n, _, _ in done)
+        rendered = sum(n for _, n, _, _, _ in done)
+        entries = {slug: e for slug, (_, _, _, _, e) in zip(folders, done, strict=True) if e}
         del done  # one dict of stamps per agency: the merged one is all that is kept
         problems = [p for r in records.values() for p in r.problems]
         agencies, similar = agencies_compared(records, problems)
@@ -52,6 +74,8 @@ def cold(
             if staging is not None:
                 discard(staging)
             return result, None
+        _keep_entries(agencies, entries, sums, key, out.state)
+        del entries
         writer = Writer(staging, atomic=False, stamps=stamps)
         made_pages, rendered_site = site_pages(
             site,
@@ -77,3 +101,22 @@ def cold(
         if staging is not None:
             discard(staging)
         raise
+
+
+def _keep_entries(
+    agencies: Agencies,
+    entries: dict[str, dict[int, Entry]],
+    sums: YearSums,
+    key: str,
+    state: Path,
+) -> None:
+    """Each year's page entries, as the workers made them, and their sums, kept where
+    ``year_model`` looks for them: the year pages are then made without reading a report
+    again."""
+    years: dict[int, list[tuple[str, Entry]]] = {}
+    for slug, _ in agencies.ordered:  # display order, as year_model lists them
+        for year, entry in entries.get(slug, {}).items():
+            years.setdefault(year, []).append((slug, entry))
+    data = data_key(key)
+    for year, listed in sorted(years.items()):
+        keep_year_entries(state, year, data, listed, sums.of(year, listed))

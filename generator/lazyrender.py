@@ -8,11 +8,12 @@ when a page is wanted. The theme's assets need no template and are read without 
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .model import Agency, Report, Site
-from .outputs import Download, Output, Page, assets
+from .outputs import Download, Output, Page, TemplateFault, assets
 
 if TYPE_CHECKING:
     from .render import Renderer
@@ -43,6 +44,13 @@ class LazyRenderer:
 
             self._made = Renderer(self.templates, _compiled[0])
         return self._made
+
+    def prepare(self, names: list[str]) -> None:
+        """Make the renderer and compile the templates ``names`` now, ahead of their pages
+        (a cold build's parent, while its workers render the reports); a fault is raised
+        later, where a page meets it, as it would be without this."""
+        with contextlib.suppress(TemplateFault):
+            self.renderer.prepare(names)
 
     def report(
         self, site: Site, agency: Agency, report: Report, download: Download | None = None

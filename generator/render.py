@@ -171,6 +171,16 @@ class Renderer:
         except (jinja2.TemplateError, UnicodeDecodeError, RecursionError) as e:
             raise TemplateFault(located(e, templates, THEME)) from None
 
+    def prepare(self, names: list[str]) -> None:
+        """Load (compile) the templates ``names`` now, ahead of their pages; one that fails
+        is left to fail where its page is rendered (a located TemplateFault)."""
+        for name in names:
+            if name not in self._templates:
+                try:
+                    self._templates[name] = self.env.get_template(name)
+                except (jinja2.TemplateError, UnicodeDecodeError, RecursionError):
+                    continue
+
     def _render(self, page: Page, template: str) -> Output:
         try:
             found = self._templates.get(template)

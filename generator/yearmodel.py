@@ -357,6 +357,26 @@ def _write(
     replace_file(_path(state, year), framed(MAGIC, (data, plain, sums)))
 
 
+def keep(
+    state: Path | None,
+    year: int,
+    data: str,
+    entries: list[tuple[str, Entry]],
+    sums: list[GroupSums] | None = None,
+) -> None:
+    """Keep ``entries`` (made elsewhere: a cold build's workers; in display order) as
+    ``year_model`` keeps those it makes, which then finds them all kept. ``sums``: their
+    groups' sums, if added up already (yearsums)."""
+    _write(
+        state, year, data, entries, _group_sums([e for _, e in entries]) if sums is None else sums
+    )
+
+
+def numbers_of(entry: Entry) -> list[int | None]:
+    """The entry's summed cells as numbers (None: blank), as its year's sums add them."""
+    return _numbers(entry)
+
+
 def prune(state: Path | None, years: Iterable[int]) -> None:
     """Remove the kept entries of years no longer in the site."""
     if state is None:
