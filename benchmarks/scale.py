@@ -58,7 +58,7 @@ PHASES = [
     ("sitepages", "years_of", "region years"),
     ("sitepages", "year_model", "year models (digests, totals)"),
     ("sitepages", "_trend_figures", "home page trend"),
-    ("sitepages", "year_page_of", "year pages (data)"),
+    ("yearrows", "year_page_kept", "year pages (data, rows)"),
     ("sitepages", "year_files", "year data files (listing)"),
     ("sitepages", "YearFiles", "year data files (pool start)"),
     ("sitepages", "feed", "feed"),

@@ -4,6 +4,7 @@ group and for the region, indicators ranked), the home page's multi-year trend, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -56,7 +57,8 @@ class YearPage(Page):
     groups: list[TotalRow] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     formulas: list[str] = field(default_factory=list)
-    ranking: list[RankRow] = field(default_factory=list)
+    # (a list, or yearmodel.KeptRanking: its rows made when read)
+    ranking: Sequence[RankRow] = field(default_factory=list)
     region_measured: list[Measured] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     # the two big tables' rows made beforehand (yearrows: Markup), or None: by the template

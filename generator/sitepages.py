@@ -24,7 +24,7 @@ from .review.copying import Pair, Sketches, candidates, copy_problems, similarit
 from .search import SEARCH_PAGE
 from .sources import digest
 from .write import Writer
-from .yearmodel import YearModel, year_model, year_page_of
+from .yearmodel import YearModel, year_model
 
 
 class Agencies:
@@ -115,7 +115,8 @@ def site_pages(
     )
     for year in years:
         year_page_fingerprint = page_fingerprint(year_digests[year], key, "year")
-        pages.append((year_path(year), year_page_fingerprint, _year(renderer, site, year, model)))
+        make_year = _year(renderer, site, year, model, state, data)
+        pages.append((year_path(year), year_page_fingerprint, make_year))
         pages.extend(
             (path, year_digests[year], _year_file(year, path, agencies, year_digests[year]))
             for path in year_data_paths(year)
@@ -224,13 +225,17 @@ def _sitemap(site: Site, paths: list[str]) -> Output | None:
 
 
 def _year(
-    renderer: LazyRenderer, site: Site, year: int, model: Callable[[int], YearModel]
+    renderer: LazyRenderer,
+    site: Site,
+    year: int,
+    model: Callable[[int], YearModel],
+    state: Path | None,
+    data: str,
 ) -> Callable[[], Output]:
     def make() -> Output:
-        from .yearrows import fill_rows  # with Jinja: only when a year page is rendered
+        from .yearrows import year_page_kept  # with Jinja: only when a year page is rendered
 
-        page = year_page_of(site, model(year))
-        fill_rows(renderer.renderer.env, page)
+        page = year_page_kept(site, model(year), renderer.renderer.env, state, data)
         return renderer.page(page, "year.html")
 
     return make

@@ -14,22 +14,23 @@ means "nothing kept". The page is the one ``region.year_page`` makes from the ag
 from __future__ import annotations
 
 from ast import literal_eval
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 from .agencyfacts import Facts
 from .contentfiles import digest
 from .coverage import OTHER_GROUP, Coverage, Totals, _summed
 from .figures import summary_values
-from .formats import all_formats
+from .formats import Format, all_formats
 from .indicators import Measured, measure_record
 from .model import Agency, Site
 from .records import framed, replace_file, unframed
 from .region import (
     Listed,
+    RankRow,
     YearFigures,
     YearPage,
     YearRow,
@@ -40,6 +41,7 @@ from .region import (
 from .tables import display
 
 FOLDER = "year-model"
+ROWS_FOLDER = "year-rows"  # each report's rows of its year page (yearrows.year_page_kept)
 MAGIC = b"nianbao year model 2\n"
 
 
@@ -266,6 +268,56 @@ def _value(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
+def ranking_order(model: YearModel, fmt: Format) -> list[tuple[int | None, int]] | None:
+    """region._rank of the model's reports as (rank, index in ``model.entries``), from
+    each entry's kept first indicator alone; None when a report is of another format than
+    the year's (the page measures it: year_page_of)."""
+    ranked: list[tuple[Decimal, int]] = []
+    unranked: list[int] = []
+    for i, (_, e) in enumerate(model.entries):
+        if e.format != fmt.id or len(e.measured) != len(fmt.indicators):
+            return None
+        first = e.measured[0] if e.measured else None
+        if first is None:
+            unranked.append(i)
+        else:
+            ranked.append((Decimal(first), i))
+    ranked.sort(key=lambda r: -r[0])  # stable: equal values keep the display order
+    out: list[tuple[int | None, int]] = []
+    for n, (value, i) in enumerate(ranked, start=1):
+        same = n > 1 and ranked[n - 2][0] == value
+        out.append((out[-1][0] if same else n, i))
+    out.extend((None, i) for i in unranked)
+    return out
+
+
+class KeptRanking(Sequence[RankRow]):
+    """A year page's ranking (region._rank) in ``ranking_order``, each row made only when
+    read: a page whose ranking rows are filled in (yearrows) never reads them, a template
+    that loops over them (templates/ may override year.html) reads them all."""
+
+    def __init__(self, model: YearModel, fmt: Format, order: list[tuple[int | None, int]]):
+        self._model, self._fmt, self._order = model, fmt, order
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, at: int) -> RankRow: ...
+    @overload
+    def __getitem__(self, at: slice) -> Sequence[RankRow]: ...
+    def __getitem__(self, at: int | slice) -> RankRow | Sequence[RankRow]:
+        if isinstance(at, slice):
+            return [self._row(rank, i) for rank, i in self._order[at]]
+        return self._row(*self._order[at])
+
+    def _row(self, rank: int | None, i: int) -> RankRow:
+        slug, e = self._model.entries[i]
+        indicators = self._fmt.indicators
+        values = [Measured(ind, _value(v)) for ind, v in zip(indicators, e.measured, strict=True)]
+        return RankRow(rank, Listed(slug, e.name), values)
+
+
 # ---------------------------------------------------------------------------------------
 # The kept entries
 
@@ -330,9 +382,10 @@ def prune(state: Path | None, years: Iterable[int]) -> None:
     if state is None:
         return
     wanted = {f"{y}.bin" for y in years}
-    try:
-        names = [p for p in (state / FOLDER).iterdir() if p.name not in wanted]
-    except OSError:
-        return
-    for path in names:
-        path.unlink(missing_ok=True)
+    for folder in (FOLDER, ROWS_FOLDER):
+        try:
+            names = [p for p in (state / folder).iterdir() if p.name not in wanted]
+        except OSError:
+            continue
+        for path in names:
+            path.unlink(missing_ok=True)

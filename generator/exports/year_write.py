@@ -59,6 +59,7 @@ class YearJob:
 def write_year_file(job: YearJob, path: str, splice: bool) -> Stamp:
     """Write ``path`` (data/<year>/<name>) under ``job.root``; its stamp. ``splice``: the
     old file is intact (the survey found it as written) and may be reused."""
+    from .in_place import write_in_place
     from .piece_records import _old_pieces, _save
 
     _, year_text, name = path.split("/")
@@ -69,12 +70,17 @@ def write_year_file(job: YearJob, path: str, splice: bool) -> Stamp:
     marks = job.marks.get(year)
     if marks is None:
         marks = job.marks[year] = fingerprints(job.key, year, rows, job.made_from)
-    # (never in place: the old file is read while the new one is written beside it)
+    # (a warm build's only: a splice reads the old file while the new one is written
+    # beside it, or in_place changes the old file where it is)
     splice = splice and job.atomic and record is not None
     if name == "reports.xlsx":
         return _write_book(job, year, rows, marks, target, record, splice)
     old = _old_pieces(record, target, job.key) if splice and record else None
-    stamp, pieces = _write_tidy(job, LAYOUTS[name], year, rows, marks, target, old)
+    layout = LAYOUTS[name]
+    done = write_in_place(layout, year, rows, marks, target, old) if old else None
+    if done is None:
+        done = _write_tidy(job, layout, year, rows, marks, target, old)
+    stamp, pieces = done
     if record is not None:
         saved = [[p.slug, p.fingerprint, p.start, p.end, p.digest] for p in pieces]
         _save(record, job.key, stamp, saved)
