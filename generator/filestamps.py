@@ -108,11 +108,17 @@ class Stamps(MutableMapping[str, Stamp]):
             self._open[folder] = names
         return names
 
-    def __getitem__(self, path: str) -> Stamp:
+    def _held(self, path: str) -> tuple[dict[str, Stamp], str]:
+        """The decoded stamps of ``path``'s folder and its name there (KeyError: no
+        stamps kept for that folder)."""
         folder, _, name = path.rpartition("/")
         names = self._folder(folder, False)
         if names is None:
             raise KeyError(path)
+        return names, name
+
+    def __getitem__(self, path: str) -> Stamp:
+        names, name = self._held(path)
         return names[name]
 
     def get(self, path: str, default: Stamp | None = None) -> Stamp | None:  # type: ignore[override]
@@ -135,10 +141,7 @@ class Stamps(MutableMapping[str, Stamp]):
         names[name] = stamp
 
     def __delitem__(self, path: str) -> None:
-        folder, _, name = path.rpartition("/")
-        names = self._folder(folder, False)
-        if names is None:
-            raise KeyError(path)
+        names, name = self._held(path)
         del names[name]
         self._len -= 1
 

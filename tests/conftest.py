@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from nianbao.cli import main
+from nianbao.write import PieceFile
 
 pytest_plugins = ["browser"]  # the session's Chromium (tests/browser.py)
 
@@ -75,3 +76,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def copied(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Bytes copied from old files (not made again), one entry per copy."""
+    sizes: list[int] = []
+    original = PieceFile.copy
+
+    def copy(self: PieceFile, source: int, start: int, length: int) -> None:
+        sizes.append(length)
+        original(self, source, start, length)
+
+    monkeypatch.setattr(PieceFile, "copy", copy)
+    return sizes

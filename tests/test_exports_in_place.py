@@ -13,7 +13,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from nianbao.model import Agency
-from nianbao.write import PieceFile
 from test_exports_splice import (
     NAMES,
     YEAR,
@@ -24,20 +23,6 @@ from test_exports_splice import (
     with_value,
     write,
 )
-
-
-@pytest.fixture
-def copied(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Bytes copied from old files, one entry per copy."""
-    sizes: list[int] = []
-    original = PieceFile.copy
-
-    def copy(self: PieceFile, source: int, start: int, length: int) -> None:
-        sizes.append(length)
-        original(self, source, start, length)
-
-    monkeypatch.setattr(PieceFile, "copy", copy)
-    return sizes
 
 
 def target(tmp_path: Path, name: str) -> Path:

@@ -20,7 +20,6 @@ from nianbao.exports.workbook import workbook
 from nianbao.exports.year_files import LAYOUTS, members
 from nianbao.exports.year_write import YearJob, write_year_file
 from nianbao.model import Agency
-from nianbao.write import PieceFile
 from test_exports_workbook import portal_rows
 
 YEAR = 2021
@@ -69,20 +68,6 @@ EDITS: dict[str, Edit] = {
     "all removed but one": lambda a: a[4:5],
     "none left": lambda a: [],
 }
-
-
-@pytest.fixture
-def copied(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Bytes copied from old files (not made again), one entry per copy."""
-    sizes: list[int] = []
-    original = PieceFile.copy
-
-    def copy(self: PieceFile, source: int, start: int, length: int) -> None:
-        sizes.append(length)
-        original(self, source, start, length)
-
-    monkeypatch.setattr(PieceFile, "copy", copy)
-    return sizes
 
 
 def job_for(tmp_path: Path, agency_list: list[Agency], key: str = "k") -> YearJob:
