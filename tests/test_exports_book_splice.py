@@ -19,12 +19,10 @@ from nianbao.exports.piece_records import RECORDS
 from nianbao.exports.workbook import workbook
 from nianbao.exports.year_files import members
 from nianbao.model import Agency
-from test_exports_splice import EDITS, YEAR, agencies, copied, job_for, moved, with_value, write
+from test_exports_splice import EDITS, YEAR, agencies, job_for, moved, with_value, write
 
 NAME = "reports.xlsx"
 COUNT = 3 * GROUP + 5  # four pieces of rows, the last one short
-
-__all__ = ["copied"]  # the fixture, used by name
 
 
 def whole(agency_list: list[Agency]) -> bytes:
