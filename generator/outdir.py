@@ -42,7 +42,7 @@ from .search import INDEX_FOLDER
 if TYPE_CHECKING:
     from .manifest import Stamp
 
-CACHE = ".nianbao-cache"
+CACHE = outfolders.CACHE
 PENDING = "pending"  # the paths an unfinished build may have written, one a line
 LEGACY_MANIFEST = ".nianbao-manifest.jsonl"  # nianbao ≤ 0.1 kept its manifest in the output
 
@@ -68,7 +68,7 @@ class Target:
 
     @property
     def state(self) -> Path:
-        return self.path.parent / CACHE / self.path.name
+        return outfolders.state_of(self.path)
 
 
 def target(out: Path, shown: str | None = None) -> Target:

@@ -32,6 +32,7 @@ from pathlib import Path
 from .filestamps import Stamps
 from .records import CHECK, framed, replace_file, unframed
 
+CACHE = ".nianbao-cache"  # beside the output folder: see state_of
 NAME = "folders.bin"
 VERSION = 1
 MAGIC = b"nianbao folders %d marshal %d\n" % (VERSION, marshal.version)
@@ -198,9 +199,14 @@ def suspects(root: str, record: Folders) -> list[str]:
     return out
 
 
+def state_of(output: Path) -> Path:
+    """The cache folder of the output folder ``output`` (outdir.Target.state):
+    ``<parent>/.nianbao-cache/<name>`` for ``<parent>/<name>``, outside the output."""
+    return output.parent / CACHE / output.name
+
+
 def output_of(state: Path) -> str:
-    """The output folder whose cache folder is ``state`` (outdir.Target.state:
-    ``<parent>/.nianbao-cache/<name>`` for ``<parent>/<name>``)."""
+    """The output folder whose cache folder is ``state`` (``state_of`` the other way)."""
     return str(state.parent.parent / state.name)
 
 

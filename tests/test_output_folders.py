@@ -399,3 +399,12 @@ def test_the_record_lives_outside_the_output(tmp_path: Path) -> None:
     build(PORTAL, out)
     assert (tmp_path / ".nianbao-cache/site" / outfolders.NAME).is_file()
     assert not [p for p in os.listdir(out) if p.startswith(".")]
+
+
+def test_the_workers_find_the_output_from_its_cache_folder(tmp_path: Path) -> None:
+    """The early scan's workers are handed the cache folder only (outfolders.surveyed):
+    the output they compare must be the one whose cache folder it is."""
+    out = tmp_path / "portal" / "site"
+    state = outdir.target(out).state
+    assert state == tmp_path / "portal" / ".nianbao-cache" / "site"
+    assert outfolders.output_of(state) == str(outdir.target(out).path)
