@@ -76,7 +76,7 @@ class Totals:
         fmt = self.format
         same = [r for r in records if r.format == fmt]  # V7: a year uses one format
         self.reports += len(same)
-        summed = _summed(fmt, self.only)
+        summed = summed_cells(fmt, self.only)
         if not summed or not same:
             return
         pick = itemgetter(*(i for i, _ in summed))
@@ -91,7 +91,7 @@ class Totals:
 
 
 @cache
-def _summed(format_id: str, only: frozenset[str] | None) -> tuple[tuple[int, str], ...]:
+def summed_cells(format_id: str, only: frozenset[str] | None) -> tuple[tuple[int, str], ...]:
     """(position in a light record, cell id) of the count cells of tables 三 and 四."""
     return tuple(
         (i, f.id)

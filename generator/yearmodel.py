@@ -22,7 +22,7 @@ from typing import NamedTuple, overload
 
 from .agencyfacts import Facts
 from .contentfiles import digest
-from .coverage import OTHER_GROUP, Coverage, Totals, _summed
+from .coverage import OTHER_GROUP, Coverage, Totals, summed_cells
 from .figures import summary_values
 from .formats import Format, all_formats
 from .indicators import Measured, measure_record
@@ -54,7 +54,7 @@ class Entry(NamedTuple):
     format: str
     shown: tuple[str, ...] | None  # its key figures as shown; None: no summary
     measured: tuple[str | None, ...]  # its indicators (Decimal as text), by its own format
-    summed: str  # the cells totals add up (coverage._summed), joined by ","; "": blank
+    summed: str  # the cells totals add up (coverage.summed_cells), joined by ","; "": blank
     line: str  # digest of what the year's digest reads of it (``year_model``)
 
 
@@ -66,7 +66,7 @@ def entry_of(made_from: str, agency: Agency, year: int) -> Entry:
     measured = () if fmt is None else tuple(_text(m) for m in measure_record(fmt, record))
     texts = record.texts()
     summed = ",".join(
-        str(int(texts[i])) if texts[i] else "" for i, _ in _summed(record.format, None)
+        str(int(texts[i])) if texts[i] else "" for i, _ in summed_cells(record.format, None)
     )
     line = (
         f"{agency.slug}\t{agency.name}\t{agency.group}\t{record.format}\t{record.published}\t"
@@ -79,7 +79,7 @@ def entry_of(made_from: str, agency: Agency, year: int) -> Entry:
 
 def _numbers(entry: Entry) -> list[int | None]:
     """The entry's summed cells as numbers (None: blank)."""
-    if not _summed(entry.format, None):
+    if not summed_cells(entry.format, None):
         return []
     return [int(t) if t else None for t in entry.summed.split(",")]
 
@@ -156,7 +156,7 @@ def year_model(
 
 
 # A group's sums: its name, format, reports of that format, and per summed cell
-# (coverage._summed of the format) the sum and how many reports gave it.
+# (coverage.summed_cells of the format) the sum and how many reports gave it.
 GroupSums = tuple[str, str, int, list[int], list[int]]
 
 
@@ -170,7 +170,7 @@ def _group_sums(entries: list[Entry], one: str | None = None) -> list[GroupSums]
     for name, group in members.items():
         fmt = group[0].format
         same = [_numbers(e) for e in group if e.format == fmt]
-        width = len(_summed(fmt, None))
+        width = len(summed_cells(fmt, None))
         sums, counts = [0] * width, [0] * width
         for column, numbers in enumerate(zip(*same, strict=True) if same and width else ()):
             given = [v for v in numbers if v is not None]
@@ -239,7 +239,7 @@ def _coverage(
 def _totals(name: str, fmt: str, reports: int, sums: list[int], counts: list[int]) -> Totals:
     """A group's Totals (as Totals.add_all leaves them) from its sums."""
     totals = Totals(name, format=fmt, reports=reports)
-    summed = _summed(fmt, None)
+    summed = summed_cells(fmt, None)
     totals.cells = {cid: sums[i] for i, (_, cid) in enumerate(summed) if counts[i]}
     return totals
 

@@ -10,7 +10,7 @@ and ``of`` picks each group's from its first report once the order is known."""
 
 from __future__ import annotations
 
-from .coverage import OTHER_GROUP, _summed
+from .coverage import OTHER_GROUP, summed_cells
 from .yearmodel import Entry, GroupSums, numbers_of
 
 FOLD = 64  # reports' numbers held per group before they are added up (column by column)
@@ -27,7 +27,7 @@ class YearSums:
         key = (year, entry.group or OTHER_GROUP, entry.format)
         group = self._groups.get(key)
         if group is None:
-            group = self._groups[key] = _Group(len(_summed(entry.format, None)))
+            group = self._groups[key] = _Group(len(summed_cells(entry.format, None)))
         group.add(numbers_of(entry))
 
     def of(self, year: int, entries: list[tuple[str, Entry]]) -> list[GroupSums]:

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from nianbao import yearmodel
 from nianbao.contentfiles import digest
-from nianbao.coverage import _summed, coverage
+from nianbao.coverage import coverage, summed_cells
 from nianbao.exports.layout import cell_index
 from nianbao.formats import all_formats
 from nianbao.lazyrender import LazyRenderer
@@ -115,7 +115,7 @@ def test_a_year_made_from_kept_entries_is_the_year_made_from_all_agencies(
         for which, cell, value in edits:
             i = published[which % len(published)]
             a = agencies[i]
-            positions = _summed(a.filed[YEAR].format, None)
+            positions = summed_cells(a.filed[YEAR].format, None)
             agencies[i] = with_cell(a, positions[cell % len(positions)][0], value)
         if regroup:  # an agency moved to another group: the groups' sums move with it
             i = published[0]

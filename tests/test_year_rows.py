@@ -11,7 +11,7 @@ import jinja2
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from nianbao import yearmodel, yearrows
-from nianbao.coverage import _summed
+from nianbao.coverage import summed_cells
 from nianbao.model import Agency
 from nianbao.region import year_page
 from nianbao.yearrows import fill_rows, year_page_kept
@@ -66,7 +66,7 @@ def test_kept_rows_are_the_rows_made_afresh(
         for edits in rounds:
             for which, cell, value in edits:
                 i = published[which % len(published)]
-                positions = _summed(agencies[i].filed[YEAR].format, None)
+                positions = summed_cells(agencies[i].filed[YEAR].format, None)
                 agencies[i] = with_cell(agencies[i], positions[cell % len(positions)][0], value)
             got = kept(agencies, THEME, state)
             assert got == fresh(agencies, THEME)
@@ -76,7 +76,7 @@ def test_kept_rows_are_the_rows_made_afresh(
 def test_ties_and_unranked_reports_keep_the_ranks_of_a_full_sort(tmp_path: Path) -> None:
     agencies = region_agencies()
     kept(agencies, THEME, tmp_path)
-    positions = _summed(agencies[0].filed[YEAR].format, None)
+    positions = summed_cells(agencies[0].filed[YEAR].format, None)
     for i in range(6):  # every cell zero: equal, or nothing to rank by
         for position, _ in positions:
             agencies[i] = with_cell(agencies[i], position, 0 if i % 2 else 1)
@@ -96,7 +96,7 @@ def test_only_the_changed_reports_rows_are_made_again(tmp_path: Path) -> None:
         made_from, row, tail = rows[slug]
         rows[slug] = (made_from, row.replace("<tr>", "<tr data-kept>"), tail)
     path.write_bytes(yearrows.framed(yearrows.MAGIC, (key, rows)))
-    position = _summed(agencies[last].filed[YEAR].format, None)[0][0]
+    position = summed_cells(agencies[last].filed[YEAR].format, None)[0][0]
     agencies[last] = with_cell(agencies[last], position, 7)
     rows_html, _, _ = kept(agencies, THEME, tmp_path)
     assert rows_html is not None and rows_html.count("data-kept") == 1  # the second's, kept
