@@ -45,18 +45,6 @@ class LazyRenderer:
             self._made = Renderer(self.templates, _compiled[0])
         return self._made
 
-    @property
-    def made(self) -> bool:
-        """Whether the real renderer has been made."""
-        return self._made is not None
-
-    def make_ahead(self, names: list[str]) -> None:
-        """Make the renderer and compile ``names`` now, before it is known to be needed (a
-        warm build while a child loads the changed agencies: loadaside). Whatever fails is
-        left to fail where the renderer is first asked for, as it would without this."""
-        with contextlib.suppress(Exception):
-            self.renderer.prepare(names)
-
     def prepare(self, names: list[str]) -> None:
         """Make the renderer and compile the templates ``names`` now, ahead of their pages
         (a cold build's parent, while its workers render the reports); a fault is raised

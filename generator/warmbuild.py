@@ -8,13 +8,12 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import outdir
+from . import agencywork, outdir
 from .agencywork import agency_bases, fingerprints, kept_of, record_of, render_agency, renderer_for
 from .buildtypes import Kept, Result
 from .coverage import years_changed
 from .exports.year_files import year_data_paths
 from .filestamps import Stamps
-from .loadaside import load_all
 from .manifest import AgencyRecord, Manifest
 from .manifest import write as write_manifest
 from .model import Agency, Site
@@ -47,7 +46,6 @@ def warm(
     ``watching``: serve's (rerender.Watching)."""
     records: dict[str, AgencyRecord] = {}
     changed: dict[str, tuple[AgencyFolder, Agency | None]] = {}
-    stale: list[AgencyFolder] = []  # to be read again
     for slug, folder in folders.items():
         before = old.agencies.get(slug)
         if (
@@ -64,18 +62,12 @@ def warm(
                 if again:
                     changed[slug] = (folder, memory[slug][0])
         else:
-            stale.append(folder)
-    renderer = renderer_for(templates, key)
-    # serve keeps the scan's folders as read (Session.found): it reads them here
-    for folder, agency, problems in load_all(stale, shown, renderer, jobs, kept is None):
-        slug = folder.slug
-        bases = agency_bases(agency, folder, key, site.word) if agency else {}
-        records[slug] = record_of(folder, agency, problems, fingerprints(bases, key))
-        changed[slug] = (folder, agency)
-        if kept is not None and agency is not None:
-            kept[slug] = kept_of(agency, bases)
-    if stale:  # in the order of ``folders``, as the manifest keeps them
-        records = {slug: records[slug] for slug in folders}
+            agency, problems = agencywork.load_and_check(folder, shown)
+            bases = agency_bases(agency, folder, key, site.word) if agency else {}
+            records[slug] = record_of(folder, agency, problems, fingerprints(bases, key))
+            changed[slug] = (folder, agency)
+            if kept is not None and agency is not None:
+                kept[slug] = kept_of(agency, bases)
     # R7: found across agencies, the pairs of unchanged ones as the last build found them
     across: list[Problem] = []
     agencies, similar = agencies_compared(records, across, old.across, changed.keys())
@@ -85,6 +77,7 @@ def warm(
     if result.errors:
         result.agencies_of = agencies
         return result, None
+    renderer = renderer_for(templates, key)
     if changed:  # made now, as ever: before the journal opens and the workers fork
         renderer.renderer  # noqa: B018
     # only a changed agency can have pages the last build did not write; what is needed

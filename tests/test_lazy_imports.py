@@ -4,18 +4,12 @@ libraries it imported: in this test process they are all loaded already."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from conftest import edit, nianbao
 from nianbao.formats import all_formats, format_ids
-
-# the changed agencies read in this process, not in a child (loadaside): what reading needs
-# is then seen here
-ONE = ("--jobs", "1")
 
 HEAVY = ["docx", "jinja2", "markdown_it", "pdfplumber", "xlsxwriter", "yaml"]
 
@@ -58,23 +52,10 @@ def test_a_narrative_edit_imports_what_rendering_needs_only(portal: Path, tmp_pa
     assert nianbao("build", "--content", portal, "--out", out).code == 0
     with (portal / "demo-bureau/2021/overview.md").open("a", encoding="utf-8") as f:
         f.write("\n补充说明一句。\n")
-    first, _ = imported("build", "--content", portal, "--out", out, *ONE)
+    first, _ = imported("build", "--content", portal, "--out", out)
     # the report's page is rendered (Jinja); agency.yaml is read with YAML; the narrative,
     # plain paragraphs, is rendered without markdown-it; no year file is made again
     assert first == "0 ['jinja2', 'yaml']"
-    assert "补充说明一句。" in (out / "demo-bureau/2021/index.html").read_text("utf-8")
-
-
-@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: the agency is read here")
-def test_a_narrative_edit_reads_the_agency_in_a_child(portal: Path, tmp_path: Path) -> None:
-    """With two cores a child reads the changed agency (loadaside) while the build makes
-    the renderer: the YAML library loads in the child, never in the build's process."""
-    out = tmp_path / "site"
-    assert nianbao("build", "--content", portal, "--out", out).code == 0
-    with (portal / "demo-bureau/2021/overview.md").open("a", encoding="utf-8") as f:
-        f.write("\n补充说明一句。\n")
-    first, _ = imported("build", "--content", portal, "--out", out)
-    assert first == "0 ['jinja2']"
     assert "补充说明一句。" in (out / "demo-bureau/2021/index.html").read_text("utf-8")
 
 
@@ -86,7 +67,7 @@ def test_an_agency_in_the_usual_shape_is_read_without_yaml(portal: Path, tmp_pat
     assert nianbao("build", "--content", portal, "--out", out).code == 0
     with (portal / "town-a/2022/overview.md").open("a", encoding="utf-8") as f:
         f.write("\n补充说明一句。\n")
-    first, _ = imported("build", "--content", portal, "--out", out, *ONE)
+    first, _ = imported("build", "--content", portal, "--out", out)
     code, _, heavy = first.partition(" ")
     assert code == "0"
     assert "'yaml'" not in heavy and "'jinja2'" in heavy
@@ -99,7 +80,7 @@ def test_a_value_edit_imports_what_rendering_needs_only(portal: Path, tmp_path: 
     # 2020: its page and 2021's (which compares with it) are made again, both narratives
     # plain text (2022's, with Markdown, would load markdown-it)
     edit(portal / "demo-bureau/2020/report.yaml", "decisions: 315", "decisions: 316")
-    first, _ = imported("build", "--content", portal, "--out", out, *ONE)
+    first, _ = imported("build", "--content", portal, "--out", out)
     # the report read the short way (reportfast) and its formats from their kept parse: YAML
     # for agency.yaml only; the year's workbook rewritten without XlsxWriter (outputs kept)
     assert first == "0 ['jinja2', 'yaml']"
@@ -111,7 +92,7 @@ def test_markdown_it_loads_for_a_narrative_that_is_not_plain(portal: Path, tmp_p
     assert nianbao("build", "--content", portal, "--out", out).code == 0
     with (portal / "demo-bureau/2021/overview.md").open("a", encoding="utf-8") as f:
         f.write("\n补充**说明**一句。\n")
-    first, _ = imported("build", "--content", portal, "--out", out, *ONE)
+    first, _ = imported("build", "--content", portal, "--out", out)
     assert first == "0 ['jinja2', 'markdown_it', 'yaml']"
     assert "补充<strong>说明</strong>一句。" in (out / "demo-bureau/2021/index.html").read_text(
         "utf-8"
