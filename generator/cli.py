@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import gettext
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -55,7 +56,21 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
 
+@cache  # once a process: the same catalogue serves every parser made later
+def _argparse_catalogue() -> None:
+    """argparse translates each of its own strings ("usage: ", "show this help message and
+    exit", …) with gettext.gettext, which looks for the message catalogue afresh on every
+    call: four ``stat`` calls each, some 150 for this parser on every command (≈ 3 ms, half
+    of making it). The catalogue found once translates every string as each call would:
+    gettext.gettext is translation(textdomain()).gettext, the original text where none
+    is found (``fallback``)."""
+    domain = gettext.textdomain()
+    catalogue = gettext.translation(domain, gettext.bindtextdomain(domain), fallback=True)
+    argparse._ = catalogue.gettext  # type: ignore[attr-defined]
+
+
 def _parser() -> argparse.ArgumentParser:
+    _argparse_catalogue()
     parser = _Parser(
         prog="nianbao",
         description="政府信息公开工作年度报告：校验数据，生成静态网站。",
