@@ -43,7 +43,6 @@ from .outputs import assets as _assets
 from .portal_meta import portal_meta
 from .problems import Problem
 from .tables import display
-from .templatefaults import find_template_problems, located
 
 # The theme is a plain folder (Jinja's loader reads real files): no importlib.resources,
 # which costs a warm build more time to import than it saves. The light part of rendering
@@ -144,11 +143,21 @@ class _KeptTemplates(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
+def located(e: Exception, templates: Path | None, theme: Path) -> Problem:
+    """templatefaults.located, imported when a template fails: with it come traceback and
+    textwrap, which a build whose templates all work never needs (≈ 2 ms a command)."""
+    from .templatefaults import located as locate
+
+    return locate(e, templates, theme)
+
+
 def template_problems(templates: Path | None) -> list[Problem]:
     """Every template of the site's own that cannot be read as UTF-8 or compiled, located
     (``templates/_footer.html:3``): found before any page is rendered."""
     if templates is None or not templates.is_dir():
         return []
+    from .templatefaults import find_template_problems  # see located
+
     return find_template_problems(environment(templates), templates)
 
 

@@ -32,6 +32,9 @@ print(out.getvalue())
 WRITERS = ["nianbao.exports.workbook", "nianbao.exports.book_pieces"]
 WRITERS += ["nianbao.exports.piece_records", "zipfile"]
 POOLS = ["multiprocessing", "multiprocessing.pool", "socket", "selectors", "secrets"]
+# Loaded only when a template fails (render.located): the fault's locator and traceback,
+# with textwrap.
+TEMPLATE_FAULTS = ["nianbao.templatefaults", "traceback", "textwrap"]
 # ... and these Jinja loads too: absent from a build that renders nothing
 WITHOUT_JINJA = ["shutil", "bz2", "lzma", "tempfile", "pickle", "hashlib"]
 
@@ -58,7 +61,7 @@ def test_a_narrative_edit_loads_no_writer_and_no_pool(portal: Path, tmp_path: Pa
     code, modules, _ = loaded("build", "--content", portal, "--out", out)
     assert code == "0"
     assert "jinja2" in modules  # the page is rendered: the probe can tell
-    assert modules & {*WRITERS, *POOLS} == set()
+    assert modules & {*WRITERS, *POOLS, *TEMPLATE_FAULTS} == set()
     assert "补充说明一句。" in (out / "demo-bureau/2021/index.html").read_text("utf-8")
 
 
