@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import __version__, classcode
+from . import __version__, classcode, regexcode
 from .exitcodes import EXIT_INTERRUPTED, EXIT_PROBLEMS, EXIT_USAGE
 from .formats import format_ids
 
@@ -215,8 +215,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """The command line. Called as the program (no ``argv``), ``build`` and ``check`` end
     the process as soon as they are done (_end_now); called with ``argv`` (tests, other
     programs), it returns the exit code."""
+    regexcode.install()  # before the modules a command loads compile their patterns
     code = _guarded(argv)
     classcode.keep()  # the methods of the dataclasses this command made, for the next one
+    regexcode.keep()  # and the code of the regular expressions it compiled
     if argv is None and _ran and _ran[-1] in QUICK_EXIT:
         _end_now(code)
     return code
