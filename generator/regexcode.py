@@ -81,7 +81,7 @@ def _compile(pattern: Any, flags: int = 0) -> re.Pattern[Any]:
         try:
             compiled: re.Pattern[Any] = _sre.compile(pattern, *made)
         except Exception:  # code this engine refuses: compiled anew below
-            del _kept[key]
+            _kept.pop(key, None)
         else:
             _used.add(key)
             return compiled
