@@ -34,7 +34,7 @@ def portal_agencies() -> tuple[Agencies, dict[str, dict[int, yearmodel.Entry]]]:
         agency, problems = load_and_check(folder, "portal")
         assert agency is not None
         records[slug] = record_of(folder, agency, problems, {})
-        made[slug] = year_entries(folder, agency)
+        made[slug] = year_entries(folder.digest, agency)
     return Agencies(records), made
 
 
