@@ -172,7 +172,7 @@ def _listing(path: str) -> tuple[tuple[str, ...], str]:
 def _agency_folder(path: Path, root: str) -> AgencyFolder:
     """The folder's signature, every folder listed (see ``_signed``)."""
     signature, _, _ = _signed(path.name, root, None, os.path.islink(path))
-    return AgencyFolder(path.name, path, signature, root)
+    return AgencyFolder(path.name, path.parent, signature, root, _path=path)
 
 
 def _signed(
@@ -217,8 +217,8 @@ def _signed(
         signature = "racy:" + signature
     quick = None
     if not walk.racy and walk.plain and not link and walk.walked == len(walk.listed) > 0:
-        stamps = [s for path in walk.listed for s in walk.stamps[path]]
-        quick = (signature, walk.racy_after, stamps)
+        stamps = (s for path in walk.listed for s in walk.stamps[path])
+        quick = (signature, walk.racy_after, scancache.stamped(stamps))
     if kept is None or (not walk.fresh and len(walk.listed) == len(kept)):
         return signature, None, quick
     return signature, walk.listed, quick
@@ -247,14 +247,14 @@ class Scanning:
 
     def __init__(self, content: Path, jobs: int = 1, state: Path | None = None) -> None:
         root = os.path.realpath(content)
-        folders: list[Path] = []
+        names: list[str] = []  # the agency folders' (no Path each: see AgencyFolder)
         links: set[str] = set()  # from the listing: no lstat per agency to tell
         for e in _visible(str(content)):
             if e.is_dir() and e.name[0] != "_":
-                folders.append(Path(e.path))
+                names.append(e.name)
                 if e.is_symlink():
                     links.add(e.name)
-        self._folders, self._root, self._state = folders, root, state
+        self._content, self._names, self._root, self._state = content, names, root, state
         self._kept = scancache.read(state, root) if state is not None else None
         self._job = _Job(root, self._kept, links)
         self._pool: Forked | None = None
@@ -262,11 +262,10 @@ class Scanning:
         self._signed: list[_Signed] | None = None  # the workers' results, once in
         self._surveyed = False  # the workers compared the output's folders
         self._suspects: outfolders.Suspects | None = None
-        if jobs > 1 and len(folders) >= PARALLEL_SCAN_FROM:
+        if jobs > 1 and len(names) >= PARALLEL_SCAN_FROM:
             global _forked
             _forked = self._job  # the workers are forked with it: nothing pickled
-            size = -(-len(folders) // jobs)
-            names = [p.name for p in folders]
+            size = -(-len(names) // jobs)
             chunks = [names[i : i + size] for i in range(0, len(names), size)]
             parts = [(chunk, state, i, len(chunks)) for i, chunk in enumerate(chunks)]
             self._pool, self._surveyed = Forked(_scan_part, parts), state is not None
@@ -288,7 +287,7 @@ class Scanning:
                 self._signed = [s for signed, _ in parts for s in signed]
                 self._suspects = outfolders.joined([found for _, found in parts])
             else:
-                self._signed = self._job.signed([p.name for p in self._folders])
+                self._signed = self._job.signed(self._names)
         return self._signed
 
     def output_suspects(self) -> outfolders.Suspects | None:
@@ -302,10 +301,10 @@ class Scanning:
     def result(self) -> Scan:
         if self._found is None:
             signed = self._collect()
-            root = self._root
+            content, root = self._content, self._root
             self._found = [
-                AgencyFolder(p.name, p, signature, root)
-                for p, (signature, _) in zip(self._folders, signed, strict=True)
+                AgencyFolder(name, content, signature, root)
+                for name, (signature, _) in zip(self._names, signed, strict=True)
             ]
             if self._state is not None and self._kept is not None:
                 self._keep(signed, self._kept, self._state)
@@ -316,8 +315,8 @@ class Scanning:
         if len(signed) == len(kept) and all(new is None for _, new in signed):
             return  # every agency kept as it was (one not kept would have listings)
         listings = {
-            p.name: kept[p.name] if new is None else new
-            for p, (_, new) in zip(self._folders, signed, strict=True)
+            name: kept[name] if new is None else new
+            for name, (_, new) in zip(self._names, signed, strict=True)
         }
         scancache.write(state, self._root, listings)
 

@@ -177,12 +177,12 @@ def test_a_quick_record_from_a_later_clock_is_not_trusted(
     [
         lambda q: ("x", -1, q[2]),  # the stamps of a trusted scan, another signature
         lambda q: (5, -1, q[2]),
-        lambda q: (q[0], q[1], [(0, 0)] * len(q[2])),
+        lambda q: (q[0], q[1], scancache.stamped([(0, 0)])),
         lambda q: (q[0], q[1], q[2][:-1]),
         lambda q: (q[0],),
         lambda q: "junk",
     ],
-    ids=["not the walk's signature", "not a signature", "stamps", "one short", "short", "junk"],
+    ids=["not the walk's signature", "not a signature", "stamps", "digest cut", "short", "junk"],
 )
 def test_an_odd_quick_record_means_a_walk_or_its_signature(
     tmp_path: Path, clock: Clock, odd: Any
