@@ -27,7 +27,6 @@ import os
 import stat
 import time
 from collections.abc import Iterable
-from itertools import islice
 from pathlib import Path
 
 from .filestamps import Stamps
@@ -176,17 +175,15 @@ def files(folder: str, rel: str) -> set[str]:
 Suspects = tuple[bytes, list[str]]
 
 
-def suspects(root: str, record: Folders, share: int = 0, shares: int = 1) -> list[str]:
+def suspects(root: str, record: Folders) -> list[str]:
     """The folders of ``record`` not found under ``root`` as recorded: gone, no longer a
     folder, their times changed, or ``UNSURE``. One ``lstat`` each: this runs over every
     output folder on every warm build (11,500 at 10,000 reports), so a folder found as
-    recorded costs its ``lstat`` and one comparison. Only the ``share``-th of ``shares``
-    parts of the record (in its order) when it is shared out between processes."""
+    recorded costs its ``lstat`` and one comparison."""
     out = []
     prefix = os.path.join(root, "")  # a folder's path is prefix + its name: no join each
     lstat, is_dir = os.lstat, stat.S_ISDIR
-    size = -(-len(record) // shares)
-    for folder, was in islice(record.items(), share * size, (share + 1) * size):
+    for folder, was in record.items():
         try:
             st = lstat(prefix + folder if folder else root)
         except OSError:  # gone
@@ -213,26 +210,17 @@ def output_of(state: Path) -> str:
     return str(state.parent.parent / state.name)
 
 
-def surveyed(state: Path, share: int = 0, shares: int = 1) -> Suspects | None:
-    """The record in ``state`` compared with its output folder (``suspects``: its
-    ``share``-th part of ``shares``), or None: no record. Run by the early scan's workers
-    while the build starts; never raises."""
+def surveyed(state: Path) -> Suspects | None:
+    """The record in ``state`` compared with its output folder (``suspects``), or None:
+    no record. Run by a worker of the early scan while the build starts; never raises."""
     try:
         got = read_checked(state)
         if got is None:
             return None
         record, check = got
-        return check, suspects(output_of(state), record, share, shares)
+        return check, suspects(output_of(state), record)
     except Exception:  # the build looks for itself
         return None
-
-
-def joined(shares: list[Suspects | None]) -> Suspects | None:
-    """The shares ``surveyed`` found, as one; None if one found no record, or they read
-    different records (one was replaced meanwhile)."""
-    if not shares or any(s is None for s in shares) or len({s[0] for s in shares if s}) != 1:
-        return None
-    return next(s[0] for s in shares if s), [f for s in shares if s for f in s[1]]
 
 
 def look(root: str, record: Folders, found: Found, suspected: list[str]) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
 
-from . import outfolders, scancache
+from . import outfolders, scancache, scanparts
 from .contentfiles import AgencyFolder, digest, inside
 from .forks import Forked
 from .scancache import Listings
@@ -241,9 +241,9 @@ class Scanning:
     here, so the caller can do other work meanwhile (a warm build lists the output folder);
     ``result()`` waits for them. ``close()`` stops them if the result is not wanted.
     ``state``: the output's cache folder, where the folders' listings are kept from one
-    scan to the next (scancache); None lists every folder and keeps nothing. The workers
-    also compare the output's folders with their record (``output_suspects``), a share
-    each: no process of its own for that (a fork, and a third process on two cores)."""
+    scan to the next (scancache); None lists every folder and keeps nothing. The first
+    worker also compares the output's folders with their record (``output_suspects``;
+    see scanparts)."""
 
     def __init__(self, content: Path, jobs: int = 1, state: Path | None = None) -> None:
         root = os.path.realpath(content)
@@ -265,9 +265,7 @@ class Scanning:
         if jobs > 1 and len(names) >= PARALLEL_SCAN_FROM:
             global _forked
             _forked = self._job  # the workers are forked with it: nothing pickled
-            size = -(-len(names) // jobs)
-            chunks = [names[i : i + size] for i in range(0, len(names), size)]
-            parts = [(chunk, state, i, len(chunks)) for i, chunk in enumerate(chunks)]
+            parts = scanparts.parts(names, jobs, state)
             self._pool, self._surveyed = Forked(_scan_part, parts), state is not None
 
     @classmethod
@@ -285,7 +283,7 @@ class Scanning:
                 parts = self._pool.results()
                 self._pool = None
                 self._signed = [s for signed, _ in parts for s in signed]
-                self._suspects = outfolders.joined([found for _, found in parts])
+                self._suspects = parts[0][1]
             else:
                 self._signed = self._job.signed(self._names)
         return self._signed
@@ -365,13 +363,10 @@ class _Job:
 _forked = _Job("", None, set())  # the scan a worker process was forked for
 
 
-def _scan_part(
-    part: tuple[list[str], Path | None, int, int],
-) -> tuple[list[_Signed], outfolders.Suspects | None]:
-    """A worker's share of the scan, and its share of the output's folders compared."""
-    names, state, share, shares = part
-    found = outfolders.surveyed(state, share, shares) if state is not None else None
-    return _forked.signed(names), found
+def _scan_part(part: scanparts.Part) -> tuple[list[_Signed], outfolders.Suspects | None]:
+    """A worker's share of the scan; with ``state``, the output's folders compared too."""
+    names, state = part
+    return _forked.signed(names), outfolders.surveyed(state) if state is not None else None
 
 
 def scan(content: Path, jobs: int = 1, state: Path | None = None) -> Scan:

@@ -1,8 +1,8 @@
 """The scan's quick path (scancache.Quick, scancache.unchanged): an agency whose folders and
 files are all as its last trusted scan found them keeps that scan's signature without being
 walked; anything else walks it. Whatever happens to the content, every agency's signature
-is the plain walk's, in this process and in the scan's worker processes, which also share
-out the comparison of the output's folders with their record (outfolders.suspects).
+is the plain walk's, in this process and in the scan's worker processes (the first of
+which also compares the output's folders with their record, outfolders.surveyed).
 
 The clock is faked as in test_scancache (``Clock``): "settled" scans may be trusted."""
 
@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from nianbao import outfolders, scancache, sources
+from nianbao import outfolders, scancache, scanparts, sources
 from test_scancache import OPS, TICK, Clock, _apply, _portal, _unlock, signatures
 
 
@@ -239,8 +239,8 @@ def test_the_workers_scan_as_this_process_and_as_the_walk(
 def test_a_failed_worker_is_done_again_here(
     tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A worker that died: its agencies and its share of the output's folders are done
-    in this process, with the same results."""
+    """A worker that died: its agencies (and the output's folders compared) are done in
+    this process, with the same results."""
     monkeypatch.setattr(sources, "PARALLEL_SCAN_FROM", 1)
     content = _portal(tmp_path)[0]
     out = tmp_path / "site"
@@ -269,20 +269,17 @@ def test_a_failed_worker_is_done_again_here(
     assert suspects is not None and "z" in suspects[1]
 
 
-@given(count=st.integers(0, 30), shares=st.integers(1, 5), gone=st.sets(st.integers(0, 29)))
-@settings(deadline=None)
-def test_the_shares_of_the_survey_make_the_whole(count: int, shares: int, gone: set[int]) -> None:
-    with tempfile.TemporaryDirectory(prefix="nianbao-shares-") as tmp:
-        names = [""] + [f"f{i}" for i in range(count)]
-        for name in names[1:]:
-            Path(tmp, name).mkdir()
-        record = outfolders.stat_all(tmp, names)
-        for i in gone & set(range(count)):
-            Path(tmp, f"f{i}").rmdir()
-        whole = outfolders.suspects(tmp, record)
-        parts = [outfolders.suspects(tmp, record, i, shares) for i in range(shares)]
-        assert [f for part in parts for f in part] == whole
-        joined = outfolders.joined([(b"c", part) for part in parts])
-        assert joined == (b"c", whole)
-        assert outfolders.joined([(b"c", []), (b"d", [])]) is None
-        assert outfolders.joined([(b"c", []), None]) is None
+@pytest.mark.parametrize("agencies", [0, 1, 2, 3, 400, 14_300])
+@pytest.mark.parametrize("jobs", [2, 3, 4, 16])
+def test_the_worker_that_surveys_scans_fewer_agencies(agencies: int, jobs: int) -> None:
+    first = scanparts.first_share(agencies, jobs)
+    assert 0 <= first <= -(-agencies // jobs)
+    if agencies >= 400 and jobs == 2:
+        assert 0.3 * agencies < first < 0.45 * agencies
+    names = [str(i) for i in range(agencies)]
+    for state in (None, Path("state")):
+        parts = scanparts.parts(names, jobs, state)
+        assert [n for part, _ in parts for n in part] == names
+        surveys = [state] if state is not None else []
+        assert [s for _, s in parts] == surveys + [None] * (len(parts) - len(surveys))
+        assert len(parts) <= jobs
