@@ -31,6 +31,14 @@ def _visible(path: str) -> list[os.DirEntry[str]]:
     return entries
 
 
+def _is_folder(e: os.DirEntry[str]) -> bool:
+    """A folder, or a link to one; not a link that cannot be followed (as Path.is_dir)."""
+    try:
+        return e.is_dir()
+    except OSError:  # a loop of links, or one through a file: as a dangling one
+        return False
+
+
 RACY_NS = 2_000_000_000  # file times this close to a scan may hide a later edit (FAT: 2 s)
 
 
@@ -250,7 +258,7 @@ class Scanning:
         names: list[str] = []  # the agency folders' (no Path each: see AgencyFolder)
         links: set[str] = set()  # from the listing: no lstat per agency to tell
         for e in _visible(str(content)):
-            if e.is_dir() and e.name[0] != "_":
+            if e.name[0] != "_" and _is_folder(e):
                 names.append(e.name)
                 if e.is_symlink():
                     links.add(e.name)
@@ -260,8 +268,7 @@ class Scanning:
         self._pool: Forked | None = None
         self._found: list[AgencyFolder] | None = None
         self._signed: list[_Signed] | None = None  # the workers' results, once in
-        self._surveyed = False  # the workers compared the output's folders
-        self._suspects: outfolders.Suspects | None = None
+        self._surveyed = False  # the first worker compares the output's folders
         if jobs > 1 and len(names) >= PARALLEL_SCAN_FROM:
             global _forked
             _forked = self._job  # the workers are forked with it: nothing pickled
@@ -283,18 +290,17 @@ class Scanning:
                 parts = self._pool.results()
                 self._pool = None
                 self._signed = [s for signed, _ in parts for s in signed]
-                self._suspects = parts[0][1]
             else:
                 self._signed = self._job.signed(self._names)
         return self._signed
 
     def output_suspects(self) -> outfolders.Suspects | None:
-        """The workers' outfolders.surveyed; None if they did not look."""
-        if not self._surveyed:
+        """The first worker's outfolders.surveyed (the others work on), or None."""
+        if not self._surveyed or self._pool is None:
             return None
-        self._collect()
         self._surveyed = False
-        return self._suspects
+        found: outfolders.Suspects | None = self._pool.result(0)[1]
+        return found
 
     def result(self) -> Scan:
         if self._found is None:

@@ -283,3 +283,17 @@ def test_the_worker_that_surveys_scans_fewer_agencies(agencies: int, jobs: int) 
         surveys = [state] if state is not None else []
         assert [s for _, s in parts] == surveys + [None] * (len(parts) - len(surveys))
         assert len(parts) <= jobs
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_links_at_the_top_that_cannot_be_followed_are_no_agencies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """A loop of links, a link through a file, a dangling link: none is an agency folder,
+    and none stops the scan (DirEntry.is_dir raises for the first two)."""
+    monkeypatch.setattr(sources, "PARALLEL_SCAN_FROM", 1)
+    content = _portal(tmp_path)[0]
+    (content / "loop").symlink_to(content / "loop")
+    (content / "through").symlink_to(content / "a" / "agency.yaml" / "x")
+    (content / "dangling").symlink_to(content / "nothing")
+    assert set(signatures(content, None, jobs)) == {"a", "b"}
