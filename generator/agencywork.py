@@ -192,11 +192,17 @@ def render_agency(
 
 
 def record_of(
-    folder: AgencyFolder, agency: Agency | None, problems: list[Problem], pages: dict[str, str]
+    folder: AgencyFolder,
+    agency: Agency | None,
+    problems: list[Problem],
+    pages: dict[str, str],
+    made_from: str | None = None,
 ) -> AgencyRecord:
+    """``made_from``: ``folder.digest`` if already worked out (it hashes every file read)."""
     # what other pages need of the agency: no reports, no narrative
     light = replace(agency, reports={}) if agency is not None else None
-    return AgencyRecord(folder.slug, folder.signature, folder.digest, light, problems, pages)
+    made_from = folder.digest if made_from is None else made_from
+    return AgencyRecord(folder.slug, folder.signature, made_from, light, problems, pages)
 
 
 # record, pages rendered, files written, the agency as loaded (Job.keep), and its
@@ -215,21 +221,27 @@ def cold_agency(folder: AgencyFolder) -> Done:
     rendered = 0
     entries: dict[int, Entry] = {}
     writer = Writer(job.render_into or Path(), atomic=False)
-    if agency is not None and job.render_into is not None and not errors:
+    renders = job.render_into is not None and not errors
+    if agency is not None and renders:
         # one per templates and key: a process that builds again (serve) sees new templates
         renderer = renderer_for(job.templates, job.key)
         rendered = render_agency(agency, pages, {}, job.site, renderer, writer)
-        entries = year_entries(folder, agency)
+    # a property that hashes every file read (taken after rendering, as it always was):
+    # worked out once for the record and every year's entry, not once for each
+    made_from = folder.digest
+    if agency is not None and renders:
+        entries = year_entries(made_from, agency)
     kept = kept_of(agency, bases) if job.keep and agency is not None else None
     stamps = _sharing_paths(writer.stamps, pages)
-    return record_of(folder, agency, problems, pages), rendered, stamps, kept, entries
+    record = record_of(folder, agency, problems, pages, made_from)
+    return record, rendered, stamps, kept, entries
 
 
-def year_entries(folder: AgencyFolder, agency: Agency) -> dict[int, Entry]:
-    """The agency's part of each year page (yearmodel.entry_of, under its record's digest),
-    made here, in the worker that holds the agency: made by the parent, once every agency
-    is in, they kept one core waiting at the end of a cold build."""
-    return {year: entry_of(folder.digest, agency, year) for year in agency.filed}
+def year_entries(made_from: str, agency: Agency) -> dict[int, Entry]:
+    """The agency's part of each year page (yearmodel.entry_of, under its record's digest
+    ``made_from``), made here, in the worker that holds the agency: made by the parent,
+    once every agency is in, they kept one core waiting at the end of a cold build."""
+    return {year: entry_of(made_from, agency, year) for year in agency.filed}
 
 
 def _sharing_paths(stamps: Mapping[str, Stamp], pages: dict[str, str]) -> dict[str, Stamp]:

@@ -3,6 +3,7 @@ swapped in at the end."""
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -52,8 +53,17 @@ def cold(
             renderer_for(templates, key).prepare(SITE_TEMPLATES)
 
     try:
-        with working(job):
-            done = map_agencies(list(folders.values()), jobs, progress, meanwhile, arrived)
+        # What comes back (a million objects at 10,000 reports) lives through the build: the
+        # collector's full passes, each walking all of it as it grows, and again under the
+        # pages about many agencies, would cost this process (alone at the end) a second.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            with working(job):
+                done = map_agencies(list(folders.values()), jobs, progress, meanwhile, arrived)
+        finally:
+            if collecting:
+                gc.enable()
         records = {slug: done_[0] for slug, done_ in zip(folders, done, strict=True)}
         if kept is not None:
             kept.update(
@@ -67,6 +77,7 @@ def cold(
         rendered = sum(n for _, n, _, _, _ in done)
         entries = {slug: e for slug, (_, _, _, _, e) in zip(folders, done, strict=True) if e}
         del done  # one dict of stamps per agency: the merged one is all that is kept
+        gc.freeze()  # never walked again; build() unfreezes once the build is over
         problems = [p for r in records.values() for p in r.problems]
         agencies, similar = agencies_compared(records, problems)
         result = Result(problems, reports=report_count(records), agencies_of=agencies)

@@ -12,10 +12,13 @@ from typing import Any
 import pytest
 from conftest import PORTAL, nianbao
 from nianbao import yearmodel
-from nianbao.agencywork import load_and_check, record_of, year_entries
+from nianbao.agencywork import cold_agency, load_and_check, record_of, working, year_entries
+from nianbao.buildtypes import Job
 from nianbao.coldbuild import _keep_entries
+from nianbao.contentfiles import Tree
 from nianbao.records import unframed
 from nianbao.sitepages import Agencies
+from nianbao.siteyaml import site_settings
 from nianbao.sources import scan
 from nianbao.yearsums import FOLD, YearSums
 from test_year_model import records_of, region_agencies
@@ -34,7 +37,7 @@ def portal_agencies() -> tuple[Agencies, dict[str, dict[int, yearmodel.Entry]]]:
         agency, problems = load_and_check(folder, "portal")
         assert agency is not None
         records[slug] = record_of(folder, agency, problems, {})
-        made[slug] = year_entries(folder, agency)
+        made[slug] = year_entries(folder.digest, agency)
     return Agencies(records), made
 
 
@@ -108,3 +111,24 @@ def test_a_cold_build_leaves_the_year_model_no_entry_to_make(
     monkeypatch.setattr(yearmodel, "entry_of", made_again)
     fast = [model_of(agencies, y, folder.parent, data_of(folder.parent, y)) for y in years]
     assert fast == slow
+
+
+def test_a_workers_record_and_entries_are_made_from_the_folder_as_read_afresh(
+    tmp_path: Path,
+) -> None:
+    """cold_agency works out an agency's folder digest once, for its record and every
+    year's entry: each is the digest of the folder read by itself (both formats)."""
+    site = site_settings(PORTAL, "portal", [], Tree(PORTAL, str(PORTAL.resolve())), None, None)
+    assert site is not None
+    job = Job(site, "portal", KEY, None, tmp_path / "site")
+    formats: set[str] = set()
+    with working(job):
+        for slug, folder in scan(PORTAL).agencies.items():
+            record, rendered, _, _, entries = cold_agency(folder)
+            assert rendered and entries
+            again = scan(PORTAL).agencies[slug]
+            load_and_check(again, "portal")
+            assert record.digest == again.digest
+            assert {e.made_from for e in entries.values()} == {again.digest}
+            formats.update(e.format for e in entries.values())
+    assert len(formats) == 2  # 2019 and 2021
