@@ -8,6 +8,7 @@ opened from disk; only the sitemap and canonical links use the absolute ``url``.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,9 +89,10 @@ class Group:
 
 @dataclass
 class HomePage(Page):
-    groups: list[Group] = field(default_factory=list)
+    groups: Any = field(default_factory=list)  # list[Group] (homelist.Groups: made when read)
     years: list[int] = field(default_factory=list)
     trend: Any = None  # region.Trend: the indicators year by year
+    agencies_html: Markup | None = None  # the groups' markup, kept (homelist)
 
 
 def environment(templates: Path | None, compiled: Path | None = None) -> jinja2.Environment:
@@ -237,9 +239,25 @@ class Renderer:
         """A page made elsewhere (region.py): the year page, /data/."""
         return self._render(page, template)
 
-    def home(self, site: Site, agencies: list[Agency], trend: Any = None) -> Output:
-        page = home_page(site, agencies)
+    def home(
+        self,
+        site: Site,
+        agencies: list[Agency] | Callable[[], list[Agency]],
+        trend: Any = None,
+        years: list[int] | None = None,
+        kept: tuple[Path | None, str] | None = None,
+    ) -> Output:
+        """The home page. ``agencies``: or what makes them, asked only if the list is not
+        kept; ``years``: region_years of them; ``kept``: where the list's markup is kept
+        and under which key (homelist: the theme's home.html only)."""
+        from .homelist import agencies_html
+
+        made = agencies if callable(agencies) else lambda: agencies
+        page = home_page(site, made, years)
         page.trend = trend
+        own = self.templates is not None and (self.templates / "home.html").is_file()
+        if kept is not None and not own:
+            page.agencies_html = agencies_html(self.env, page, *kept)
         return self._render(page, "home.html")
 
     def not_found(self, site: Site) -> Output:
@@ -249,19 +267,26 @@ class Renderer:
         return _assets(self.templates)
 
 
-def home_page(site: Site, agencies: list[Agency]) -> HomePage:
-    """``agencies`` in display order (Agency.sort_key); every year with a page."""
+def home_page(
+    site: Site, agencies: Callable[[], list[Agency]], years: list[int] | None = None
+) -> HomePage:
+    """``agencies`` (made when the page's groups are read) in display order
+    (Agency.sort_key); ``years``: every year with a page (region_years of them)."""
     from .coverage import region_years  # coverage reads the format layout, made here
+    from .homelist import Groups
 
-    groups: dict[str, list[Agency]] = {}
-    for a in agencies:
-        groups.setdefault(a.group or "其他机构", []).append(a)
+    def grouped() -> list[Group]:
+        groups: dict[str, list[Agency]] = {}
+        for a in agencies():
+            groups.setdefault(a.group or "其他机构", []).append(a)
+        return [Group(name, members) for name, members in groups.items()]
+
     return HomePage(
         site,
         "index.html",
         site.title,
-        groups=[Group(name, members) for name, members in groups.items()],
-        years=region_years(agencies),
+        groups=Groups(grouped),
+        years=region_years(agencies()) if years is None else years,
     )
 
 

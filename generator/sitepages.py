@@ -110,8 +110,14 @@ def site_pages(
     figures = _trend_figures(year_digests, state, model)
     home_data = digest(data, "home", index, repr(years), repr(sorted(figures.items())))
     home = page_fingerprint(home_data, key, "home")
+    # the list of agencies: kept while the index is (homelist), unpacking none of them
+    listed = (state, page_fingerprint(digest(data, "home list", index), key, "home"))
     pages.append(
-        ("index.html", home, lambda: renderer.home(site, agencies(), trend_of(site, figures)))
+        (
+            "index.html",
+            home,
+            lambda: renderer.renderer.home(site, agencies, trend_of(site, figures), years, listed),
+        )
     )
     for year in years:
         year_page_fingerprint = page_fingerprint(year_digests[year], key, "year")

@@ -28,7 +28,15 @@ from .indicators import percent_text
 from .model import Site
 from .records import framed, replace_file, unframed
 from .region import Listed, YearPage, YearRow, year_frame
-from .yearmodel import ROWS_FOLDER, KeptRanking, YearModel, _value, ranking_order, year_page_of
+from .yearmodel import (
+    REWRITE_AFTER,
+    ROWS_FOLDER,
+    KeptRanking,
+    YearModel,
+    _value,
+    ranking_order,
+    year_page_of,
+)
 
 MARK = "\x00"
 MAGIC = b"nianbao year rows 1\n"
@@ -65,11 +73,13 @@ def year_page_kept(
     shapes = digest(repr((page.root, row_parts, rank_parts)))
     kept = _read(state, year, data, shapes)
     made: dict[str, Kept] = {}
+    fresh = 0
     for slug, e in model.entries:
         was = kept.get(slug)
         if was is not None and was[0] == e.made_from:
             made[slug] = was
             continue
+        fresh += 1
         url, name = escape(page.url(f"{slug}/{year}/")), escape(e.name)
         row = (
             ""
@@ -79,7 +89,7 @@ def year_page_kept(
         texts = (escape(percent_text(_value(v))) for v in e.measured)
         tail = "" if rank_shape is None else rank_shape % (url, name, *texts)
         made[slug] = (e.made_from, row, tail)
-    if made != kept:
+    if made.keys() != kept.keys() or fresh > REWRITE_AFTER:  # (see yearmodel.REWRITE_AFTER)
         _write(state, year, data, shapes, made)
     if row_shape is not None and rows:
         first = rows[0]

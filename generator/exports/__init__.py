@@ -7,6 +7,7 @@ files, one set per year (``year_write`` writes them in place, splicing on an edi
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -20,7 +21,6 @@ from .year_files import LAYOUTS, members, year_data_paths
 from .year_write import YearJob, fingerprints, sliced_job, write_year_file, year_slice
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ThreadPoolExecutor
     from multiprocessing.pool import AsyncResult, Pool
 
 
@@ -79,8 +79,7 @@ class YearFiles:
             writer.claim(path)  # noted in the journal before any worker replaces it
         self._pool: Pool | None = None
         self._results: dict[str, AsyncResult[Stamp]] = {}
-        self._thread: ThreadPoolExecutor | None = None
-        self._spliced: dict[str, Future[Stamp]] = {}
+        self._thread: _InOrder | None = None
         if jobs > 1 and len(paths) > 1:
             processes = min(jobs, len(paths))
             years = sorted({int(p.split("/")[1]) for p in paths})
@@ -89,12 +88,7 @@ class YearFiles:
                 # while the caller renders. Its work is mostly the kernel's copying and
                 # hashing what it copied (which leave the interpreter to the caller);
                 # forking workers from the build would cost more than all of it.
-                from concurrent.futures import ThreadPoolExecutor  # (and logging): here only
-
-                self._thread = ThreadPoolExecutor(1)
-                self._spliced = {
-                    p: self._thread.submit(write_year_file, job, p, True) for p in _in_order(paths)
-                }
+                self._thread = _InOrder(job, _in_order(paths))
                 return
             reports = sum(len(job.members(year)) for year in years)
             if reports >= (FRESH_FROM if fresh_from is None else fresh_from):
@@ -124,8 +118,8 @@ class YearFiles:
     def take(self, path: str) -> None:
         """Wait for ``path`` (or write it now) and record its stamp."""
         splice = self._splice.pop(path)
-        if path in self._spliced:
-            stamp = self._spliced.pop(path).result()
+        if self._thread is not None and path in self._thread:
+            stamp = self._thread.result(path)
         elif self._pool is not None:
             stamp = self._results.pop(path).get()
         else:
@@ -135,11 +129,51 @@ class YearFiles:
     def close(self) -> None:
         global _JOB
         if self._thread is not None:  # (the file it is writing is finished: never in place)
-            self._thread.shutdown(wait=True, cancel_futures=True)
+            self._thread.stop()
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()
         _JOB = None
+
+
+class _InOrder:
+    """One thread writing an edit's year files (spliced) one after another, each waited
+    for by ``result``; ``stop`` lets it finish the file it is writing and write no more.
+    (A plain thread: concurrent.futures would import logging, a tenth of what the
+    thread saves.)"""
+
+    def __init__(self, job: YearJob, paths: list[str]) -> None:
+        self._paths = paths
+        self._done = {p: threading.Event() for p in paths}
+        self._made: dict[str, Stamp | BaseException] = {}
+        self._stopped = False
+        self._thread = threading.Thread(target=self._write, args=(job,), name="year files")
+        self._thread.start()
+
+    def _write(self, job: YearJob) -> None:
+        for path in self._paths:
+            if self._stopped:
+                return
+            try:
+                self._made[path] = write_year_file(job, path, True)
+            except BaseException as e:  # raised again where it is waited for
+                self._made[path] = e
+            finally:
+                self._done[path].set()
+
+    def __contains__(self, path: str) -> bool:
+        return path in self._done
+
+    def result(self, path: str) -> Stamp:
+        self._done[path].wait()
+        made = self._made.pop(path)
+        if isinstance(made, BaseException):
+            raise made
+        return made
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._thread.join()
 
 
 def _in_order(paths: list[str]) -> list[str]:
