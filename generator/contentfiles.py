@@ -272,3 +272,44 @@ def _under(rel: str, prefix: str) -> bool:
 
 def refusal_problem(refused: Refused, shown: str) -> Problem:
     return Problem(shown, 1, 1, "error", refused.message, refused.rule)
+
+
+@dataclass
+class AgencyFolder:
+    """An agency's folder as the content scan found it (sources), read through a Tree."""
+
+    slug: str
+    content: Path  # the folder holding it, as given (``path`` is made when asked for: a
+    # Path costs some 4 µs, 60 ms for a scan of 14,300 agencies that reads a few)
+    signature: str  # names, sizes and modification times: cheap, may change without edits
+    root: str = ""  # the content folder, resolved: reads never leave it
+    _tree: Tree | None = field(default=None, repr=False)
+    _path: Path | None = field(default=None, repr=False)
+
+    @property
+    def path(self) -> Path:
+        if self._path is None:
+            self._path = self.content / self.slug
+        return self._path
+
+    @property
+    def tree(self) -> Tree:
+        """The folder as this build reads it (see Tree)."""
+        if self._tree is None:
+            self._tree = Tree(self.path, self.root or os.path.realpath(self.path.parent))
+        return self._tree
+
+    @property
+    def digest(self) -> str:
+        """Every listing and every byte the loader was handed."""
+        return self.tree.digest()
+
+    @property
+    def meta(self) -> str:
+        """agency.yaml's bytes, as loaded."""
+        return self.tree.file_digest("agency.yaml")
+
+    @property
+    def years(self) -> dict[str, str]:
+        """Each year folder (or other entry) and the digest of what was loaded from it."""
+        return {e.name: self.tree.digest(e.name) for e in self.tree.children()}

@@ -30,7 +30,9 @@ class Forked:
 
     def __init__(self, work: Callable[[Any], Any], parts: Sequence[Any]) -> None:
         self._work, self._parts = work, list(parts)
-        self._children: list[tuple[int, int]] = []  # (process id, read end of its pipe)
+        # (process id, read end of its pipe); -1 once waited for, or closed
+        self._children: list[tuple[int, int]] = []
+        self._done: dict[int, Any] = {}  # the results in, by part
         held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             for part in self._parts:
@@ -49,28 +51,40 @@ class Forked:
 
     def results(self) -> list[Any]:
         """Each part's result; the children have all exited when it returns."""
-        done = []
-        children, self._children = self._children, []
         try:
-            for i, (pid, read) in enumerate(children):
-                children[i] = (pid, -1)  # its read end is closed below, whatever happens
-                with os.fdopen(read, "rb") as pipe:
-                    data = pipe.read()
-                _, status = os.waitpid(pid, 0)
-                children[i] = (-1, -1)
-                result = _loaded(data) if os.waitstatus_to_exitcode(status) == 0 else _FAILED
-                done.append(self._work(self._parts[i]) if result is _FAILED else result)
+            return [self.result(i) for i in range(len(self._parts))]
         finally:
-            self._children = [c for c in children if c[0] != -1]
             self.close()
-        return done
+
+    def result(self, i: int) -> Any:
+        """Part ``i``'s result, waiting for its child alone (the others work on)."""
+        if i in self._done:
+            return self._done[i]
+        pid, read = self._children[i]
+        if pid == -1:
+            raise RuntimeError("closed")
+        try:
+            self._children[i] = (pid, -1)  # its read end is closed below, whatever happens
+            with os.fdopen(read, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            self._children[i] = (-1, -1)
+            result = _loaded(data) if os.waitstatus_to_exitcode(status) == 0 else _FAILED
+            self._done[i] = self._work(self._parts[i]) if result is _FAILED else result
+        except BaseException:
+            self.close()
+            raise
+        return self._done[i]
 
     def close(self) -> None:
         """Stop the children still running and wait for them to exit."""
-        children, self._children = self._children, []
+        children = self._children
+        self._children = [(-1, -1)] * len(children)
         for pid, read in children:
             if read != -1:
                 os.close(read)
+            if pid == -1:
+                continue
             try:
                 os.kill(pid, signal.SIGKILL)  # its work is unwanted and it holds nothing
                 os.waitpid(pid, 0)

@@ -26,7 +26,9 @@ import marshal
 import os
 import stat
 import time
+from array import array
 from collections.abc import Iterable
+from itertools import chain
 from pathlib import Path
 
 from .filestamps import Stamps
@@ -34,7 +36,7 @@ from .records import CHECK, framed, replace_file, unframed
 
 CACHE = ".nianbao-cache"  # beside the output folder: see state_of
 NAME = "folders.bin"
-VERSION = 1
+VERSION = 2  # 2: names and times packed (``_packed``), not a dict
 MAGIC = b"nianbao folders %d marshal %d\n" % (VERSION, marshal.version)
 
 RACY_NS = 2_000_000_000  # as sources.RACY_NS: a folder this recent may change again unseen
@@ -94,20 +96,40 @@ def read_checked(state: Path) -> tuple[Folders, bytes] | None:
     except OSError:
         return None
     try:
-        folders = unframed(MAGIC, raw)
-    except (ValueError, EOFError, TypeError):
+        names, times = unframed(MAGIC, raw)
+        folders = _unpacked(names, times)
+    except (ValueError, EOFError, TypeError):  # a wrong shape is no record, no traceback
         return None
-    if not isinstance(folders, dict) or "" not in folders:
+    if folders is None or "" not in folders:
         return None
-    for name, times in folders.items():  # a wrong shape is no record, never a traceback
-        if not (isinstance(name, str) and isinstance(times, tuple) and len(times) == 2):
-            return None
     return folders, raw[len(MAGIC) : len(MAGIC) + CHECK]
 
 
 def write(state: Path, folders: Folders) -> None:
     state.mkdir(parents=True, exist_ok=True)
-    replace_file(state / NAME, framed(MAGIC, folders))
+    replace_file(state / NAME, framed(MAGIC, _packed(folders)))
+
+
+# The record is read by every warm build, twice (the early scan's worker, then the build),
+# so it is kept in the form quickest to decode: the names in one string, NUL between them
+# (no name holds one), and the times as 64-bit integers, rather than a dict of tuples
+# (marshal makes every key, tuple and number one by one: 120 ms at 114,000 folders).
+
+
+def _packed(folders: Folders) -> tuple[str, bytes]:
+    return "\0".join(folders), array("q", chain.from_iterable(folders.values())).tobytes()
+
+
+def _unpacked(names: object, times: object) -> Folders | None:
+    if not isinstance(names, str) or not isinstance(times, bytes):
+        return None
+    numbers = array("q")
+    numbers.frombytes(times)  # ValueError if not whole numbers
+    keys = names.split("\0")
+    if len(numbers) != 2 * len(keys):
+        return None
+    pairs = iter(numbers)
+    return dict(zip(keys, zip(pairs, pairs, strict=True), strict=True))
 
 
 def forget(state: Path) -> None:

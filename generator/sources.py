@@ -2,11 +2,9 @@
 
 The agency is the unit of change: its folder holds agency.yaml and every year, and the
 cross-year rules never leave it. A warm build looks only at names, sizes and modification
-times (one ``stat`` per file, nothing read; a folder unchanged since the last build is not
-even listed, see scancache) to find the agencies that may have changed;
-only those are read again, and digested as read (contentfiles), so a page is rendered again
-only when the bytes it is made from changed.
-"""
+times (one ``stat`` per file and folder, nothing read, a folder unchanged not listed again
+and an agency unchanged not even signed again: see scancache) to find the agencies that
+may have changed; only those are read again, and digested as read (contentfiles)."""
 
 from __future__ import annotations
 
@@ -17,8 +15,8 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
 
-from . import outfolders, scancache
-from .contentfiles import Tree, digest, inside
+from . import outfolders, scancache, scanparts
+from .contentfiles import AgencyFolder, digest, inside
 from .forks import Forked
 from .scancache import Listings
 
@@ -33,35 +31,12 @@ def _visible(path: str) -> list[os.DirEntry[str]]:
     return entries
 
 
-@dataclass
-class AgencyFolder:
-    slug: str
-    path: Path
-    signature: str  # names, sizes and modification times: cheap, may change without edits
-    root: str = ""  # the content folder, resolved: reads never leave it
-    _tree: Tree | None = field(default=None, repr=False)
-
-    @property
-    def tree(self) -> Tree:
-        """The folder as this build reads it (see contentfiles)."""
-        if self._tree is None:
-            self._tree = Tree(self.path, self.root or os.path.realpath(self.path.parent))
-        return self._tree
-
-    @property
-    def digest(self) -> str:
-        """Every listing and every byte the loader was handed."""
-        return self.tree.digest()
-
-    @property
-    def meta(self) -> str:
-        """agency.yaml's bytes, as loaded."""
-        return self.tree.file_digest("agency.yaml")
-
-    @property
-    def years(self) -> dict[str, str]:
-        """Each year folder (or other entry) and the digest of what was loaded from it."""
-        return {e.name: self.tree.digest(e.name) for e in self.tree.children()}
+def _is_folder(e: os.DirEntry[str]) -> bool:
+    """A folder, or a link to one; not a link that cannot be followed (as Path.is_dir)."""
+    try:
+        return e.is_dir()
+    except OSError:  # a loop of links, or one through a file: as a dangling one
+        return False
 
 
 RACY_NS = 2_000_000_000  # file times this close to a scan may hide a later edit (FAT: 2 s)
@@ -112,6 +87,11 @@ class _Walk:
     kept: Listings = field(default_factory=dict)  # the folders as the last scan listed them
     listed: Listings = field(default_factory=dict)  # as this one found them, to keep
     fresh: bool = False  # a folder was listed (its kept listing, if any, was out of date)
+    # for scancache.Quick: each folder's files' sizes and times; the folders walked; False
+    # once the walk met what Quick cannot stand for (a link, a file gone while listed)
+    stamps: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    walked: int = 0
+    plain: bool = True
 
 
 class _Stale(Exception):
@@ -124,6 +104,7 @@ def _kept_signature(path: str, rel: str, out: list[str], walk: _Walk, kept: bool
     last scan not listed again (scancache): each file it held is looked up by name.
     ``kept``: ``path`` is named by a kept listing (so it must still be there)."""
     listing = walk.kept.get(path)
+    walk.walked += 1
     try:
         st = os.stat(path)
     except OSError:
@@ -147,6 +128,7 @@ def _kept_signature(path: str, rel: str, out: list[str], walk: _Walk, kept: bool
             walk.listed[path] = (st.st_mtime_ns, st.st_ctime_ns, names, kinds)
     folder = path + "/"
     stat, append, racy_after = os.stat, out.append, walk.racy_after  # per file: locals
+    walk.stamps[path] = stamps = []
     for name, kind in zip(names, kinds, strict=True):
         if kind != "f":
             if kind == "d":
@@ -154,6 +136,7 @@ def _kept_signature(path: str, rel: str, out: list[str], walk: _Walk, kept: bool
                 append(sub)
                 _kept_signature(folder + name, sub, out, walk, reused)
                 continue
+            walk.plain = False
             target = os.path.realpath(folder + name)  # a link: resolved on every scan
             if not inside(target, walk.root):
                 append(f"{rel}{name}\t->outside")
@@ -170,12 +153,14 @@ def _kept_signature(path: str, rel: str, out: list[str], walk: _Walk, kept: bool
         except OSError:  # a dangling or looping link; or a file gone since listed
             if reused and kind == "f":
                 raise _Stale from None
+            walk.plain = False
             append(f"{rel}{name}\t?")
             continue
         mtime = st.st_mtime_ns
         if mtime > racy_after:
             walk.racy = True
         append(f"{rel}{name}\t{st.st_size}\t{mtime}")
+        stamps.append((st.st_size, mtime))
 
 
 def _listing(path: str) -> tuple[tuple[str, ...], str]:
@@ -194,17 +179,20 @@ def _listing(path: str) -> tuple[tuple[str, ...], str]:
 
 def _agency_folder(path: Path, root: str) -> AgencyFolder:
     """The folder's signature, every folder listed (see ``_signed``)."""
-    signature, _ = _signed(path.name, root, None, os.path.islink(path))
-    return AgencyFolder(path.name, path, signature, root)
+    signature, _, _ = _signed(path.name, root, None, os.path.islink(path))
+    return AgencyFolder(path.name, path.parent, signature, root, _path=path)
 
 
-def _signed(name: str, root: str, kept: Listings | None, link: bool) -> tuple[str, Listings | None]:
+def _signed(
+    name: str, root: str, kept: Listings | None, link: bool
+) -> tuple[str, Listings | None, scancache.Quick | None]:
     """The signature of the agency folder ``name`` of the content folder ``root``. One with
     a file changed in the last moments is "racy": a second edit within the file system's
     time resolution would leave the same signature, so it is never trusted (the next build
     reads the folder again), as git does. ``link``: the folder is a link (resolved).
     ``kept``: the folder's listings from the last scan (scancache), or None to keep none;
-    with them, the listings to keep, or None when they are those kept."""
+    with them, the listings to keep, or None when they are those kept, and the agency's
+    scancache.Quick if this walk can be trusted and is all in those listings."""
     lines: list[str] = []
     walk = _Walk(root, time.time_ns() - RACY_NS)
     # only a link needs resolving: the content folder itself is resolved already
@@ -235,9 +223,13 @@ def _signed(name: str, root: str, kept: Listings | None, link: bool) -> tuple[st
     signature = digest("\n".join(lines))
     if walk.racy:
         signature = "racy:" + signature
+    quick = None
+    if not walk.racy and walk.plain and not link and walk.walked == len(walk.listed) > 0:
+        stamps = (s for path in walk.listed for s in walk.stamps[path])
+        quick = (signature, walk.racy_after, scancache.stamped(stamps))
     if kept is None or (not walk.fresh and len(walk.listed) == len(kept)):
-        return signature, None
-    return signature, walk.listed
+        return signature, None, quick
+    return signature, walk.listed, quick
 
 
 def trusted(signature: str) -> bool:
@@ -257,60 +249,66 @@ class Scanning:
     here, so the caller can do other work meanwhile (a warm build lists the output folder);
     ``result()`` waits for them. ``close()`` stops them if the result is not wanted.
     ``state``: the output's cache folder, where the folders' listings are kept from one
-    scan to the next (scancache); None lists every folder and keeps nothing. The workers
-    also compare the output's folders with their record (``output_suspects``)."""
+    scan to the next (scancache); None lists every folder and keeps nothing. The first
+    worker also compares the output's folders with their record (``output_suspects``;
+    see scanparts)."""
 
     def __init__(self, content: Path, jobs: int = 1, state: Path | None = None) -> None:
         root = os.path.realpath(content)
-        folders: list[Path] = []
+        names: list[str] = []  # the agency folders' (no Path each: see AgencyFolder)
         links: set[str] = set()  # from the listing: no lstat per agency to tell
         for e in _visible(str(content)):
-            if e.is_dir() and e.name[0] != "_":
-                folders.append(Path(e.path))
+            if e.name[0] != "_" and _is_folder(e):
+                names.append(e.name)
                 if e.is_symlink():
                     links.add(e.name)
-        self._folders, self._root, self._state = folders, root, state
+        self._content, self._names, self._root, self._state = content, names, root, state
         self._kept = scancache.read(state, root) if state is not None else None
         self._job = _Job(root, self._kept, links)
         self._pool: Forked | None = None
         self._found: list[AgencyFolder] | None = None
-        self._survey: Forked | None = None
-        if jobs > 1 and len(folders) >= PARALLEL_SCAN_FROM:
+        self._signed: list[_Signed] | None = None  # the workers' results, once in
+        self._surveyed = False  # the first worker compares the output's folders
+        if jobs > 1 and len(names) >= PARALLEL_SCAN_FROM:
             global _forked
             _forked = self._job  # the workers are forked with it: nothing pickled
-            if state is not None:  # the output's folders compared with their record, first
-                self._survey = Forked(outfolders.surveyed, [state])
-            size = -(-len(folders) // jobs)
-            names = [p.name for p in folders]
-            chunks = [names[i : i + size] for i in range(0, len(names), size)]
-            self._pool = Forked(_scan_part, chunks)
+            parts = scanparts.parts(names, jobs, state)
+            self._pool, self._surveyed = Forked(_scan_part, parts), state is not None
 
     @classmethod
     def ready(cls, found: Scan) -> Scanning:
         """A scan already made (``rescan``)."""
         done = cls.__new__(cls)
-        done._pool, done._survey, done._found = None, None, list(found.agencies.values())
+        done._pool, done._found = None, list(found.agencies.values())
+        done._surveyed = False
         return done
 
+    def _collect(self) -> list[_Signed]:
+        """The workers' results (or, without workers, the scan made here)."""
+        if self._signed is None:
+            if self._pool is not None:
+                parts = self._pool.results()
+                self._pool = None
+                self._signed = [s for signed, _ in parts for s in signed]
+            else:
+                self._signed = self._job.signed(self._names)
+        return self._signed
+
     def output_suspects(self) -> outfolders.Suspects | None:
-        """The workers' outfolders.surveyed; None if they did not look."""
-        survey, self._survey = self._survey, None
-        if survey is None:
+        """The first worker's outfolders.surveyed (the others work on), or None."""
+        if not self._surveyed or self._pool is None:
             return None
-        found: outfolders.Suspects | None = survey.results()[0]
+        self._surveyed = False
+        found: outfolders.Suspects | None = self._pool.result(0)[1]
         return found
 
     def result(self) -> Scan:
         if self._found is None:
-            if self._pool is not None:
-                signed = [s for part in self._pool.results() for s in part]
-                self._pool = None
-            else:
-                signed = self._job.signed([p.name for p in self._folders])
-            root = self._root
+            signed = self._collect()
+            content, root = self._content, self._root
             self._found = [
-                AgencyFolder(p.name, p, signature, root)
-                for p, (signature, _) in zip(self._folders, signed, strict=True)
+                AgencyFolder(name, content, signature, root)
+                for name, (signature, _) in zip(self._names, signed, strict=True)
             ]
             if self._state is not None and self._kept is not None:
                 self._keep(signed, self._kept, self._state)
@@ -321,16 +319,15 @@ class Scanning:
         if len(signed) == len(kept) and all(new is None for _, new in signed):
             return  # every agency kept as it was (one not kept would have listings)
         listings = {
-            p.name: kept[p.name] if new is None else new
-            for p, (_, new) in zip(self._folders, signed, strict=True)
+            name: kept[name] if new is None else new
+            for name, (_, new) in zip(self._names, signed, strict=True)
         }
         scancache.write(state, self._root, listings)
 
     def close(self) -> None:
-        for forked in (self._pool, self._survey):
-            if forked is not None:
-                forked.close()
-        self._pool = self._survey = None
+        if self._pool is not None:
+            self._pool.close()
+        self._pool = None
 
 
 _Signed = tuple[str, bytes | None]  # an agency folder's signature, the listings to keep
@@ -350,21 +347,32 @@ class _Job:
         if kept is None:
             return [(_signed(name, root, None, name in links)[0], None) for name in names]
         out: list[_Signed] = []
+        racy_after = time.time_ns() - RACY_NS
+        unchanged = scancache.unchanged
         for name in names:
             before = kept.get(name)
-            signature, found = _signed(name, root, scancache.listings(before), name in links)
+            if before is not None and name not in links:
+                signature = unchanged(before, racy_after)
+                if signature is not None:  # as last scanned: the walk's very signature
+                    out.append((signature, None))
+                    continue
+            listings, quick_before = scancache.unpacked(before)
+            signature, found, quick = _signed(name, root, listings, name in links)
             if found is None and before is None:  # new, and nothing to list (a link out)
                 found = {}
-            out.append((signature, None if found is None else scancache.packed(found)))
+            elif found is None and quick is not None and quick != quick_before:
+                found = listings  # the same listings, what they hold changed (or settled)
+            out.append((signature, None if found is None else scancache.packed(found, quick)))
         return out
 
 
 _forked = _Job("", None, set())  # the scan a worker process was forked for
 
 
-def _scan_part(names: list[str]) -> list[_Signed]:
-    """A worker's share of the scan."""
-    return _forked.signed(names)
+def _scan_part(part: scanparts.Part) -> tuple[list[_Signed], outfolders.Suspects | None]:
+    """A worker's share of the scan; with ``state``, the output's folders compared too."""
+    names, state = part
+    return _forked.signed(names), outfolders.surveyed(state) if state is not None else None
 
 
 def scan(content: Path, jobs: int = 1, state: Path | None = None) -> Scan:

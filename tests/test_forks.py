@@ -70,3 +70,24 @@ def test_close_stops_children_still_at_work() -> None:
     for pid in pids:
         with pytest.raises(ChildProcessError):  # exited and reaped
             os.waitpid(pid, os.WNOHANG)
+
+
+def _first_done(part: int) -> int:
+    if part:
+        signal.pause()  # at work until stopped
+    return part + 10
+
+
+def test_one_part_is_had_while_the_others_work_on() -> None:
+    forked = Forked(_first_done, [0, 1])
+    pid = forked._children[1][0]
+    try:
+        assert forked.result(0) == 10
+        assert forked.result(0) == 10  # kept, not waited for again
+        assert os.waitpid(pid, os.WNOHANG) == (0, 0)  # the other still at work
+    finally:
+        forked.close()
+    with pytest.raises(ChildProcessError):  # stopped and reaped
+        os.waitpid(pid, os.WNOHANG)
+    with pytest.raises(RuntimeError):
+        forked.result(1)
