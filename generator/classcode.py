@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import dataclasses
 import marshal
-import os
 import sys
 from pathlib import Path
 from types import CodeType
 from typing import Any
+
+from . import keptcode
 
 KEPT = Path(__file__).resolve().parent / "__pycache__" / "classcode.marshal"
 # code objects are only read back by the interpreter that wrote them (as .pyc files)
@@ -43,14 +44,7 @@ def install() -> None:
     """Make dataclasses compile through the kept code (once per process)."""
     if getattr(dataclasses, "exec", None) is _exec:
         return
-    try:
-        data = KEPT.read_bytes()
-        if data.startswith(_MAGIC):
-            kept = marshal.loads(data[len(_MAGIC) :])
-            if isinstance(kept, dict):
-                _code.update(kept)
-    except Exception:  # absent, damaged, another version: compile as before
-        pass
+    _code.update(keptcode.read(KEPT, _MAGIC))
     dataclasses.exec = _exec  # type: ignore[attr-defined]
 
 
@@ -92,11 +86,4 @@ def keep() -> None:
     if not _new:
         return
     _new = False
-    kept = _code if len(_code) <= LIMIT else {s: c for s, c in _code.items() if s in _used}
-    try:
-        KEPT.parent.mkdir(exist_ok=True)
-        tmp = KEPT.with_name(f"{KEPT.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(_MAGIC + marshal.dumps(kept))
-        os.replace(tmp, KEPT)
-    except (OSError, ValueError):  # a read-only install: compile as before, every time
-        pass
+    keptcode.write(KEPT, _MAGIC, _code, _used, LIMIT)

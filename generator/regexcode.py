@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import _sre
 import marshal
-import os
 import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from . import keptcode
 
 _compiler: Any = re._compiler  # type: ignore[attr-defined]
 _parser: Any = re._parser  # type: ignore[attr-defined]
@@ -59,14 +60,7 @@ def install() -> None:
 
 def load() -> None:
     """Read the kept code into this process (nothing if the file is absent or not ours)."""
-    try:
-        data = KEPT.read_bytes()
-        if data.startswith(_MAGIC):
-            kept = marshal.loads(data[len(_MAGIC) :])
-            if isinstance(kept, dict):
-                _kept.update(kept)
-    except Exception:  # absent, damaged, another version: compile as before
-        pass
+    _kept.update(keptcode.read(KEPT, _MAGIC))
 
 
 def _compile(pattern: Any, flags: int = 0) -> re.Pattern[Any]:
@@ -128,11 +122,4 @@ def keep() -> None:
     if not _new:
         return
     _new = False
-    kept = _kept if len(_kept) <= LIMIT else {k: m for k, m in _kept.items() if k in _used}
-    try:
-        KEPT.parent.mkdir(exist_ok=True)
-        tmp = KEPT.with_name(f"{KEPT.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(_MAGIC + marshal.dumps(kept))
-        os.replace(tmp, KEPT)
-    except (OSError, ValueError):  # a read-only install: compile as before, every time
-        pass
+    keptcode.write(KEPT, _MAGIC, _kept, _used, LIMIT)
