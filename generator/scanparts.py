@@ -24,6 +24,7 @@ def parts(names: list[str], jobs: int, state: Path | None) -> list[Part]:
     """``names`` in ``jobs`` parts, in order; the first surveys ``state``, if any."""
     first = 0 if state is None else first_share(len(names), jobs)
     rest = names[first:]
-    size = max(1, -(-len(rest) // (jobs - (state is not None))))
+    others = max(1, jobs - (state is not None))  # one worker (jobs 1): it does all of it
+    size = max(1, -(-len(rest) // others))
     shared: list[Part] = [(names[:first], state)] if state is not None else []
     return shared + [(rest[i : i + size], None) for i in range(0, len(rest), size)]
