@@ -5,7 +5,7 @@ meanwhile."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
 from . import trendcache, yearmodel
@@ -22,6 +22,7 @@ from .problems import Problem, sort_problems
 from .region import YearFigures, data_page, search_page, trend_of
 from .review.copying import Pair, Sketches, candidates, copy_problems, similarities
 from .search import SEARCH_PAGE
+from .sincelast import SinceLast, anchors, feed_part, page_paths
 from .sources import digest
 from .write import Writer
 from .yearmodel import YearModel, year_model
@@ -31,8 +32,14 @@ class Agencies:
     """Every agency in display order, made from the records (their bodies unpacked) only
     when a page about many agencies is rendered again or digested afresh."""
 
-    def __init__(self, records: dict[str, AgencyRecord], made: list[Agency] | None = None):
+    def __init__(
+        self,
+        records: dict[str, AgencyRecord],
+        made: list[Agency] | None = None,
+        since: SinceLast | None = None,
+    ):
         self.records = records
+        self.since = since or SinceLast(records)  # (what the last build's pages can give)
         self.ordered = in_order((slug, r.facts) for slug, r in records.items())
         self.made = made
         self._years: list[int] | None = None
@@ -83,7 +90,6 @@ def site_pages(
     the sitemap leaves out): render those whose inputs changed. ``kept``: year pages'
     fingerprints known to be unchanged (_year_digests_kept)."""
     pages: list[tuple[str, str, Callable[[], Output | None]]] = []
-    facts = agencies.facts()
     years = agencies.years()
     kept = kept or {}
     # what a year's page and data files are made from (a plain string: 10,000 dataclass
@@ -135,8 +141,8 @@ def site_pages(
             lambda: renderer.page(data_page(site, agencies()), "data.html"),
         )
     )
-    entries = entries_text(entry for f in facts for entry in f.feed)
-    pages.append((FEED_PATH, digest(data, "feed", entries), lambda: feed(site, agencies())))
+    feed_fingerprint = _feed_fingerprint(agencies, before, data)
+    pages.append((FEED_PATH, feed_fingerprint, lambda: feed(site, agencies())))
     if site.search:  # the index itself is made by `nianbao build` (search.py), not here
         page = lambda: renderer.page(search_page(site), "search.html")  # noqa: E731
         pages.append((SEARCH_PAGE, page_fingerprint(digest(data), key, "search"), page))
@@ -146,16 +152,13 @@ def site_pages(
     for asset in renderer.assets():
         fingerprint = digest(data, asset.path, digest(asset.data))
         pages.append((asset.path, fingerprint, _given(asset)))
-    if site.url:
-        # every page, in an order fixed by the content (sitemap() sorts what it lists): no
-        # sort of 50,000 paths on every build
-        records = agencies.records.values()
-        paths = [p for r in records for p in r.pages] + [p for p, _, _ in pages]
+    if site.url:  # (no sort of 500,000 paths on every build, nor a walk of them on an edit)
+        own = [p for p, _, _ in pages]
         pages.append(
             (
                 "sitemap.xml",
-                digest(data, "sitemap", "\n".join(paths)),
-                lambda: _sitemap(site, paths),
+                _sitemap_fingerprint(agencies, before, own, data),
+                lambda: _sitemap(site, _sitemap_paths(agencies, own)),
             )
         )
     if review is not None:
@@ -224,6 +227,33 @@ def _review_page(
     )
 
 
+def _feed_fingerprint(agencies: Agencies, before: dict[str, str], data: str) -> str:
+    """The feed's: the last build's when no agency's entries changed (sincelast)."""
+    kept = before.get(FEED_PATH)
+    if kept is not None and agencies.since.same(feed_part):
+        return kept
+    facts = agencies.facts()
+    return digest(data, "feed", entries_text(entry for f in facts for entry in f.feed))
+
+
+def _sitemap_paths(agencies: Agencies, own: list[str]) -> list[str]:
+    """Every page, in an order fixed by the content (sitemap() sorts what it lists): the
+    agencies' pages, then ``own`` (the pages about many agencies)."""
+    return [p for r in agencies.records.values() for p in r.pages] + own
+
+
+def _sitemap_fingerprint(
+    agencies: Agencies, before: dict[str, str], own: list[str], data: str
+) -> str:
+    """The sitemap's: the last build's when the same pages are listed (sincelast; the
+    pages about many agencies ``own`` as the last build listed them before its sitemap)."""
+    kept = before.get("sitemap.xml")
+    listed = list(before)[: len(own) + 1] == [*own, "sitemap.xml"]
+    if kept is not None and listed and agencies.since.same(page_paths):
+        return kept
+    return digest(data, "sitemap", "\n".join(_sitemap_paths(agencies, own)))
+
+
 def _sitemap(site: Site, paths: list[str]) -> Output | None:
     from .render import sitemap  # with Jinja's markupsafe: only when a page is added or gone
 
@@ -267,13 +297,19 @@ def agencies_compared(
     records: dict[str, AgencyRecord],
     problems: list[Problem],
     known: dict[Pair, float] | None = None,
-    changed: Container[str] = (),
+    changed: Collection[str] = (),
+    before: dict[str, AgencyRecord] | None = None,
 ) -> tuple[Agencies, dict[Pair, float]]:
     """The agencies in order, with what R7 finds copied across them added to ``problems``,
-    and each candidate pair's similarity: ``known`` (the last build's) for a pair of
-    agencies not ``changed`` since."""
-    agencies = Agencies(records)
-    pairs = candidates((slug, f.anchors) for slug, f in agencies.ordered)
+    and each candidate pair's similarity: ``known`` (the last build's, whose records are
+    ``before``) for a pair of agencies not ``changed`` since."""
+    since = SinceLast(records, before if known is not None else None, changed)
+    agencies = Agencies(records, since=since)
+    pairs: Iterable[Pair]
+    if known is not None and since.same(anchors):
+        pairs = known.keys()  # every candidate pair is a pair of the same anchors as before
+    else:
+        pairs = candidates((slug, f.anchors) for slug, f in agencies.ordered)
     similar = similarities(pairs, lambda slug: _sketches(records[slug]), known, changed)
     by_slug = dict(agencies.ordered)
     problems.extend(copy_problems(similar, lambda slug: (by_slug[slug].name, by_slug[slug].folder)))

@@ -70,7 +70,7 @@ def warm(
                 kept[slug] = kept_of(agency, bases)
     # R7: found across agencies, the pairs of unchanged ones as the last build found them
     across: list[Problem] = []
-    agencies, similar = agencies_compared(records, across, old.across, changed.keys())
+    agencies, similar = agencies_compared(records, across, old.across, changed.keys(), old.agencies)
     # the unchanged agencies' problems are printed as their records keep them
     found = Problems(across, filter(None, map(_block, records.values())))
     result = Result(found, reports=report_count(records), incremental=True)
