@@ -122,8 +122,10 @@ def _rewrite(
             start = p.start + moved
             out.append(Piece(p.slug, marks[i], start, start + len(changed[i]), digest(changed[i])))
             moved = shift[i]
-        else:
+        elif moved:
             out.append(Piece(p.slug, p.fingerprint, p.start + moved, p.end + moved, p.digest))
+        else:
+            out.append(p)
     return out
 
 

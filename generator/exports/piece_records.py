@@ -9,8 +9,8 @@ import json
 import os
 import struct
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from blake3 import blake3 as Blake3
 
@@ -23,8 +23,7 @@ RECORDS = "year-files"  # folder of the records, in the build state
 LOCAL_HEADER = 30  # bytes of a zip member's local header before its name and extra field
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):  # (a tuple: 1,400 a file are made on each edit of its year)
     slug: str
     fingerprint: str
     start: int
