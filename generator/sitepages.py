@@ -20,9 +20,16 @@ from .outputs import Output, year_path
 from .pagekeys import data_key, page_fingerprint
 from .problems import Problem, sort_problems
 from .region import YearFigures, data_page, search_page, trend_of
-from .review.copying import Pair, Sketches, candidates, copy_problems, similarities
+from .review.copying import (
+    Pair,
+    Sketches,
+    candidates,
+    candidates_after,
+    copy_problems,
+    similarities,
+)
 from .search import SEARCH_PAGE
-from .sincelast import SinceLast, anchors, feed_part, page_paths
+from .sincelast import SinceLast, feed_part, page_paths
 from .sources import digest
 from .write import Writer
 from .yearmodel import YearModel, year_model
@@ -306,8 +313,17 @@ def agencies_compared(
     since = SinceLast(records, before if known is not None else None, changed)
     agencies = Agencies(records, since=since)
     pairs: Iterable[Pair]
-    if known is not None and since.same(anchors):
-        pairs = known.keys()  # every candidate pair is a pair of the same anchors as before
+    if known is not None and since.same_agencies:
+        # the last build's pairs, with those the changed agencies' anchors make or unmake
+        assert before is not None
+        moved = {
+            slug: (before[slug].facts.anchors, records[slug].facts.anchors)
+            for slug in changed
+            if before[slug].facts.anchors != records[slug].facts.anchors
+        }
+        pairs = known.keys()
+        if moved:
+            pairs = candidates_after(pairs, ((s, f.anchors) for s, f in agencies.ordered), moved)
     else:
         pairs = candidates((slug, f.anchors) for slug, f in agencies.ordered)
     similar = similarities(pairs, lambda slug: _sketches(records[slug]), known, changed)

@@ -133,6 +133,54 @@ def candidates(anchors: Iterable[tuple[str, tuple[int, ...]]]) -> set[Pair]:
     for slug, keys in listed:
         for key in shared.intersection(keys):
             index.setdefault(key, []).append(slug)
+    return _pairs(index)
+
+
+def candidates_after(
+    before: Iterable[Pair],
+    anchors: Iterable[tuple[str, tuple[int, ...]]],
+    moved: dict[str, tuple[tuple[int, ...], tuple[int, ...]]],
+) -> set[Pair]:
+    """``candidates(anchors)`` worked out from the last build's, ``before``, of the same
+    agencies, of which only those ``moved`` have other anchors now ((then, now) each).
+    Only the keys they held or hold can have more or fewer holders: one pass over the
+    agencies finds those keys' holders (the index of every key is 6 times the work)."""
+    keys: set[int] = set()
+    for then, now in moved.values():
+        keys.update(then, now)
+    listed = list(anchors)
+    holders: dict[int, list[str]] = {}
+    held: dict[str, tuple[int, ...]] = {}  # the agencies holding one of ``keys``
+    for slug, own in listed:
+        if not keys.isdisjoint(own):
+            held[slug] = own
+            for key in keys.intersection(own):
+                holders.setdefault(key, []).append(slug)
+    made = _pairs({k: slugs for k, slugs in holders.items() if 1 < len(slugs) <= CROWDED})
+    pairs: set[Pair] = set()
+    doubtful: dict[Pair, set[int]] = {}  # a pair one of ``keys`` may have made: its other keys
+    for pair in before:
+        year, name, a, b = pair
+        if a in moved or b in moved:
+            continue  # made by ``keys`` alone, now as then
+        section = year << 2 | SECTIONS.index(name)
+        both = set(held[a]).intersection(held[b]) if a in held and b in held else set()
+        shared = {k for k in both if k & 0xFFFF == section}
+        if shared.isdisjoint(keys):
+            pairs.add(pair)  # its keys' holders are as they were
+        elif pair not in made:
+            doubtful[pair] = shared - keys
+    if doubtful:  # kept if one of its other keys is still held by few (a second pass)
+        wanted = set().union(*doubtful.values())
+        counts = Counter(chain.from_iterable(wanted.intersection(own) for _, own in listed))
+        pairs.update(
+            p for p, others in doubtful.items() if any(counts[k] <= CROWDED for k in others)
+        )
+    return pairs | made
+
+
+def _pairs(index: dict[int, list[str]]) -> set[Pair]:
+    """The pairs of agencies of each key of ``index`` (key → its agencies)."""
     pairs: set[Pair] = set()
     for key, slugs in index.items():
         year, name = key >> 2 & 0x3FFF, SECTIONS[key & 3]
