@@ -144,19 +144,12 @@ def candidates_after(
     """``candidates(anchors)`` worked out from the last build's, ``before``, of the same
     agencies, of which only those ``moved`` have other anchors now ((then, now) each).
     Only the keys they held or hold can have more or fewer holders: one pass over the
-    agencies finds those keys' holders (the index of every key is 6 times the work)."""
+    agencies finds those keys' holders (the index of every key is 5 times the work)."""
     keys: set[int] = set()
     for then, now in moved.values():
         keys.update(then, now)
-    listed = list(anchors)
-    holders: dict[int, list[str]] = {}
-    held: dict[str, tuple[int, ...]] = {}  # the agencies holding one of ``keys``
-    for slug, own in listed:
-        if not keys.isdisjoint(own):
-            held[slug] = own
-            for key in keys.intersection(own):
-                holders.setdefault(key, []).append(slug)
-    made = _pairs({k: slugs for k, slugs in holders.items() if 1 < len(slugs) <= CROWDED})
+    listed = dict(anchors)
+    made = _pairs({k: slugs for k, slugs in _few_holders(keys, listed).items() if len(slugs) > 1})
     pairs: set[Pair] = set()
     doubtful: dict[Pair, set[int]] = {}  # a pair one of ``keys`` may have made: its other keys
     for pair in before:
@@ -164,19 +157,33 @@ def candidates_after(
         if a in moved or b in moved:
             continue  # made by ``keys`` alone, now as then
         section = year << 2 | SECTIONS.index(name)
-        both = set(held[a]).intersection(held[b]) if a in held and b in held else set()
+        both = set(listed.get(a, ())).intersection(listed.get(b, ()))
         shared = {k for k in both if k & 0xFFFF == section}
         if shared.isdisjoint(keys):
             pairs.add(pair)  # its keys' holders are as they were
         elif pair not in made:
             doubtful[pair] = shared - keys
     if doubtful:  # kept if one of its other keys is still held by few (a second pass)
-        wanted = set().union(*doubtful.values())
-        counts = Counter(chain.from_iterable(wanted.intersection(own) for _, own in listed))
-        pairs.update(
-            p for p, others in doubtful.items() if any(counts[k] <= CROWDED for k in others)
-        )
+        few = _few_holders(set().union(*doubtful.values()), listed)
+        pairs.update(p for p, others in doubtful.items() if not others.isdisjoint(few))
     return pairs | made
+
+
+def _few_holders(keys: set[int], anchors: dict[str, tuple[int, ...]]) -> dict[int, list[str]]:
+    """The holders of each of ``keys`` held by CROWDED agencies at most (and one at least).
+    A key is no longer looked for once crowded: boilerplate clauses are every agency's."""
+    live = set(keys)
+    holders: dict[int, list[str]] = {}
+    for slug, own in anchors.items():
+        if live.isdisjoint(own):
+            continue
+        for key in live.intersection(own):
+            found = holders.setdefault(key, [])
+            found.append(slug)
+            if len(found) > CROWDED:
+                live.discard(key)
+                del holders[key]
+    return holders
 
 
 def _pairs(index: dict[int, list[str]]) -> set[Pair]:
