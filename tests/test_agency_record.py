@@ -1,0 +1,137 @@
+"""An agency's record read in parts (agencyrecord): each part decoded when asked for equals
+the record as made; the feed's digest from the few agencies whose newest entry can be
+listed equals the one from every agency's entries; a part that does not read as nianbao
+writes it means a build from scratch, never a traceback or a stale page."""
+
+from __future__ import annotations
+
+import marshal
+import shutil
+import zlib
+from pathlib import Path
+
+import pytest
+from conftest import PORTAL, nianbao
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from nianbao import feed, manifest
+from nianbao.agencyrecord import AgencyRecord, feed_text
+from nianbao.feed import entries_text
+from nianbao.filestamps import DamagedRecord
+from nianbao.model import Agency
+from nianbao.problems import Problem
+from test_agency_facts import agencies
+from test_build import tree
+
+PAGES = st.dictionaries(st.text(min_size=1, max_size=12), st.text(max_size=8), max_size=6)
+PROBLEMS = st.lists(
+    st.builds(
+        Problem,
+        path=st.sampled_from(["a/agency.yaml", "a/2023/report.yaml"]),
+        line=st.integers(1, 9),
+        column=st.integers(1, 9),
+        severity=st.sampled_from(["error", "warning"]),
+        message=st.text(max_size=10),
+        rule=st.sampled_from(["V1", "R6"]),
+    ),
+    max_size=3,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(agencies(), st.data())
+def test_a_record_read_in_parts_equals_the_record_made(
+    given_agencies: list[Agency], data: st.DataObject
+) -> None:
+    for agency in [*given_agencies, None]:
+        slug = agency.slug if agency is not None else "unread"
+        pages = data.draw(PAGES)
+        made = AgencyRecord(slug, "sig", "digest", agency, data.draw(PROBLEMS), pages)
+        read = AgencyRecord.read(marshal.loads(marshal.dumps(made.plain())))
+        assert read.page_total == made.page_total == len(pages)
+        assert read.paths_digest == made.paths_digest
+        assert read.facts == made.facts
+        assert read.pages == pages and read.feed == made.feed
+        assert (read.agency, read.problems) == (made.agency, made.problems)
+        assert read == made
+        again = AgencyRecord.read(marshal.loads(marshal.dumps(read.plain())))
+        assert again == made and again.plain()[:5] == made.plain()[:5]
+        other = read.with_pages({"x.html": "f"})
+        assert other.page_total == 1 and other.feed == made.feed and other.facts == made.facts
+
+
+@settings(max_examples=200, deadline=None)
+@given(agencies(), st.integers(1, 4))
+def test_the_feed_from_the_newest_agencies_equals_the_feed_from_all(
+    given_agencies: list[Agency], latest: int
+) -> None:
+    records = [AgencyRecord(a.slug, "s", "d", a, []) for a in given_agencies]
+    read = [AgencyRecord.read(marshal.loads(marshal.dumps(r.plain()))) for r in records]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(feed, "LATEST", latest)  # few agencies and entries: some left out
+        everything = entries_text(e for r in records for e in r.feed)
+        assert feed_text(records) == everything
+        assert feed_text(read) == everything
+
+
+def test_a_part_that_does_not_read_is_a_damaged_record() -> None:
+    made = AgencyRecord("a", "s", "d", None, [], {"a/index.html": "f"})
+    plain = list(made.plain())
+    for index, forged in [(5, b"garbage"), (5, marshal.dumps({})), (7, marshal.dumps([1]))]:
+        odd = list(plain)
+        odd[index] = forged
+        record = AgencyRecord.read(tuple(odd))
+        with pytest.raises(DamagedRecord):
+            record.pages if index == 5 else record.feed  # noqa: B018
+    odd = list(plain)
+    odd[8] = b"not marshal"
+    with pytest.raises(DamagedRecord):
+        AgencyRecord.read(tuple(odd)).problems  # noqa: B018
+
+
+def _forge(state: Path, slug: str, index: int, forged: bytes) -> None:
+    """The record with a part of ``slug``'s replaced and its CRC right: whole and checked,
+    but not what nianbao wrote."""
+    raw = (state / manifest.NAME).read_bytes()
+    key, pages, chunks, across, records = manifest.unframed(manifest.MAGIC, raw)
+    for i, plain in enumerate(records):
+        if plain[0] == slug:
+            records[i] = (*plain[:index], forged, *plain[index + 1 :])
+    body = marshal.dumps((key, pages, chunks, across, records))
+    crc = zlib.crc32(body).to_bytes(manifest.CHECK, "big")
+    (state / manifest.NAME).write_bytes(manifest.MAGIC + crc + body)
+    (state / manifest.DELTA).unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize(
+    "slug, index, forged",
+    [
+        ("town-a", 5, b"garbage"),
+        ("town-a", 5, marshal.dumps({"x": "y"})),
+        ("demo-bureau", 7, b"\xff"),
+        ("demo-bureau", 7, marshal.dumps(())),
+    ],
+    ids=["pages garbage", "pages another count", "feed garbage", "feed another newest"],
+)
+def test_a_forged_part_means_building_from_scratch(
+    tmp_path: Path, slug: str, index: int, forged: bytes
+) -> None:
+    """The edited agency's pages are asked for (to know which it had); the feed asks for
+    the entries of the other, unchanged one (town-a has none published)."""
+    content = tmp_path / "content"
+    shutil.copytree(PORTAL, content)
+    out = tmp_path / "site"
+    assert nianbao("build", "--content", content, "--out", out).code == 0
+    state = tmp_path / ".nianbao-cache" / "site"
+    _forge(state, slug, index, forged)
+    with (content / "town-a/2022/overview.md").open("a", encoding="utf-8") as f:
+        f.write("\n补充一段说明。\n")  # the warm build asks for town-a's pages
+    run = nianbao("build", "--content", content, "--out", out)
+    assert run.code == 0, run.out + run.err
+    assert "Traceback" not in run.err
+    assert "更新" not in run.lines[-1]  # from scratch
+    clean = tmp_path / "clean"
+    assert nianbao("build", "--content", content, "--out", clean).code == 0
+    assert tree(out) == tree(clean)
+    again = manifest.read(state)
+    assert again is not None and again == manifest.read(state)
