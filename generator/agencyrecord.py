@@ -28,6 +28,8 @@ from .filestamps import DamagedRecord
 from .model import Agency, Filed, Summary
 from .problems import Problem, sort_problems
 
+Raw = bytes | memoryview  # a part as marshal bytes (a view of the manifest, as read)
+
 
 class AgencyRecord:
     """One agency's record. Read from the manifest, only its head is unpacked (slug,
@@ -62,13 +64,13 @@ class AgencyRecord:
         self.slug, self.signature, self.digest = slug, signature, digest
         self._pages: dict[str, str] | None = pages if pages is not None else {}
         self.page_total = len(self._pages)
-        self._pages_raw: bytes | None = None
+        self._pages_raw: Raw | None = None
         self._paths: str | None = None
         self._problems: list[Problem] | None = sort_problems(problems or [])
         self._agency = agency
-        self._body: bytes | None = None
+        self._body: Raw | None = None
         self._feed: tuple[Entry, ...] | None = tuple(feed_entries(agency)) if agency else ()
-        self._feed_raw: bytes | None = None
+        self._feed_raw: Raw | None = None
         self.facts = facts_of(slug, agency, self._problems, self._feed)
 
     @classmethod
@@ -80,7 +82,9 @@ class AgencyRecord:
         if not (
             isinstance(r.page_total, int)
             and isinstance(r._paths, str)
-            and all(isinstance(b, bytes) for b in (r._pages_raw, r._feed_raw, r._body))
+            and all(
+                isinstance(b, (bytes, memoryview)) for b in (r._pages_raw, r._feed_raw, r._body)
+            )
         ):
             raise ValueError("not an agency's record")
         r.facts = Facts._make(facts)
@@ -100,7 +104,7 @@ class AgencyRecord:
         return self._pages
 
     @property
-    def pages_raw(self) -> bytes:
+    def pages_raw(self) -> Raw:
         if self._pages_raw is None:
             self._pages_raw = marshal.dumps(self.pages)
         return self._pages_raw
@@ -120,13 +124,13 @@ class AgencyRecord:
         return self._feed
 
     @property
-    def feed_raw(self) -> bytes:
+    def feed_raw(self) -> Raw:
         if self._feed_raw is None:
             self._feed_raw = marshal.dumps(self.feed)
         return self._feed_raw
 
     @property
-    def body(self) -> bytes:
+    def body(self) -> Raw:
         if self._body is None:
             problems = [tuple(p.__dict__.values()) for p in self.problems]
             self._body = marshal.dumps((_plain(self.agency), problems))
@@ -182,7 +186,7 @@ class AgencyRecord:
         return f"AgencyRecord({self.slug!r}, {self.signature!r}, {self.page_total} pages)"
 
 
-def _decoded_pages(raw: bytes | None, total: int) -> dict[str, str]:
+def _decoded_pages(raw: Raw | None, total: int) -> dict[str, str]:
     try:
         pages = marshal.loads(raw) if raw is not None else None
     except Exception as e:
@@ -195,7 +199,7 @@ def _decoded_pages(raw: bytes | None, total: int) -> dict[str, str]:
     return pages
 
 
-def _decoded_feed(raw: bytes | None, newest: Entry | None) -> tuple[Entry, ...]:
+def _decoded_feed(raw: Raw | None, newest: Entry | None) -> tuple[Entry, ...]:
     try:
         entries = marshal.loads(raw) if raw is not None else None
     except Exception as e:
