@@ -117,6 +117,27 @@ def test_the_feed_from_the_newest_agencies_equals_the_feed_from_all(
         assert feed_text(read) == everything
 
 
+@settings(max_examples=50, deadline=None)
+@given(agencies())
+def test_what_a_warm_build_asks_of_every_agency_decodes_no_part(
+    given_agencies: list[Agency],
+) -> None:
+    """Page counts, the sitemap's digest, the Facts and the feed's digest (with LATEST 1:
+    the one agency whose entry is newest) leave the other agencies' parts as read."""
+    records = [
+        AgencyRecord(a.slug, "s", "d", a, [], {f"{a.slug}/index.html": "f"}) for a in given_agencies
+    ]
+    read = [AgencyRecord.read(marshal.loads(marshal.dumps(r.plain()))) for r in records]
+    assert [r.page_total for r in read] == [1] * len(read)
+    assert [r.paths_digest for r in read] == [r.paths_digest for r in records]
+    assert [r.facts for r in read] == [r.facts for r in records]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(feed, "LATEST", 1)
+        feed_text(read)
+    assert all(r._pages is None and r._problems is None for r in read)
+    assert sum(r._feed is not None for r in read) <= 1
+
+
 def test_a_part_that_does_not_read_is_a_damaged_record() -> None:
     made = AgencyRecord("a", "s", "d", None, [], {"a/index.html": "f"})
     plain = list(made.plain())
