@@ -69,9 +69,9 @@ class Changes:
 
 def _size(plain: tuple[Any, ...]) -> int:
     """About how many bytes an agency's record takes."""
-    pages, facts, feed, body = plain[5:]
+    total, facts, body = plain[3], plain[6], plain[8]
     printed = facts[-1]
-    return len(body) + len(pages) + len(feed) + (len(printed[2]) * 3 if printed else 0)
+    return len(body) + STAMP_BYTES * total + (len(printed[2]) * 3 if printed else 0)
 
 
 @dataclass
