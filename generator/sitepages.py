@@ -10,11 +10,11 @@ from pathlib import Path
 
 from . import trendcache, yearmodel
 from .agencyfacts import Facts, in_order, index_text, years_of
+from .agencyrecord import AgencyRecord, feed_text
 from .exports import YearFiles, YearJob, is_year_file, year_files
 from .exports.year_files import LazyMembers, year_data_paths
-from .feed import FEED_PATH, entries_text, feed
+from .feed import FEED_PATH, feed
 from .lazyrender import LazyRenderer
-from .manifest import AgencyRecord
 from .model import Agency, Site
 from .outputs import Output, year_path
 from .pagekeys import data_key, page_fingerprint
@@ -29,7 +29,7 @@ from .review.copying import (
     similarities,
 )
 from .search import SEARCH_PAGE
-from .sincelast import SinceLast, feed_part, page_paths
+from .sincelast import SinceLast, page_paths
 from .sources import digest
 from .write import Writer
 from .yearmodel import YearModel, year_model
@@ -148,8 +148,8 @@ def site_pages(
             lambda: renderer.page(data_page(site, agencies()), "data.html"),
         )
     )
-    feed_fingerprint = _feed_fingerprint(agencies, before, data)
-    pages.append((FEED_PATH, feed_fingerprint, lambda: feed(site, agencies())))
+    entries = feed_text(agencies.records.values())  # decodes a few agencies' entries
+    pages.append((FEED_PATH, digest(data, "feed", entries), lambda: feed(site, agencies())))
     if site.search:  # the index itself is made by `nianbao build` (search.py), not here
         page = lambda: renderer.page(search_page(site), "search.html")  # noqa: E731
         pages.append((SEARCH_PAGE, page_fingerprint(digest(data), key, "search"), page))
@@ -234,15 +234,6 @@ def _review_page(
     )
 
 
-def _feed_fingerprint(agencies: Agencies, before: dict[str, str], data: str) -> str:
-    """The feed's: the last build's when no agency's entries changed (sincelast)."""
-    kept = before.get(FEED_PATH)
-    if kept is not None and agencies.since.same(feed_part):
-        return kept
-    facts = agencies.facts()
-    return digest(data, "feed", entries_text(entry for f in facts for entry in f.feed))
-
-
 def _sitemap_paths(agencies: Agencies, own: list[str]) -> list[str]:
     """Every page, in an order fixed by the content (sitemap() sorts what it lists): the
     agencies' pages, then ``own`` (the pages about many agencies)."""
@@ -258,7 +249,9 @@ def _sitemap_fingerprint(
     listed = list(before)[: len(own) + 1] == [*own, "sitemap.xml"]
     if kept is not None and listed and agencies.since.same(page_paths):
         return kept
-    return digest(data, "sitemap", "\n".join(_sitemap_paths(agencies, own)))
+    # each agency's paths by their digest: none decoded unless the sitemap is made
+    each = "\n".join([*(r.paths_digest for r in agencies.records.values()), *own])
+    return digest(data, "sitemap", each)
 
 
 def _sitemap(site: Site, paths: list[str]) -> Output | None:
@@ -342,4 +335,4 @@ def report_count(records: dict[str, AgencyRecord]) -> int:
 
 
 def page_count(records: dict[str, AgencyRecord], site_pages: dict[str, str]) -> int:
-    return sum(len(r.pages) for r in records.values()) + len(site_pages)
+    return sum(r.page_total for r in records.values()) + len(site_pages)

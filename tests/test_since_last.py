@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from nianbao.agencyfacts import Facts
 from nianbao.review.copying import SECTIONS, anchors_of
-from nianbao.sincelast import SinceLast, anchors, feed_part
+from nianbao.sincelast import SinceLast, anchors, page_paths
 from nianbao.sitepages import agencies_compared
 
 # a few clause hashes, so sections share anchors often (and some more than CROWDED do)
@@ -30,7 +30,7 @@ SLUGS = st.sampled_from([f"agency-{i:02d}" for i in range(40)])
 def record(slug: str, name: str, sketches: dict[int, dict[str, tuple[int, ...]]]) -> Any:
     """What agencies_compared reads of an agency's record (facts; the agency's sketches)."""
     facts = Facts(
-        (1, name, slug), "", 1, (), None, None, (), anchors_of(sketches), name, slug, None
+        (1, name, slug), "", 1, (), None, None, None, anchors_of(sketches), name, slug, None
     )
     return SimpleNamespace(facts=facts, agency=SimpleNamespace(sketches=sketches), pages={})
 
@@ -96,7 +96,7 @@ def test_since_last_trusts_nothing_without_the_same_agencies() -> None:
     a, b = record("a", "a", {}), record("b", "b", {})
     assert SinceLast({"a": a, "b": b}, {"a": a, "b": b}, ["a"]).same(anchors)
     assert not SinceLast({"a": a}, {"a": a, "b": b}, ["a"]).same(anchors)  # one removed
-    assert not SinceLast({"b": b, "a": a}, {"a": a, "b": b}, []).same(feed_part)  # reordered
+    assert not SinceLast({"b": b, "a": a}, {"a": a, "b": b}, []).same(page_paths)  # reordered
     assert not SinceLast({"a": a, "b": b}, None, []).same(anchors)  # no last build
     other = record("a", "a", {2022: {"overview": (5, 6, 7)}})
     assert not SinceLast({"a": other, "b": b}, {"a": a, "b": b}, ["a"]).same(anchors)
