@@ -10,12 +10,15 @@ from pathlib import Path
 from . import outdir
 from .agencywork import Done, map_agencies, renderer_for, working
 from .buildtypes import Job, Kept, Progress, Result
-from .manifest import Manifest, Stamp
+from .filestamps import Stamps
+from .manifest import Manifest
 from .manifest import write as write_manifest
 from .model import Site
 from .pagekeys import data_key
+from .problems import Problem, Problems
 from .sitepages import Agencies, agencies_compared, page_count, report_count, site_pages
 from .sources import AgencyFolder
+from .warmbuild import _block as printed_block  # an agency's problems as its record prints them
 from .write import Writer, discard, staging_for, swap_in
 from .yearmodel import Entry
 from .yearmodel import keep as keep_year_entries
@@ -42,9 +45,14 @@ def cold(
     job = Job(site, shown, key, templates, staging, keep=kept is not None)
     sums = YearSums()  # each year's group sums, added up as the agencies come back
 
+    # every output file's stamp, as bytes per folder as they come (filestamps.add_folders)
+    stamps = Stamps()
+
     def arrived(done: Done) -> None:
         for year, entry in done[4].items():
             sums.add(year, entry)
+        stamps.add_folders(done[2])
+        done[2].clear()  # held as bytes now
 
     def meanwhile() -> None:
         # the templates of the pages about many agencies, compiled while the workers render
@@ -71,16 +79,16 @@ def cold(
                 for slug, (_, _, _, k, _) in zip(folders, done, strict=True)
                 if k is not None
             )
-        stamps: dict[str, Stamp] = {}
-        for _, _, written, _, _ in done:
-            stamps.update(written)
         rendered = sum(n for _, n, _, _, _ in done)
         entries = {slug: e for slug, (_, _, _, _, e) in zip(folders, done, strict=True) if e}
-        del done  # one dict of stamps per agency: the merged one is all that is kept
+        del done
         gc.freeze()  # never walked again; build() unfreezes once the build is over
-        problems = [p for r in records.values() for p in r.problems]
-        agencies, similar = agencies_compared(records, problems)
-        result = Result(problems, reports=report_count(records), agencies_of=agencies)
+        across: list[Problem] = []  # R7's, found across agencies
+        agencies, similar = agencies_compared(records, across)
+        # each agency's problems printed from its record, as a warm build does: no Problem
+        # is made of them (85,000 warnings at 100,000 reports) unless asked for
+        found = Problems(across, filter(None, map(printed_block, records.values())))
+        result = Result(found, reports=report_count(records), agencies_of=agencies)
         if out is None or staging is None or result.errors:
             if staging is not None:
                 discard(staging)
@@ -95,15 +103,15 @@ def cold(
             {},
             renderer_for(templates, key),
             writer,
-            (problems, shown) if review else None,
+            (found.listed(), shown) if review else None,
             jobs or os.cpu_count() or 1,
             out.state,
         )
         made = Manifest(str(key), records, made_pages, writer.stamps, similar)
-        outdir.begin(out, set(writer.stamps))  # before the swap: these may be in the output
+        outdir.begin(out, stamps.paths())  # before the swap: these may be in the output
         swap_in(staging, out.path)
         write_manifest(made, out.state)
-        outdir.finish(out, writer.stamps)
+        outdir.finish(out, stamps.paths())
         result.pages = page_count(records, made_pages)
         result.rendered = rendered + rendered_site
         result.written = True
