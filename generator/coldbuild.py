@@ -4,6 +4,7 @@ swapped in at the end."""
 from __future__ import annotations
 
 import gc
+import marshal
 import os
 from pathlib import Path
 
@@ -48,11 +49,18 @@ def cold(
     # every output file's stamp, as bytes per folder as they come (filestamps.add_folders)
     stamps = Stamps()
 
+    # each year's page entries (year → agency → its report's Entry as marshal bytes): a
+    # year's are made objects again only when it is kept (_keep_entries)
+    entries: dict[int, dict[str, bytes]] = {}
+
     def arrived(done: Done) -> None:
+        slug = done[0].slug
         for year, entry in done[4].items():
             sums.add(year, entry)
+            entries.setdefault(year, {})[slug] = marshal.dumps(tuple(entry))
         stamps.add_folders(done[2])
-        done[2].clear()  # held as bytes now
+        done[2].clear()  # both held as bytes now
+        done[4].clear()
 
     def meanwhile() -> None:
         # the templates of the pages about many agencies, compiled while the workers render
@@ -80,7 +88,6 @@ def cold(
                 if k is not None
             )
         rendered = sum(n for _, n, _, _, _ in done)
-        entries = {slug: e for slug, (_, _, _, _, e) in zip(folders, done, strict=True) if e}
         del done
         gc.freeze()  # never walked again; build() unfreezes once the build is over
         across: list[Problem] = []  # R7's, found across agencies
@@ -93,8 +100,7 @@ def cold(
             if staging is not None:
                 discard(staging)
             return result, None
-        _keep_entries(agencies, entries, sums, key, out.state)
-        del entries
+        _keep_entries(agencies, entries, sums, key, out.state)  # empties entries
         writer = Writer(staging, atomic=False, stamps=stamps)
         made_pages, rendered_site = site_pages(
             site,
@@ -107,6 +113,11 @@ def cold(
             jobs or os.cpu_count() or 1,
             out.state,
         )
+        # the home page's list unpacked every agency: let go of them (the result makes them
+        # again if asked for) before the manifest, as big as all of them, is written
+        agencies.made = None
+        for record in records.values():
+            record.pack()
         made = Manifest(str(key), records, made_pages, writer.stamps, similar)
         outdir.begin(out, stamps.paths())  # before the swap: these may be in the output
         swap_in(staging, out.path)
@@ -124,18 +135,21 @@ def cold(
 
 def _keep_entries(
     agencies: Agencies,
-    entries: dict[str, dict[int, Entry]],
+    entries: dict[int, dict[str, bytes]],
     sums: YearSums,
     key: str,
     state: Path,
 ) -> None:
     """Each year's page entries, as the workers made them, and their sums, kept where
     ``year_model`` looks for them: the year pages are then made without reading a report
-    again."""
-    years: dict[int, list[tuple[str, Entry]]] = {}
-    for slug, _ in agencies.ordered:  # display order, as year_model lists them
-        for year, entry in entries.get(slug, {}).items():
-            years.setdefault(year, []).append((slug, entry))
+    again. ``entries`` (see cold) is emptied year by year."""
     data = data_key(key)
-    for year, listed in sorted(years.items()):
+    for year in sorted(entries):
+        of_year = entries.pop(year)
+        listed = [  # display order, as year_model lists them
+            (slug, Entry(*marshal.loads(of_year[slug])))
+            for slug, _ in agencies.ordered
+            if slug in of_year
+        ]
+        del of_year
         keep_year_entries(state, year, data, listed, sums.of(year, listed))

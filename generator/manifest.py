@@ -34,7 +34,7 @@ from .agencyfacts import Facts, facts_of
 from .filestamps import Stamp, Stamps
 from .model import Agency, Filed, Summary
 from .problems import Problem, sort_problems
-from .records import CHECK, framed, replace_file, unframed
+from .records import CHECK, framed, replace_file, unframed, write_framed
 from .review.copying import Pair
 
 NAME = "manifest.bin"
@@ -104,6 +104,11 @@ class AgencyRecord:
             self._unpack()
         assert self._problems is not None
         return self._problems
+
+    def pack(self) -> None:
+        """Let go of the agency and problems made from the body (made again if asked for)."""
+        if self._body is not None:
+            self._agency, self._problems = None, None
 
     def _unpack(self) -> None:
         assert self._body is not None
@@ -216,8 +221,12 @@ def _agency(slug: str, plain: tuple[Any, ...] | None) -> Agency | None:
 
 
 def dumps(m: Manifest) -> bytes:
+    return framed(MAGIC, _whole(m))
+
+
+def _whole(m: Manifest) -> tuple[Any, ...]:
     records = [r.plain() for _, r in sorted(m.agencies.items())]
-    return framed(MAGIC, (m.key, m.pages, Stamps.of(m.files).chunks(), m.across, records))
+    return (m.key, m.pages, Stamps.of(m.files).chunks(), m.across, records)
 
 
 def loads(raw: bytes, delta: bytes | None = None) -> Manifest | None:
@@ -353,13 +362,12 @@ def write(
             replace_file(state / DELTA, framed(DELTA_MAGIC, plain))
             m.base, m.base_size, m.since = old.base, old.base_size, since
             return
-    raw = dumps(m)
-    replace_file(state / NAME, raw)
+    check, size = write_framed(state / NAME, MAGIC, _whole(m))  # dumps(m), written
     # after the record: a delta left by a build interrupted here names the record
     # replaced, so it (and the record) is read as no record, never as a stale one
     (state / DELTA).unlink(missing_ok=True)
     (state / JSONL).unlink(missing_ok=True)
-    m.base, m.base_size, m.since = raw[len(MAGIC) : len(MAGIC) + CHECK], len(raw), Changes()
+    m.base, m.base_size, m.since = check, size, Changes()
 
 
 def _since(old: Manifest, m: Manifest, touched: Iterable[str] | None) -> Changes:
