@@ -62,7 +62,7 @@ PHASES = [
     ("sitepages", "year_files", "year data files (listing)"),
     ("sitepages", "YearFiles", "year data files (pool start)"),
     ("sitepages", "feed", "feed"),
-    ("sitepages", "entries_text", "feed digest"),
+    ("sitepages", "feed_text", "feed digest"),
     ("sitepages", "_sitemap", "sitemap"),
     ("coldbuild", "site_pages", "pages about many agencies (all)"),
     ("coldbuild", "write_manifest", "manifest write"),

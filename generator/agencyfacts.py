@@ -28,21 +28,27 @@ class Facts(NamedTuple):
     filed: tuple[int, ...]  # the years with a report filed
     first: int | None  # coverage.expected_from
     until: int | None
-    feed: tuple[Entry, ...]  # feed.feed_entries
+    newest: Entry | None  # the newest of feed.feed_entries (the record keeps them all)
     anchors: tuple[int, ...]  # review.copying.anchors_of its sketches: R7's candidates
     name: str
     folder: str  # where its files are, as shown (R7 names them)
     printed: Printed | None  # None: no problems
 
 
-def facts_of(slug: str, agency: Agency | None, problems: list[Problem]) -> Facts:
-    """``problems``: sorted and deduplicated (problems.sort_problems)."""
+def facts_of(
+    slug: str,
+    agency: Agency | None,
+    problems: list[Problem],
+    feed: Iterable[Entry] | None = None,
+) -> Facts:
+    """``problems``: sorted and deduplicated (problems.sort_problems); ``feed``: the
+    agency's feed.feed_entries, if already made."""
     # here: coverage imports exports, which import the manifest, which imports this
     from .coverage import expected_from
 
     printed = _printed(problems)
     if agency is None:
-        return Facts(None, "", 0, (), None, None, (), (), slug, "", printed)
+        return Facts(None, "", 0, (), None, None, None, (), slug, "", printed)
     a = agency
     index = repr((a.slug, a.name, a.group, a.order, a.years))
     anchors = anchors_of(a.sketches)
@@ -53,7 +59,7 @@ def facts_of(slug: str, agency: Agency | None, problems: list[Problem]) -> Facts
         tuple(a.filed),
         expected_from(a),
         a.until,
-        tuple(feed_entries(a)),
+        max(feed_entries(a) if feed is None else feed, default=None),
         anchors,
         a.name,
         a.path.rsplit("/", 1)[0],

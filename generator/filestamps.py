@@ -15,7 +15,7 @@ import marshal
 from collections.abc import Iterator, Mapping, MutableMapping
 
 Stamp = tuple[int, int, str]  # size, modification time (ns), digest of the bytes written
-Chunk = tuple[int, bytes]  # a folder's number of files, marshal of {name: Stamp}
+Chunk = tuple[int, bytes | memoryview]  # a folder's number of files, marshal of {name: Stamp}
 Chunks = dict[str, Chunk]  # folder ("" for the output itself) → its files' stamps
 
 

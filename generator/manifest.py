@@ -11,8 +11,10 @@ changed or removed by hand and renders it again.
 Every warm build reads the record, so it is kept in the form Python reads fastest:
 ``marshal`` of plain data (str, int, None, tuple, list, dict; never code or a class to
 call), after a magic line and a CRC-32 of the bytes. Each agency is marshalled on its own
-and kept as read while it is unchanged; so are the output files' stamps, per folder
-(filestamps: a build decodes those of the folders it looks at or writes into). A build after an edit does not write the whole
+and kept as read while it is unchanged, its parts decoded only when asked for
+(agencyrecord); so are the output files' stamps, per folder (filestamps: a build decodes
+those of the folders it looks at or writes into). A build after an edit does not write the
+whole
 record (16 MB at 10,000 reports, most of it the 51,000 output files' stamps) again: it
 writes what changed since the record was last written whole, the agencies and stamps,
 beside it (``manifest.delta``, which names the record it amends by its CRC), and folds
@@ -25,125 +27,29 @@ from __future__ import annotations
 
 import gc
 import marshal
+import mmap
+import sys
+import zlib
 from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .agencyfacts import Facts, facts_of
-from .filestamps import Stamp, Stamps
-from .model import Agency, Filed, Summary
-from .problems import Problem, sort_problems
-from .records import CHECK, framed, replace_file, unframed, write_framed
+from .agencyrecord import AgencyRecord
+from .filestamps import Chunks, Stamp, Stamps
+from .records import CHECK, framed, replace_file, unframed
 from .review.copying import Pair
 
 NAME = "manifest.bin"
 DELTA = "manifest.delta"  # what changed since manifest.bin was written (see Changes)
 JSONL = "manifest.jsonl"  # nianbao ≤ 0.1.x's record: JSON Lines, the written files on line 2
-VERSION = 7  # 7: the output files' stamps per folder (filestamps); 6: Facts, R7's pairs
+VERSION = 8  # 8: agencies' parts decoded on demand (agencyrecord); 7: stamps per folder
+# (filestamps); 6: Facts, R7's pairs
 MAGIC = b"nianbao manifest %d marshal %d\n" % (VERSION, marshal.version)
 OLDER = b"nianbao manifest "  # the start of every version's magic line
 DELTA_MAGIC = b"nianbao manifest delta %d marshal %d\n" % (VERSION, marshal.version)
 COMPACT = 8  # the delta is folded into a whole record once it is this share of it
 STAMP_BYTES = 80  # about what one output file's stamp takes in the delta
-
-
-class AgencyRecord:
-    """One agency's record. Read from the manifest, only its head is unpacked (slug,
-    signature, digest, pages' fingerprints, Facts); the agency and its problems are made
-    from the rest (``body``: marshal bytes, kept as read) when first asked for."""
-
-    __slots__ = ("_agency", "_body", "_problems", "digest", "facts", "pages", "signature", "slug")
-
-    def __init__(
-        self,
-        slug: str,
-        signature: str,
-        digest: str,
-        agency: Agency | None,  # without reports; None when agency.yaml could not be read
-        problems: list[Problem] | None = None,
-        pages: dict[str, str] | None = None,  # page path → fingerprint
-    ) -> None:
-        self.slug, self.signature, self.digest = slug, signature, digest
-        self.pages = pages if pages is not None else {}
-        self._problems: list[Problem] | None = sort_problems(problems or [])
-        self._agency = agency
-        self._body: bytes | None = None
-        self.facts = facts_of(slug, agency, self._problems)
-
-    @classmethod
-    def read(cls, plain: tuple[Any, ...]) -> AgencyRecord:
-        """The record ``plain()`` gave, its agency and problems not made yet."""
-        r = cls.__new__(cls)
-        r.slug, r.signature, r.digest, r.pages, facts, r._body = plain
-        r.facts = Facts._make(facts)
-        r._agency, r._problems = None, None
-        return r
-
-    def plain(self) -> tuple[Any, ...]:
-        """The record as plain data for marshal."""
-        return (self.slug, self.signature, self.digest, self.pages, tuple(self.facts), self.body)
-
-    @property
-    def body(self) -> bytes:
-        if self._body is None:
-            problems = [tuple(p.__dict__.values()) for p in self.problems]
-            self._body = marshal.dumps((_plain(self.agency), problems))
-        return self._body
-
-    @property
-    def agency(self) -> Agency | None:
-        if self._problems is None:
-            self._unpack()
-        return self._agency
-
-    @property
-    def problems(self) -> list[Problem]:
-        """Sorted, without duplicates."""
-        if self._problems is None:
-            self._unpack()
-        assert self._problems is not None
-        return self._problems
-
-    def pack(self) -> None:
-        """Let go of the agency and problems made from the body (made again if asked for)."""
-        if self._body is not None:
-            self._agency, self._problems = None, None
-
-    def _unpack(self) -> None:
-        assert self._body is not None
-        plain, problems = marshal.loads(self._body)
-        self._agency = _agency(self.slug, plain)
-        self._problems = [Problem(*p) for p in problems]
-
-    def with_pages(self, pages: dict[str, str]) -> AgencyRecord:
-        """This record with other pages' fingerprints."""
-        r = AgencyRecord.__new__(AgencyRecord)
-        r.slug, r.signature, r.digest, r.pages, r.facts = (
-            self.slug,
-            self.signature,
-            self.digest,
-            pages,
-            self.facts,
-        )
-        r._agency, r._problems, r._body = self._agency, self._problems, self._body
-        return r
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, AgencyRecord):
-            return NotImplemented
-        return (self.slug, self.signature, self.digest, self.pages, self.facts) == (
-            other.slug,
-            other.signature,
-            other.digest,
-            other.pages,
-            other.facts,
-        ) and (self.agency, self.problems) == (other.agency, other.problems)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"AgencyRecord({self.slug!r}, {self.signature!r}, {len(self.pages)} pages)"
 
 
 @dataclass
@@ -163,9 +69,9 @@ class Changes:
 
 def _size(plain: tuple[Any, ...]) -> int:
     """About how many bytes an agency's record takes."""
-    facts, body = plain[4], plain[5]
+    total, facts, body = plain[3], plain[6], plain[8]
     printed = facts[-1]
-    return len(body) + STAMP_BYTES * len(plain[3]) + (len(printed[2]) * 3 if printed else 0)
+    return len(body) + STAMP_BYTES * total + (len(printed[2]) * 3 if printed else 0)
 
 
 @dataclass
@@ -187,59 +93,82 @@ class Manifest:
         self.files = Stamps.of(self.files)
 
 
-def _plain(a: Agency | None) -> tuple[Any, ...] | None:
-    if a is None:
-        return None
-    summaries = [(s.year, s.format, s.values) for s in a.summaries.values()]
-    filed = [
-        (f.year, f.format, f.published, f.values, f.units, f.revisions) for f in a.filed.values()
-    ]
-    head = (a.name, a.kind, a.path, a.short_name, a.group, a.order, a.contact, a.since, a.until)
-    return (*head, summaries, a.sketches, filed)
-
-
-def _agency(slug: str, plain: tuple[Any, ...] | None) -> Agency | None:
-    if plain is None:
-        return None
-    name, kind, path, short_name, group, order, contact, since, until, *rest = plain
-    summaries, sketches, filed = rest
-    return Agency(
-        slug,
-        name,
-        kind,
-        path,
-        short_name,
-        group,
-        order,
-        contact,
-        since,
-        until,
-        summaries={y: Summary(slug, y, fmt, values) for y, fmt, values in summaries},
-        sketches=sketches,
-        filed={f[0]: Filed(*f) for f in filed},
-    )
-
-
 def dumps(m: Manifest) -> bytes:
-    return framed(MAGIC, _whole(m))
-
-
-def _whole(m: Manifest) -> tuple[Any, ...]:
     records = [r.plain() for _, r in sorted(m.agencies.items())]
-    return (m.key, m.pages, Stamps.of(m.files).chunks(), m.across, records)
+    return packed(m.key, m.pages, Stamps.of(m.files).chunks(), m.across, records)
 
 
-def loads(raw: bytes, delta: bytes | None = None) -> Manifest | None:
+# The whole record: the magic line, the CRC-32 of the rest, the head's size, the head
+# (marshal: every value but the agencies' parts and the folders' stamps, which it places
+# by offset and size), then those parts one after the other. Read, the file is mapped, not
+# copied, and the parts are views of it: the 15 MB of parts (at 10,000 reports) a build
+# after one edit does not decode are never copied, and mostly never read from the disk.
+SIZE = 8  # bytes: the head's size
+
+
+def packed(key: str, pages: dict, chunks: Chunks, across: dict, records: list) -> bytes:
+    """The whole record of these (``records``: AgencyRecord.plain() of each)."""
+    parts: list[bytes | memoryview] = []
+    heads = []
+    at = 0
+    for slug, signature, digest, total, paths, pages_raw, facts, feed_raw, body in records:
+        heads.append(
+            (
+                slug,
+                signature,
+                digest,
+                total,
+                paths,
+                facts,
+                at,
+                len(pages_raw),
+                len(feed_raw),
+                len(body),
+            )
+        )
+        parts += (pages_raw, feed_raw, body)
+        at += len(pages_raw) + len(feed_raw) + len(body)
+    folders = {}
+    for folder, (count, data) in chunks.items():
+        folders[folder] = (count, at, len(data))
+        parts.append(data)
+        at += len(data)
+    head = marshal.dumps((key, pages, folders, across, heads))
+    data = b"".join([len(head).to_bytes(SIZE, "big"), head, *parts])
+    return MAGIC + zlib.crc32(data).to_bytes(CHECK, "big") + data
+
+
+def unpacked(raw: bytes | mmap.mmap) -> tuple[str, dict, Chunks, dict, list[tuple[Any, ...]]]:
+    """What ``packed`` was given, the parts as views of ``raw``; ValueError (or marshal's,
+    or TypeError) if ``raw`` is not such a record, whole."""
+    start = len(MAGIC) + CHECK + SIZE
+    if raw[: len(MAGIC)] != MAGIC or len(raw) < start:
+        raise ValueError("not a record")
+    view = memoryview(raw)
+    if zlib.crc32(view[start - SIZE :]).to_bytes(CHECK, "big") != raw[len(MAGIC) : start - SIZE]:
+        raise ValueError("damaged")
+    end = start + int.from_bytes(view[start - SIZE : start], "big")
+    key, pages, folders, across, heads = marshal.loads(view[start:end])
+    rest = view[end:]
+    records = []
+    for slug, signature, digest, total, paths, facts, at, a, b, c in heads:
+        parts = (rest[at : at + a], rest[at + a : at + a + b], rest[at + a + b : at + a + b + c])
+        records.append((slug, signature, digest, total, paths, parts[0], facts, *parts[1:]))
+    chunks: Chunks = {f: (count, rest[at : at + size]) for f, (count, at, size) in folders.items()}
+    return key, pages, chunks, across, records
+
+
+def loads(raw: bytes | mmap.mmap, delta: bytes | None = None) -> Manifest | None:
     """The record in ``raw`` (manifest.bin) amended by ``delta`` (manifest.delta)."""
     try:
-        key, pages, files, across, plain = unframed(MAGIC, raw)
+        key, pages, chunks, across, plain = unpacked(raw)
     except ValueError:
         return None
     records = [AgencyRecord.read(r) for r in plain]
-    if not all(isinstance(x, dict) for x in (pages, files, across)) or not isinstance(key, str):
+    if not all(isinstance(x, dict) for x in (pages, across)) or not isinstance(key, str):
         return None
     base = raw[len(MAGIC) : len(MAGIC) + CHECK]
-    m = Manifest(key, {r.slug: r for r in records}, pages, Stamps(files), across, base, len(raw))
+    m = Manifest(key, {r.slug: r for r in records}, pages, Stamps(chunks), across, base, len(raw))
     if delta is None:
         return m
     try:
@@ -269,13 +198,13 @@ def read(state: Path) -> Manifest | None:
     collecting = gc.isenabled()
     gc.disable()  # a few hundred thousand objects, none of them garbage: nothing to look for
     try:
-        raw = (state / NAME).read_bytes()
+        raw = _mapped(state / NAME)
         try:
             delta: bytes | None = (state / DELTA).read_bytes()
         except FileNotFoundError:
             delta = None
-        if not raw.startswith(MAGIC) and _version(raw) < VERSION:
-            return _older_files(raw, delta)
+        if raw[: len(MAGIC)] != MAGIC and _version(raw[:100]) < VERSION:
+            return _older_files(raw[:], delta)
         return loads(raw, delta)
     except FileNotFoundError:  # no manifest.bin
         return _jsonl_files(state)
@@ -284,6 +213,16 @@ def read(state: Path) -> Manifest | None:
     finally:
         if collecting:
             gc.enable()
+
+
+def _mapped(path: Path) -> bytes | mmap.mmap:
+    """The file's bytes, mapped (POSIX); read on Windows, where a file mapped cannot be
+    replaced. Either way what is kept is what was read: a record is only ever replaced
+    whole (records.replace_file), never changed in place."""
+    if sys.platform == "win32":
+        return path.read_bytes()
+    with path.open("rb") as f:
+        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 def _version(raw: bytes) -> int:
@@ -295,12 +234,13 @@ def _version(raw: bytes) -> int:
 
 
 def _older_files(raw: bytes, delta: bytes | None) -> Manifest | None:
-    """What a record of an earlier version (4 to 6: the output files' stamps third in
-    the whole record, last in the delta) says was written, and nothing else, as for
-    ``_jsonl_files``: the output is known as nianbao's and built again from scratch."""
+    """What a record of an earlier version (4 to 7: the output files' stamps third in
+    the whole record, per folder from 7 on, last in the delta) says was written, and
+    nothing else, as for ``_jsonl_files``: the output is known as nianbao's and built
+    again from scratch."""
     magic = raw[: raw.index(b"\n") + 1]
     whole = unframed(magic, raw)
-    files = whole[2]
+    files = whole[2] if _version(raw) < 7 else dict(Stamps(whole[2]).items())
     if delta is not None:
         # a delta amending another record is read as none: its files are then unknown,
         # and the output refused, as any output with files nianbao did not record
@@ -362,12 +302,13 @@ def write(
             replace_file(state / DELTA, framed(DELTA_MAGIC, plain))
             m.base, m.base_size, m.since = old.base, old.base_size, since
             return
-    check, size = write_framed(state / NAME, MAGIC, _whole(m))  # dumps(m), written
+    raw = dumps(m)
+    replace_file(state / NAME, raw)
     # after the record: a delta left by a build interrupted here names the record
     # replaced, so it (and the record) is read as no record, never as a stale one
     (state / DELTA).unlink(missing_ok=True)
     (state / JSONL).unlink(missing_ok=True)
-    m.base, m.base_size, m.since = check, size, Changes()
+    m.base, m.base_size, m.since = raw[len(MAGIC) : len(MAGIC) + CHECK], len(raw), Changes()
 
 
 def _since(old: Manifest, m: Manifest, touched: Iterable[str] | None) -> Changes:

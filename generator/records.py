@@ -19,19 +19,6 @@ def framed(magic: bytes, plain: Any) -> bytes:
     return magic + zlib.crc32(data).to_bytes(CHECK, "big") + data
 
 
-def write_framed(path: Path, magic: bytes, plain: Any) -> tuple[bytes, int]:
-    """``path`` holds ``framed(magic, plain)``, replaced as ``replace_file`` does, with no
-    second copy of the bytes made (the manifest: 160 MB at 100,000 reports, written at a
-    build's peak of memory). Returns the CRC bytes and the file's size."""
-    data = marshal.dumps(plain)
-    check = zlib.crc32(data).to_bytes(CHECK, "big")
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as f:
-        f.writelines((magic, check, data))
-    os.replace(tmp, path)
-    return check, len(magic) + CHECK + len(data)
-
-
 def unframed(magic: bytes, raw: bytes) -> Any:
     """The plain data of a file framed by ``framed``; ValueError if it is not one (or
     marshal's own error if the checked bytes still do not read)."""

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from . import trendcache, yearmodel
 from .agencyfacts import Facts, in_order, index_text, years_of
+from .agencyrecord import AgencyRecord, feed_text
 from .exports import YearFiles, YearJob, is_year_file, year_files
 from .exports.year_files import LazyMembers, year_data_paths
-from .feed import FEED_PATH, entries_text, feed
+from .feed import FEED_PATH, feed
 from .lazyrender import LazyRenderer
-from .manifest import AgencyRecord
 from .model import Agency, Site
 from .outputs import Output, year_path
 from .pagekeys import data_key, page_fingerprint
@@ -83,7 +83,6 @@ def site_pages(
     the sitemap leaves out): render those whose inputs changed. ``kept``: year pages'
     fingerprints known to be unchanged (_year_digests_kept)."""
     pages: list[tuple[str, str, Callable[[], Output | None]]] = []
-    facts = agencies.facts()
     years = agencies.years()
     kept = kept or {}
     # what a year's page and data files are made from (a plain string: 10,000 dataclass
@@ -135,7 +134,7 @@ def site_pages(
             lambda: renderer.page(data_page(site, agencies()), "data.html"),
         )
     )
-    entries = entries_text(entry for f in facts for entry in f.feed)
+    entries = feed_text(agencies.records.values())  # decodes a few agencies' entries
     pages.append((FEED_PATH, digest(data, "feed", entries), lambda: feed(site, agencies())))
     if site.search:  # the index itself is made by `nianbao build` (search.py), not here
         page = lambda: renderer.page(search_page(site), "search.html")  # noqa: E731
@@ -150,12 +149,14 @@ def site_pages(
         # every page, in an order fixed by the content (sitemap() sorts what it lists): no
         # sort of 50,000 paths on every build
         records = agencies.records.values()
-        paths = [p for r in records for p in r.pages] + [p for p, _, _ in pages]
+        others = [p for p, _, _ in pages]
+        # each agency's paths by their digest: none decoded unless the sitemap is made
+        each = "\n".join([*(r.paths_digest for r in records), *others])
         pages.append(
             (
                 "sitemap.xml",
-                digest(data, "sitemap", "\n".join(paths)),
-                lambda: _sitemap(site, paths),
+                digest(data, "sitemap", each),
+                lambda: _sitemap(site, [p for r in records for p in r.pages] + others),
             )
         )
     if review is not None:
@@ -290,4 +291,4 @@ def report_count(records: dict[str, AgencyRecord]) -> int:
 
 
 def page_count(records: dict[str, AgencyRecord], site_pages: dict[str, str]) -> int:
-    return sum(len(r.pages) for r in records.values()) + len(site_pages)
+    return sum(r.page_total for r in records.values()) + len(site_pages)

@@ -53,7 +53,7 @@ def warm(
             and not verify
             and trusted(folder.signature)
             and before.signature == folder.signature
-            and damaged.isdisjoint(before.pages)
+            and (not damaged or damaged.isdisjoint(before.pages))  # pages decoded if need be
             and (memory is None or slug in memory)
         ):
             records[slug] = before

@@ -81,9 +81,20 @@ class Writer:
             self.journal(path)
         folder = path.rpartition("/")[0]
         if folder not in self._folders:
-            _make_folder(os.path.join(self._root, folder))
-            self._folders.add(folder)
+            self._make(folder)
         return os.path.join(self._root, path)
+
+    def _make(self, folder: str) -> None:
+        """Make ``folder`` (relative to root) and note it and every folder above it as
+        there. In a fresh folder (not ``atomic``) the one above is made first: trying the
+        folder first would fail once for each agency (its report's folder before its own)."""
+        parent = folder.rpartition("/")[0]
+        if not self.atomic and parent and parent not in self._folders:
+            self._make(parent)
+        _make_folder(os.path.join(self._root, folder))
+        self._folders.add(folder)
+        while (folder := folder.rpartition("/")[0]) and folder not in self._folders:
+            self._folders.add(folder)
 
     def record(self, path: str, stamp: Stamp) -> None:
         self.stamps[safe_path(path)] = stamp

@@ -6,10 +6,12 @@ import contextlib
 import io
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from nianbao import sources
 from nianbao.cli import main
 from nianbao.write import PieceFile
 
@@ -90,3 +92,29 @@ def copied(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(PieceFile, "copy", copy)
     return sizes
+
+
+class Clock:
+    """``time`` as the scan sees it (sources.time): a fixed ``now``."""
+
+    def __init__(self) -> None:
+        self.now = time.time_ns()
+
+    def time_ns(self) -> int:
+        return self.now
+
+    def just_changed(self) -> None:
+        self.now = time.time_ns()
+
+    def settled(self) -> None:
+        """Everything changed so far is old news: as seen ten seconds from now."""
+        self.now = time.time_ns() + 10_000_000_000
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The content scan's clock fixed (see Clock): whether a scan may be trusted is then
+    the test's to say."""
+    c = Clock()
+    monkeypatch.setattr(sources, "time", c)
+    return c

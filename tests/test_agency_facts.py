@@ -71,7 +71,12 @@ def test_site_digests_from_facts_equal_those_from_agencies(given_agencies: list[
     assert [slug for slug, _ in facts] == [a.slug for a in ordered]
     assert index_text(facts) == repr([(a.slug, a.name, a.group, a.order, a.years) for a in ordered])
     assert years_of(f for _, f in facts) == region_years(ordered)
-    assert entries_text(e for _, f in facts for e in f.feed) == digest_text(ordered)
+    records = [AgencyRecord(a.slug, "s", "d", a, []) for a in given_agencies]
+    assert entries_text(e for r in records for e in r.feed) == digest_text(ordered)
+    assert [f.newest for _, f in facts] == [
+        max(r.feed, default=None)
+        for r in sorted(records, key=lambda r: r.facts.sort_key or (0, "", ""))
+    ]
 
 
 @settings(max_examples=200, deadline=None)

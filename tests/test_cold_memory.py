@@ -1,17 +1,11 @@
 """What a cold build's parent holds as bytes instead of objects answers as the objects
-did: output stamps added per folder (filestamps.Stamps.add_folders, listed by ``paths``),
-and the manifest written without a second copy of its bytes (records.write_framed)."""
+did: output stamps added per folder (filestamps.Stamps.add_folders, listed by ``paths``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from conftest import PORTAL, nianbao
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from nianbao import manifest
 from nianbao.filestamps import Stamps
-from nianbao.outdir import target
 
 PATHS = ["index.html", "a/index.html", "a/b.csv", "a/2020/index.html", "b/2020/x.json", "c/d"]
 stamp = st.tuples(st.integers(0, 9), st.integers(0, 9), st.sampled_from(["x", "y"]))
@@ -45,18 +39,3 @@ def test_paths_decode_nothing_for_good() -> None:
     assert sorted(stamps.paths()) == ["a/1.html", "a/2.html", "b/c.csv"]
     assert stamps.chunks().keys() == {"a", "b"}
     assert not stamps._open  # listed, yet still held as bytes
-
-
-def test_manifest_written_as_dumps_makes_it(tmp_path: Path) -> None:
-    out = tmp_path / "site"
-    assert nianbao("build", "--content", PORTAL, "--out", out).code == 0
-    made = manifest.read(target(out).state)
-    assert made is not None and made.agencies
-    again = tmp_path / "again"
-    again.mkdir()
-    manifest.write(made, again)  # a whole record: no base to amend
-    raw = (again / manifest.NAME).read_bytes()
-    assert manifest.loads(raw) == made == manifest.loads(manifest.dumps(made))
-    assert manifest.read(again) == made
-    assert made.base == raw[len(manifest.MAGIC) : len(manifest.MAGIC) + 4]
-    assert made.base_size == len(raw)

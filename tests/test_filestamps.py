@@ -8,7 +8,6 @@ from __future__ import annotations
 import marshal
 import shutil
 import time
-import zlib
 from pathlib import Path
 
 import pytest
@@ -79,12 +78,10 @@ def _forge_chunk(state: Path, folder: str) -> None:
     """The record with ``folder``'s stamps cut short and its CRC right: whole and checked,
     but not what nianbao wrote."""
     raw = (state / manifest.NAME).read_bytes()
-    key, pages, chunks, across, records = manifest.unframed(manifest.MAGIC, raw)
+    key, pages, chunks, across, records = manifest.unpacked(raw)
     count, data = chunks[folder]
     chunks[folder] = (count, data[: len(data) // 2])
-    body = marshal.dumps((key, pages, chunks, across, records))
-    crc = zlib.crc32(body).to_bytes(manifest.CHECK, "big")
-    (state / manifest.NAME).write_bytes(manifest.MAGIC + crc + body)
+    (state / manifest.NAME).write_bytes(manifest.packed(key, pages, chunks, across, records))
     (state / manifest.DELTA).unlink(missing_ok=True)
 
 

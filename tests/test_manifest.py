@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import PORTAL, edit, nianbao
 from nianbao import manifest
+from nianbao.filestamps import Stamps
 from test_build import tree
 
 
@@ -115,12 +116,12 @@ def test_a_warm_build_reads_the_record_it_wrote(tmp_path: Path) -> None:
     assert again == first
 
 
-@pytest.mark.parametrize("version", [5, 6])
+@pytest.mark.parametrize("version", [5, 6, 7])
 def test_an_earlier_versions_record_means_building_from_scratch(
     tmp_path: Path, version: int
 ) -> None:
-    """After an upgrade that changed the record's shape, the earlier record (version 5 or
-    6, amended by its delta) still says which files are nianbao's: the output is built
+    """After an upgrade that changed the record's shape, the earlier record (version 5 to
+    7, amended by its delta) still says which files are nianbao's: the output is built
     again from scratch, not refused."""
     content = tmp_path / "content"
     shutil.copytree(PORTAL, content)
@@ -132,11 +133,16 @@ def test_an_earlier_versions_record_means_building_from_scratch(
     files = dict(made.files)
     later = {"index.html": files.pop("index.html")}  # known from the delta alone
     magic = b"nianbao manifest %d marshal %d\n" % (version, marshal.version)
-    data = marshal.dumps(("earlier", made.pages, files, [b"an agency"]))
+    # from version 7 on, the stamps per folder (filestamps), the R7 pairs after them
+    kept = ("earlier", made.pages, Stamps.of(files).chunks(), {}, [b"an agency"])
+    data = marshal.dumps(kept if version >= 7 else ("earlier", made.pages, files, [b"an agency"]))
     crc = zlib.crc32(data).to_bytes(manifest.CHECK, "big")
     (state / manifest.NAME).write_bytes(magic + crc + data)
     delta_magic = b"nianbao manifest delta %d marshal %d\n" % (version, marshal.version)
-    delta = marshal.dumps((crc, "earlier", made.pages, {}, later))
+    amends = (
+        (crc, "earlier", made.pages, {}, {}) if version >= 7 else (crc, "earlier", made.pages, {})
+    )
+    delta = marshal.dumps((*amends, later))
     (state / manifest.DELTA).write_bytes(
         delta_magic + zlib.crc32(delta).to_bytes(manifest.CHECK, "big") + delta
     )

@@ -4,7 +4,7 @@ walked; anything else walks it. Whatever happens to the content, every agency's 
 is the plain walk's, in this process and in the scan's worker processes (the first of
 which also compares the output's folders with their record, outfolders.surveyed).
 
-The clock is faked as in test_scancache (``Clock``): "settled" scans may be trusted."""
+The clock is faked (conftest's ``clock`` fixture): "settled" scans may be trusted."""
 
 from __future__ import annotations
 
@@ -16,17 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import Clock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from nianbao import outfolders, scancache, scanparts, sources
-from test_scancache import OPS, TICK, Clock, _apply, _portal, _unlock, signatures
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    c = Clock()
-    monkeypatch.setattr(sources, "time", c)
-    return c
+from test_scancache import OPS, TICK, _apply, _portal, _unlock, signatures
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PORTAL, nianbao
+from conftest import PORTAL, Clock, nianbao
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from nianbao import scancache, sources
@@ -31,30 +31,6 @@ from test_build import tree
 from test_incremental import full_build
 
 TICK = 0.02  # s: longer than the file system clock's tick (a jiffy: 1–10 ms)
-
-
-class Clock:
-    """``time`` as the scan sees it (sources.time): a fixed ``now``."""
-
-    def __init__(self) -> None:
-        self.now = time.time_ns()
-
-    def time_ns(self) -> int:
-        return self.now
-
-    def just_changed(self) -> None:
-        self.now = time.time_ns()
-
-    def settled(self) -> None:
-        """Everything changed so far is old news: as seen ten seconds from now."""
-        self.now = time.time_ns() + 10_000_000_000
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    c = Clock()
-    monkeypatch.setattr(sources, "time", c)
-    return c
 
 
 @pytest.fixture

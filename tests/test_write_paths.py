@@ -3,12 +3,14 @@ the path as a PurePosixPath gives, and every unsafe form is refused."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path, PurePosixPath
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from nianbao.contentfiles import digest, hasher
+from nianbao.outputs import Output
 from nianbao.write import PieceFile, UnsafeOutput, Writer, safe_path
 
 
@@ -110,3 +112,32 @@ def test_writer_makes_missing_folders_parent_first(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         writer.write(Output("f/g/index.html", b"z"))
     assert (tmp_path / "out/site/f").read_bytes() == b"a file"
+
+
+@pytest.mark.parametrize("atomic", [False, True])
+def test_each_folder_is_made_once_and_parents_first_in_a_fresh_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, atomic: bool
+) -> None:
+    """A fresh folder (not atomic) makes an agency's folder before its report's, without
+    a failed try first; no folder is made twice, whichever file comes first."""
+    import nianbao.write as write
+
+    made: list[str] = []
+    real_mkdir = os.mkdir
+
+    def mkdir(path: str, *args: object) -> None:
+        made.append(os.path.relpath(path, tmp_path))
+        real_mkdir(path)
+
+    monkeypatch.setattr(write.os, "mkdir", mkdir)
+    writer = Writer(tmp_path, atomic=atomic)
+    for path in ["a/2019/index.html", "a/2019/data.json", "a/index.html", "a/2020/x.csv"]:
+        writer.write(Output(path, path.encode()))
+    for path in ["index.html", "404.html", "data/2019/cells.csv", "data/index.html"]:
+        writer.write(Output(path, path.encode()))
+    if atomic:  # a folder being served: its report's folder is tried first, as ever
+        assert made == ["a/2019", "a", "a/2019", "a/2020", ".", "data/2019", "data", "data/2019"]
+    else:
+        assert made == ["a", "a/2019", "a/2020", ".", "data", "data/2019"]
+    for path in writer.written:
+        assert (tmp_path / path).read_bytes() == path.encode()
