@@ -150,6 +150,11 @@ class AgencyRecord:
         assert self._problems is not None
         return self._problems
 
+    def pack(self) -> None:
+        """Let go of the agency and problems made from the body (made again if asked for)."""
+        if self._body is not None:
+            self._agency, self._problems = None, None
+
     def _unpack(self) -> None:
         assert self._body is not None
         try:

@@ -234,7 +234,9 @@ def cold_agency(folder: AgencyFolder) -> Done:
     kept = kept_of(agency, bases) if job.keep and agency is not None else None
     stamps = _sharing_paths(writer.stamps, pages)
     record = record_of(folder, agency, problems, pages, made_from)
-    return record, rendered, stamps, kept, entries
+    # handed back as if read from the manifest (agency and problems as marshal bytes): the
+    # parent holds every agency's record until the end, a third of the memory as objects
+    return AgencyRecord.read(record.plain()), rendered, stamps, kept, entries
 
 
 def year_entries(made_from: str, agency: Agency) -> dict[int, Entry]:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import agencywork, lazyrender, outdir
 from .agencywork import recall
-from .buildkey import build_key, own_stamps, template_problems_kept
+from .buildkey import build_key, output_part, own_stamps, template_problems_kept
 from .buildtypes import Job, Kept, Progress, Result
 from .coldbuild import cold
 from .contentfiles import Tree
@@ -128,6 +128,10 @@ def _run(
     finally:
         if collecting:
             gc.enable()
+    # handed over so that _built holds the last manifest alone: a build from scratch lets
+    # go of it (at 100,000 reports, half a gigabyte) before anything is rebuilt
+    held = [old]
+    del old
     try:
         return _built(
             content,
@@ -141,7 +145,7 @@ def _run(
             review,
             start,
             found,
-            old,
+            held,
             damaged,
         )
     finally:
@@ -160,9 +164,11 @@ def _built(
     review: bool,
     start: float,
     found: Scan,
-    old: Manifest | None,
+    held: list[Manifest | None],
     damaged: set[str],
 ) -> Result:
+    """``held``: the last manifest, taken out of it (see _run)."""
+    old = held.pop()
     problems: list[Problem] = []
     site_tree = Tree(content, os.path.realpath(content))
     # --verify trusts no file's size and time: not even the generator's or the templates'
@@ -184,7 +190,10 @@ def _built(
             out = None
     key = build_key(site_tree.file_digest("site.yaml"), templates, shown, site.word, state)
     memory = None  # serve, after a template edit: the agencies to render from
-    if old is not None and old.key != key:
+    # the content folder shown otherwise (another working directory): the same pages, but
+    # every agency read again, for its problems and paths to show it as given now
+    reshow = old is not None and old.key != key and output_part(old.key) == output_part(key)
+    if old is not None and old.key != key and not reshow:
         if session is not None and out is not None and session.renders_from_memory(old, key):
             memory = recall(session.kept, old, found, Job(site, shown, key, templates), jobs)
         else:
@@ -205,7 +214,7 @@ def _built(
                 out,
                 old,
                 damaged,
-                verify,
+                verify or reshow,
                 review,
                 jobs,
                 memory,

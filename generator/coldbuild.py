@@ -4,18 +4,22 @@ swapped in at the end."""
 from __future__ import annotations
 
 import gc
+import marshal
 import os
 from pathlib import Path
 
 from . import outdir
 from .agencywork import Done, map_agencies, renderer_for, working
 from .buildtypes import Job, Kept, Progress, Result
-from .manifest import Manifest, Stamp
+from .filestamps import Stamps
+from .manifest import Manifest
 from .manifest import write as write_manifest
 from .model import Site
 from .pagekeys import data_key
+from .problems import Problem, Problems
 from .sitepages import Agencies, agencies_compared, page_count, report_count, site_pages
 from .sources import AgencyFolder
+from .warmbuild import _block as printed_block  # an agency's problems as its record prints them
 from .write import Writer, discard, staging_for, swap_in
 from .yearmodel import Entry
 from .yearmodel import keep as keep_year_entries
@@ -42,9 +46,21 @@ def cold(
     job = Job(site, shown, key, templates, staging, keep=kept is not None)
     sums = YearSums()  # each year's group sums, added up as the agencies come back
 
+    # every output file's stamp, as bytes per folder as they come (filestamps.add_folders)
+    stamps = Stamps()
+
+    # each year's page entries (year → agency → its report's Entry as marshal bytes): a
+    # year's are made objects again only when it is kept (_keep_entries)
+    entries: dict[int, dict[str, bytes]] = {}
+
     def arrived(done: Done) -> None:
+        slug = done[0].slug
         for year, entry in done[4].items():
             sums.add(year, entry)
+            entries.setdefault(year, {})[slug] = marshal.dumps(tuple(entry))
+        stamps.add_folders(done[2])
+        done[2].clear()  # both held as bytes now
+        done[4].clear()
 
     def meanwhile() -> None:
         # the templates of the pages about many agencies, compiled while the workers render
@@ -71,22 +87,20 @@ def cold(
                 for slug, (_, _, _, k, _) in zip(folders, done, strict=True)
                 if k is not None
             )
-        stamps: dict[str, Stamp] = {}
-        for _, _, written, _, _ in done:
-            stamps.update(written)
         rendered = sum(n for _, n, _, _, _ in done)
-        entries = {slug: e for slug, (_, _, _, _, e) in zip(folders, done, strict=True) if e}
-        del done  # one dict of stamps per agency: the merged one is all that is kept
+        del done
         gc.freeze()  # never walked again; build() unfreezes once the build is over
-        problems = [p for r in records.values() for p in r.problems]
-        agencies, similar = agencies_compared(records, problems)
-        result = Result(problems, reports=report_count(records), agencies_of=agencies)
+        across: list[Problem] = []  # R7's, found across agencies
+        agencies, similar = agencies_compared(records, across)
+        # each agency's problems printed from its record, as a warm build does: no Problem
+        # is made of them (85,000 warnings at 100,000 reports) unless asked for
+        found = Problems(across, filter(None, map(printed_block, records.values())))
+        result = Result(found, reports=report_count(records), agencies_of=agencies)
         if out is None or staging is None or result.errors:
             if staging is not None:
                 discard(staging)
             return result, None
-        _keep_entries(agencies, entries, sums, key, out.state)
-        del entries
+        _keep_entries(agencies, entries, sums, key, out.state)  # empties entries
         writer = Writer(staging, atomic=False, stamps=stamps)
         made_pages, rendered_site = site_pages(
             site,
@@ -95,15 +109,20 @@ def cold(
             {},
             renderer_for(templates, key),
             writer,
-            (problems, shown) if review else None,
+            (found.listed(), shown) if review else None,
             jobs or os.cpu_count() or 1,
             out.state,
         )
+        # the home page's list unpacked every agency: let go of them (the result makes them
+        # again if asked for) before the manifest, as big as all of them, is written
+        agencies.made = None
+        for record in records.values():
+            record.pack()
         made = Manifest(str(key), records, made_pages, writer.stamps, similar)
-        outdir.begin(out, set(writer.stamps))  # before the swap: these may be in the output
+        outdir.begin(out, stamps.paths())  # before the swap: these may be in the output
         swap_in(staging, out.path)
         write_manifest(made, out.state)
-        outdir.finish(out, writer.stamps)
+        outdir.finish(out, stamps.paths())
         result.pages = page_count(records, made_pages)
         result.rendered = rendered + rendered_site
         result.written = True
@@ -116,18 +135,21 @@ def cold(
 
 def _keep_entries(
     agencies: Agencies,
-    entries: dict[str, dict[int, Entry]],
+    entries: dict[int, dict[str, bytes]],
     sums: YearSums,
     key: str,
     state: Path,
 ) -> None:
     """Each year's page entries, as the workers made them, and their sums, kept where
     ``year_model`` looks for them: the year pages are then made without reading a report
-    again."""
-    years: dict[int, list[tuple[str, Entry]]] = {}
-    for slug, _ in agencies.ordered:  # display order, as year_model lists them
-        for year, entry in entries.get(slug, {}).items():
-            years.setdefault(year, []).append((slug, entry))
+    again. ``entries`` (see cold) is emptied year by year."""
     data = data_key(key)
-    for year, listed in sorted(years.items()):
+    for year in sorted(entries):
+        of_year = entries.pop(year)
+        listed = [  # display order, as year_model lists them
+            (slug, Entry(*marshal.loads(of_year[slug])))
+            for slug, _ in agencies.ordered
+            if slug in of_year
+        ]
+        del of_year
         keep_year_entries(state, year, data, listed, sums.of(year, listed))

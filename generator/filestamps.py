@@ -65,6 +65,37 @@ class Stamps(MutableMapping[str, Stamp]):
         made._len = len(files)
         return made
 
+    def add_folders(self, files: Mapping[str, Stamp]) -> None:
+        """Add ``files``, kept as bytes per folder (as read from a record) where this holds
+        nothing of their folder yet: a cold build's parent adds each agency's files as its
+        worker hands them back, and holds a few bytes per file, not a dict entry. Only
+        before ``copy``: the chunks are shared with copies."""
+        by_folder: dict[str, dict[str, Stamp]] = {}
+        for path, stamp in files.items():
+            folder, _, name = path.rpartition("/")
+            names = by_folder.get(folder)
+            if names is None:
+                names = by_folder[folder] = {}
+            names[name] = stamp
+        for folder, names in by_folder.items():
+            if folder in self._chunks or folder in self._open:
+                for name, stamp in names.items():  # rare: a folder shared with another's
+                    self[f"{folder}/{name}" if folder else name] = stamp
+            else:
+                self._chunks[folder] = (len(names), marshal.dumps(names))
+                self._len += len(names)
+
+    def paths(self) -> Iterator[str]:
+        """Every path, each folder decoded only while its paths are given (iterating the
+        mapping keeps every folder decoded)."""
+        opened = self._open
+        for folder in list(self._chunks.keys() | opened.keys()):
+            names = opened.get(folder)
+            if names is None:
+                names = _decoded(self._chunks[folder])
+            prefix = folder + "/" if folder else ""
+            yield from (prefix + name for name in names)
+
     def folder(self, folder: str) -> Mapping[str, Stamp]:
         """The stamps of the files directly in ``folder``, by name (empty if none)."""
         return self._folder(folder, False) or {}

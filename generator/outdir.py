@@ -283,7 +283,7 @@ def pending(t: Target) -> set[str] | None:
         return set()  # unreadable: still unfinished
 
 
-def begin(t: Target, paths: set[str]) -> None:
+def begin(t: Target, paths: Iterable[str]) -> None:
     """Record, before the output changes, every path the build may write that the manifest
     does not list (the survey takes both as nianbao's)."""
     t.state.mkdir(parents=True, exist_ok=True)

@@ -65,7 +65,10 @@ def warm(
             agency, problems = agencywork.load_and_check(folder, shown)
             bases = agency_bases(agency, folder, key, site.word) if agency else {}
             records[slug] = record_of(folder, agency, problems, fingerprints(bases, key))
-            changed[slug] = (folder, agency)
+            # not held when every page is as written (nothing to render): a build from
+            # another working directory reads every agency again (build._built)
+            same = before is not None and records[slug].pages == _intact(before.pages, damaged)
+            changed[slug] = (folder, None if same else agency)
             if kept is not None and agency is not None:
                 kept[slug] = kept_of(agency, bases)
     # R7: found across agencies, the pairs of unchanged ones as the last build found them
