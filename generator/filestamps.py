@@ -24,6 +24,18 @@ class DamagedRecord(ValueError):
     not damage on the disk, but a record nianbao did not write): the record is no record."""
 
 
+def _by_folder(files: Mapping[str, Stamp]) -> dict[str, dict[str, Stamp]]:
+    """``files`` grouped by folder: each folder's names and their stamps."""
+    grouped: dict[str, dict[str, Stamp]] = {}
+    for path, stamp in files.items():
+        folder, _, name = path.rpartition("/")
+        names = grouped.get(folder)
+        if names is None:
+            names = grouped[folder] = {}
+        names[name] = stamp
+    return grouped
+
+
 def _decoded(chunk: Chunk) -> dict[str, Stamp]:
     try:
         names = marshal.loads(chunk[1])
@@ -55,13 +67,7 @@ class Stamps(MutableMapping[str, Stamp]):
         if isinstance(files, Stamps):
             return files
         made = cls()
-        opened = made._open
-        for path, stamp in files.items():
-            folder, _, name = path.rpartition("/")
-            names = opened.get(folder)
-            if names is None:
-                names = opened[folder] = {}
-            names[name] = stamp
+        made._open = _by_folder(files)
         made._len = len(files)
         return made
 
@@ -70,14 +76,7 @@ class Stamps(MutableMapping[str, Stamp]):
         nothing of their folder yet: a cold build's parent adds each agency's files as its
         worker hands them back, and holds a few bytes per file, not a dict entry. Only
         before ``copy``: the chunks are shared with copies."""
-        by_folder: dict[str, dict[str, Stamp]] = {}
-        for path, stamp in files.items():
-            folder, _, name = path.rpartition("/")
-            names = by_folder.get(folder)
-            if names is None:
-                names = by_folder[folder] = {}
-            names[name] = stamp
-        for folder, names in by_folder.items():
+        for folder, names in _by_folder(files).items():
             if folder in self._chunks or folder in self._open:
                 for name, stamp in names.items():  # rare: a folder shared with another's
                     self[f"{folder}/{name}" if folder else name] = stamp
