@@ -1,5 +1,5 @@
 """What a warm build takes over from the last one instead of walking every agency
-(sincelast): R7's candidate pairs, when no changed agency's anchors changed, are the last
+(sitepages.agencies_compared): R7's candidate pairs, when no changed agency's anchors changed, are the last
 build's; the pairs and warnings found so equal those found from scratch, over adds,
 removes, edits and renames of agencies (hypothesis)."""
 
@@ -13,7 +13,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from nianbao.agencyfacts import Facts
 from nianbao.review.copying import SECTIONS, anchors_of
-from nianbao.sincelast import SinceLast, anchors, page_paths
 from nianbao.sitepages import agencies_compared
 
 # a few clause hashes, so sections share anchors often (and some more than CROWDED do)
@@ -92,14 +91,29 @@ def test_an_edit_that_keeps_the_anchors_finds_no_pairs_afresh(monkeypatch: Any) 
     assert len(found) == 6  # three pairs, each agency of a pair flagged
 
 
-def test_since_last_trusts_nothing_without_the_same_agencies() -> None:
-    a, b = record("a", "a", {}), record("b", "b", {})
-    assert SinceLast({"a": a, "b": b}, {"a": a, "b": b}, ["a"]).same(anchors)
-    assert not SinceLast({"a": a}, {"a": a, "b": b}, ["a"]).same(anchors)  # one removed
-    assert not SinceLast({"b": b, "a": a}, {"a": a, "b": b}, []).same(page_paths)  # reordered
-    assert not SinceLast({"a": a, "b": b}, None, []).same(anchors)  # no last build
-    other = record("a", "a", {2022: {"overview": (5, 6, 7)}})
-    assert not SinceLast({"a": other, "b": b}, {"a": a, "b": b}, ["a"]).same(anchors)
+def test_pairs_are_found_afresh_unless_the_same_agencies(monkeypatch: Any) -> None:
+    """The last build's pairs are taken over only when the agencies are the same ones in
+    the same order (a removed agency is not among those read again)."""
+    import nianbao.sitepages as sitepages
+
+    copied: dict[int, dict[str, tuple[int, ...]]] = {2022: {"overview": (1, 2, 3, 4)}}
+    before = {s: record(s, s, copied) for s in ("a", "b", "c")}
+    _, known = agencies_compared(before, [])
+    real, calls = sitepages.candidates, []
+    monkeypatch.setattr(sitepages, "candidates", lambda a: calls.append(1) or real(a))
+    cases = [
+        ({"a": before["a"], "b": before["b"]}, before),  # one removed
+        ({"b": before["b"], "a": before["a"], "c": before["c"]}, before),  # reordered
+        (before, None),  # no last build's records
+    ]
+    for now, last in cases:
+        calls.clear()
+        found: list[Any] = []
+        _, similar = agencies_compared(now, found, known, set(), last)
+        assert calls == [1]
+        afresh: list[Any] = []
+        _, expected = agencies_compared(now, afresh)
+        assert (similar, found) == (expected, afresh)
 
 
 def _portal(**hashes: tuple[int, ...]) -> dict[str, Any]:
