@@ -26,7 +26,7 @@ from .contentfiles import digest
 from .feed import Entry, entries_text, feed_entries
 from .filestamps import DamagedRecord
 from .model import Agency, Filed, Summary
-from .problems import Problem, sort_problems
+from .problems import Block, Problem, sort_problems
 
 Raw = bytes | memoryview  # a part as marshal bytes (a view of the manifest, as read)
 
@@ -149,6 +149,14 @@ class AgencyRecord:
             self._unpack()
         assert self._problems is not None
         return self._problems
+
+    def printed(self) -> Block | None:
+        """Its problems as printed (facts.printed), none made until asked for; None: no
+        problems."""
+        printed = self.facts.printed
+        if printed is None:
+            return None
+        return Block(*printed, lambda: self.problems)
 
     def pack(self) -> None:
         """Let go of the agency and problems made from the body (made again if asked for)."""

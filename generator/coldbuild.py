@@ -19,7 +19,6 @@ from .pagekeys import data_key
 from .problems import Problem, Problems
 from .sitepages import Agencies, agencies_compared, page_count, report_count, site_pages
 from .sources import AgencyFolder
-from .warmbuild import _block as printed_block  # an agency's problems as its record prints them
 from .write import Writer, discard, staging_for, swap_in
 from .yearmodel import Entry
 from .yearmodel import keep as keep_year_entries
@@ -94,7 +93,7 @@ def cold(
         agencies, similar = agencies_compared(records, across)
         # each agency's problems printed from its record, as a warm build does: no Problem
         # is made of them (85,000 warnings at 100,000 reports) unless asked for
-        found = Problems(across, filter(None, map(printed_block, records.values())))
+        found = Problems(across, filter(None, (r.printed() for r in records.values())))
         result = Result(found, reports=report_count(records), agencies_of=agencies)
         if out is None or staging is None or result.errors:
             if staging is not None:

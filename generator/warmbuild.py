@@ -17,7 +17,7 @@ from .filestamps import Stamps
 from .manifest import AgencyRecord, Manifest
 from .manifest import write as write_manifest
 from .model import Agency, Site
-from .problems import Block, Problem, Problems
+from .problems import Problem, Problems
 from .rerender import Watching, render_all
 from .sitepages import Agencies, agencies_compared, page_count, report_count, site_pages
 from .sources import AgencyFolder, trusted
@@ -75,7 +75,7 @@ def warm(
     across: list[Problem] = []
     agencies, similar = agencies_compared(records, across, old.across, changed.keys(), old.agencies)
     # the unchanged agencies' problems are printed as their records keep them
-    found = Problems(across, filter(None, map(_block, records.values())))
+    found = Problems(across, filter(None, (r.printed() for r in records.values())))
     result = Result(found, reports=report_count(records), incremental=True)
     if result.errors:
         result.agencies_of = agencies
@@ -179,14 +179,6 @@ def _year_digests_kept(
         if fingerprint is not None and year not in touched:
             kept[year] = fingerprint
     return kept
-
-
-def _block(record: AgencyRecord) -> Block | None:
-    """The agency's problems as printed, from its record (none made until asked for)."""
-    printed = record.facts.printed
-    if printed is None:
-        return None
-    return Block(*printed, lambda: record.problems)
 
 
 def _intact(fingerprints: dict[str, str], damaged: set[str]) -> dict[str, str]:
