@@ -26,9 +26,12 @@ from .contentfiles import digest
 from .feed import Entry, entries_text, feed_entries
 from .filestamps import DamagedRecord
 from .model import Agency, Filed, Summary
-from .problems import Block, Problem, sort_problems
+from .problems import Block, Problem, rebased_text, relative, shown_under, sort_problems
 
 Raw = bytes | memoryview  # a part as marshal bytes (a view of the manifest, as read)
+# Before the signature of a record whose problems could not be kept relative to the content
+# folder: no scan gives it, so every build reads the agency again.
+BOUND = "shown:"
 
 
 class AgencyRecord:
@@ -60,13 +63,22 @@ class AgencyRecord:
         agency: Agency | None,  # without reports; None when agency.yaml could not be read
         problems: list[Problem] | None = None,
         pages: dict[str, str] | None = None,  # page path → fingerprint
+        prefix: str = "",  # how the content folder was shown (siteyaml.content_prefix)
     ) -> None:
+        # Its problems are kept with the prefix taken off their paths, and shown under the
+        # prefix of the build that prints them (printed): a build from another working
+        # directory reads no agency again to show them as the content folder is given now.
+        # The agency (record_of) and its Facts' folder are kept relative alike.
+        problems = sort_problems(problems or [])
+        kept = relative(problems, prefix)
+        if kept is None:  # kept as shown, for this build only (BOUND)
+            kept, signature = problems, BOUND + signature
         self.slug, self.signature, self.digest = slug, signature, digest
         self._pages: dict[str, str] | None = pages if pages is not None else {}
         self.page_total = len(self._pages)
         self._pages_raw: Raw | None = None
         self._paths: str | None = None
-        self._problems: list[Problem] | None = sort_problems(problems or [])
+        self._problems: list[Problem] | None = kept
         self._agency = agency
         self._body: Raw | None = None
         self._feed: tuple[Entry, ...] | None = tuple(feed_entries(agency)) if agency else ()
@@ -144,19 +156,36 @@ class AgencyRecord:
 
     @property
     def problems(self) -> list[Problem]:
-        """Sorted, without duplicates."""
+        """Sorted, without duplicates; as kept: their paths relative to the content folder
+        (unless ``bound``)."""
         if self._problems is None:
             self._unpack()
         assert self._problems is not None
         return self._problems
 
-    def printed(self) -> Block | None:
-        """Its problems as printed (facts.printed), none made until asked for; None: no
-        problems."""
+    @property
+    def bound(self) -> bool:
+        """Whether its problems are kept as shown by the build that made it (see BOUND)."""
+        return self.signature.startswith(BOUND)
+
+    def printed(self, prefix: str = "") -> Block | None:
+        """Its problems as printed (facts.printed) with the content folder shown as
+        ``prefix``, none made until asked for; None: no problems."""
         printed = self.facts.printed
         if printed is None:
             return None
-        return Block(*printed, lambda: self.problems)
+        if self.bound:  # read again by every build: made with the prefix it prints
+            return Block(*printed, lambda: self.problems)
+        first, last, text, errors, warnings, rules = printed
+        return Block(
+            prefix + first,
+            prefix + last,
+            rebased_text(text, prefix),
+            errors,
+            warnings,
+            rules,
+            lambda: shown_under(self.problems, prefix),
+        )
 
     def pack(self) -> None:
         """Let go of the agency and problems made from the body (made again if asked for)."""

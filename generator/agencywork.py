@@ -22,7 +22,7 @@ from .outputs import Download, Output, agency_path, docx_path, report_path
 from .pagekeys import data_key, page_fingerprint
 from .problems import Problem
 from .review.copying import sketches
-from .siteyaml import display_path
+from .siteyaml import content_prefix, display_path
 from .sources import AgencyFolder, Scan, digest, trusted
 from .workers import fork_pool
 from .write import Writer
@@ -197,12 +197,20 @@ def record_of(
     problems: list[Problem],
     pages: dict[str, str],
     made_from: str | None = None,
+    prefix: str = "",
 ) -> AgencyRecord:
-    """``made_from``: ``folder.digest`` if already worked out (it hashes every file read)."""
-    # what other pages need of the agency: no reports, no narrative
-    light = replace(agency, reports={}) if agency is not None else None
+    """``made_from``: ``folder.digest`` if already worked out (it hashes every file read).
+    ``prefix``: how the content folder was shown (siteyaml.content_prefix); the record keeps
+    paths relative to it (AgencyRecord)."""
+    # what other pages need of the agency: no reports, no narrative; its path (agency.yaml's,
+    # which load_and_check made from the prefix) kept relative, as the problems are
+    light = (
+        replace(agency, reports={}, path=agency.path.removeprefix(prefix))
+        if agency is not None
+        else None
+    )
     made_from = folder.digest if made_from is None else made_from
-    return AgencyRecord(folder.slug, folder.signature, made_from, light, problems, pages)
+    return AgencyRecord(folder.slug, folder.signature, made_from, light, problems, pages, prefix)
 
 
 # record, pages rendered, files written, the agency as loaded (Job.keep), and its
@@ -233,7 +241,7 @@ def cold_agency(folder: AgencyFolder) -> Done:
         entries = year_entries(made_from, agency)
     kept = kept_of(agency, bases) if job.keep and agency is not None else None
     stamps = _sharing_paths(writer.stamps, pages)
-    record = record_of(folder, agency, problems, pages, made_from)
+    record = record_of(folder, agency, problems, pages, made_from, content_prefix(job.shown))
     # handed back as if read from the manifest (agency and problems as marshal bytes): the
     # parent holds every agency's record until the end, a third of the memory as objects
     return AgencyRecord.read(record.plain()), rendered, stamps, kept, entries

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import agencywork, lazyrender, outdir
 from .agencywork import recall
-from .buildkey import build_key, output_part, own_stamps, template_problems_kept
+from .buildkey import build_key, own_stamps, template_problems_kept
 from .buildtypes import Job, Kept, Progress, Result
 from .coldbuild import cold
 from .contentfiles import Tree
@@ -188,12 +188,11 @@ def _built(
         if broken:  # check the content all the same, and write nothing
             problems.extend(broken)
             out = None
-    key = build_key(site_tree.file_digest("site.yaml"), templates, shown, site.word, state)
+    # not keyed by how the content folder is shown (another working directory): the
+    # records show their problems as it is given now (AgencyRecord)
+    key = build_key(site_tree.file_digest("site.yaml"), templates, site.word, state)
     memory = None  # serve, after a template edit: the agencies to render from
-    # the content folder shown otherwise (another working directory): the same pages, but
-    # every agency read again, for its problems and paths to show it as given now
-    reshow = old is not None and old.key != key and output_part(old.key) == output_part(key)
-    if old is not None and old.key != key and not reshow:
+    if old is not None and old.key != key:
         if session is not None and out is not None and session.renders_from_memory(old, key):
             memory = recall(session.kept, old, found, Job(site, shown, key, templates), jobs)
         else:
@@ -214,7 +213,7 @@ def _built(
                 out,
                 old,
                 damaged,
-                verify or reshow,
+                verify,
                 review,
                 jobs,
                 memory,

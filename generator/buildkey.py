@@ -14,24 +14,22 @@ from .pagekeys import BuildKey, template_digests
 from .problems import Problem
 
 PACKAGE = Path(__file__).resolve().parent
-SHOWN = "/shown:"  # in a build key: the digest of how the content folder was shown follows
 
 
 def build_key(
     site_digest: str,
     templates: Path | None,
-    shown: str,
     word: bool = False,
     state: Path | None = None,
 ) -> BuildKey:
     """Everything every page depends on: the generator itself (code, theme, formats), the
     site's own templates and site.yaml; with Word documents, the version of python-docx
     that writes them. Its data key leaves the site's templates out, and each kind of page
-    adds the digest of its own (pagekeys). Its text adds how the content folder is shown
-    in problems (``shown``), which no page but the review page (keyed by its problems)
-    holds: see output_part. ``state``:
-    the output's cache folder, where the digests of files that rarely change are kept
-    under their sizes and times (keycache)."""
+    adds the digest of its own (pagekeys). How the content folder is shown is not in it:
+    no page but the review page (keyed by its problems) shows it, and the records keep the
+    problems' paths relative to it (AgencyRecord). ``state``: the output's cache folder,
+    where the digests of files that rarely change are kept under their sizes and times
+    (keycache)."""
     own = keycache.recalled(
         state,
         "own",
@@ -59,19 +57,7 @@ def build_key(
     # read one after the other, and a template rewritten in between (a checkout under way)
     # must not leave a key that the files, once settled, give again
     everything = digest(theirs, *(f"{kind}\x00{d}" for kind, d in sorted(pages.items())))
-    made = BuildKey.made(data, pages, everything)
-    # the shown path is in the problems a record keeps, never in a page's bytes: it is
-    # added to the key's text only (what the manifest records), after SHOWN (output_part)
-    key = BuildKey(f"{made}{SHOWN}{digest(shown)}")
-    key.data, key.pages = made.data, made.pages
-    return key
-
-
-def output_part(key: str) -> str:
-    """What of a build key (as the manifest records it) the output's bytes depend on:
-    all of it but how paths were shown in problems. Two builds whose keys differ only in
-    the rest made the same pages; their records' problems show other paths."""
-    return key.partition(SHOWN)[0]
+    return BuildKey.made(data, pages, everything)
 
 
 def template_problems_kept(templates: Path | None, state: Path | None) -> list[Problem]:

@@ -18,6 +18,7 @@ from .model import Site
 from .pagekeys import data_key
 from .problems import Problem, Problems
 from .sitepages import Agencies, agencies_compared, page_count, report_count, site_pages
+from .siteyaml import content_prefix
 from .sources import AgencyFolder
 from .write import Writer, discard, staging_for, swap_in
 from .yearmodel import Entry
@@ -90,10 +91,11 @@ def cold(
         del done
         gc.freeze()  # never walked again; build() unfreezes once the build is over
         across: list[Problem] = []  # R7's, found across agencies
-        agencies, similar = agencies_compared(records, across)
+        prefix = content_prefix(shown)
+        agencies, similar = agencies_compared(records, across, prefix=prefix)
         # each agency's problems printed from its record, as a warm build does: no Problem
         # is made of them (85,000 warnings at 100,000 reports) unless asked for
-        found = Problems(across, filter(None, (r.printed() for r in records.values())))
+        found = Problems(across, filter(None, (r.printed(prefix) for r in records.values())))
         result = Result(found, reports=report_count(records), agencies_of=agencies)
         if out is None or staging is None or result.errors:
             if staging is not None:

@@ -80,6 +80,42 @@ def to_json(problems: list[Problem], reports: int) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
 
+def relative(problems: list[Problem], prefix: str) -> list[Problem] | None:
+    """``problems`` with ``prefix`` (how the content folder is shown, siteyaml.content_prefix)
+    taken off their paths, to be printed under whichever prefix a later build shows
+    (``rebased_text``, ``shown_under``); the same order, as the prefix is common. None when
+    a path does not start with it (never so far: an agency's paths are all made from it),
+    or a path or message holds a line break (a printed line is re-based where it starts)."""
+    cut = len(prefix)
+    for p in problems:
+        if not p.path.startswith(prefix) or "\n" in p.path + p.message + p.rule:
+            return None
+    if not prefix:
+        return problems
+    return [
+        Problem(p.path[cut:], p.line, p.column, p.severity, p.message, p.rule, p.key)
+        for p in problems
+    ]
+
+
+def shown_under(problems: list[Problem], prefix: str) -> list[Problem]:
+    """Problems kept ``relative`` as shown under ``prefix``."""
+    if not prefix:
+        return problems
+    return [
+        Problem(prefix + p.path, p.line, p.column, p.severity, p.message, p.rule, p.key)
+        for p in problems
+    ]
+
+
+def rebased_text(text: str, prefix: str) -> str:
+    """The printed lines of problems kept ``relative`` (each line ends in the only line break
+    it holds) as shown under ``prefix``: the prefix before every line."""
+    if not prefix or not text:
+        return text
+    return prefix + text[:-1].replace("\n", "\n" + prefix) + "\n"
+
+
 class Block(NamedTuple):
     """One unchanged agency's problems as its record keeps them: already sorted, deduplicated
     and formatted, so a build that did not touch it need not make a Problem of it. Its

@@ -285,9 +285,11 @@ def agencies_compared(
     known: dict[Pair, float] | None = None,
     changed: Collection[str] = (),
     before: dict[str, AgencyRecord] | None = None,
+    prefix: str = "",
 ) -> tuple[Agencies, dict[Pair, float]]:
-    """The agencies in order, with what R7 finds copied across them added to ``problems``,
-    and each candidate pair's similarity: ``known`` (the last build's, whose records are
+    """The agencies in order, with what R7 finds copied across them added to ``problems``
+    (their folders, kept relative, shown under ``prefix``: siteyaml.content_prefix), and
+    each candidate pair's similarity: ``known`` (the last build's, whose records are
     ``before``) for a pair of agencies not ``changed`` since."""
     agencies = Agencies(records)
     pairs: Iterable[Pair]
@@ -308,7 +310,9 @@ def agencies_compared(
         pairs = candidates((slug, f.anchors) for slug, f in agencies.ordered)
     similar = similarities(pairs, lambda slug: _sketches(records[slug]), known, changed)
     by_slug = dict(agencies.ordered)
-    problems.extend(copy_problems(similar, lambda slug: (by_slug[slug].name, by_slug[slug].folder)))
+    problems.extend(
+        copy_problems(similar, lambda slug: (by_slug[slug].name, prefix + by_slug[slug].folder))
+    )
     return agencies, similar
 
 

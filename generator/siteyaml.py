@@ -66,6 +66,12 @@ def display_path(root_display: str, *parts: str) -> str:
     return "/".join([root_display.rstrip("/"), *parts]) if root_display else "/".join(parts)
 
 
+def content_prefix(root_display: str) -> str:
+    """What every path under the content folder shown as ``root_display`` starts with, as
+    problems show it: ``display_path(root_display, *parts)`` is this and the parts joined."""
+    return display_path(root_display, "")
+
+
 def hidden_agency_folders(content: Path, shown_root: str) -> list[Problem]:
     """Folders whose name starts with a dot are skipped (.git and editors' folders), but one
     that holds an agency.yaml was meant to be published: say so instead of skipping it.

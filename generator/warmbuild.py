@@ -20,6 +20,7 @@ from .model import Agency, Site
 from .problems import Problem, Problems
 from .rerender import Watching, render_all
 from .sitepages import Agencies, agencies_compared, page_count, report_count, site_pages
+from .siteyaml import content_prefix
 from .sources import AgencyFolder, trusted
 from .write import Writer
 
@@ -46,6 +47,8 @@ def warm(
     ``watching``: serve's (rerender.Watching)."""
     records: dict[str, AgencyRecord] = {}
     changed: dict[str, tuple[AgencyFolder, Agency | None]] = {}
+    # the records keep paths relative to the content folder, shown as given now when printed
+    prefix = content_prefix(shown)
     for slug, folder in folders.items():
         before = old.agencies.get(slug)
         if (
@@ -64,18 +67,22 @@ def warm(
         else:
             agency, problems = agencywork.load_and_check(folder, shown)
             bases = agency_bases(agency, folder, key, site.word) if agency else {}
-            records[slug] = record_of(folder, agency, problems, fingerprints(bases, key))
-            # not held when every page is as written (nothing to render): a build from
-            # another working directory reads every agency again (build._built)
+            records[slug] = record_of(
+                folder, agency, problems, fingerprints(bases, key), None, prefix
+            )
+            # not held when every page is as written (nothing to render): --verify reads
+            # every agency again
             same = before is not None and records[slug].pages == _intact(before.pages, damaged)
             changed[slug] = (folder, None if same else agency)
             if kept is not None and agency is not None:
                 kept[slug] = kept_of(agency, bases)
     # R7: found across agencies, the pairs of unchanged ones as the last build found them
     across: list[Problem] = []
-    agencies, similar = agencies_compared(records, across, old.across, changed.keys(), old.agencies)
+    agencies, similar = agencies_compared(
+        records, across, old.across, changed.keys(), old.agencies, prefix
+    )
     # the unchanged agencies' problems are printed as their records keep them
-    found = Problems(across, filter(None, (r.printed() for r in records.values())))
+    found = Problems(across, filter(None, (r.printed(prefix) for r in records.values())))
     result = Result(found, reports=report_count(records), incremental=True)
     if result.errors:
         result.agencies_of = agencies

@@ -1,7 +1,7 @@
 """The build key depends on what changes the output's bytes only: the same content built
-from another working directory, or through ``python -m nianbao``, renders nothing again and
-leaves the same bytes, while the problems are printed with the paths as given each time
-(buildkey.output_part)."""
+from another working directory, or through ``python -m nianbao``, reads no agency and
+renders nothing again and leaves the same bytes, while the problems are printed with the
+paths as given each time (the records keep them relative to the content folder)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import nianbao
+from conftest import Clock, edit, nianbao
+from nianbao import agencywork
 from test_warm_printed import with_warnings
 
 
@@ -84,3 +85,75 @@ def test_review_page_shows_the_new_paths(tmp_path: Path, monkeypatch: pytest.Mon
     assert f"{content}/" not in review and "content/demo-bureau/" in review
     del before["review/index.html"]
     assert after == before
+
+
+def reading(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The agencies that in-process builds read from now on (agencywork.load_and_check; a
+    warm build reads in this process)."""
+    read: list[str] = []
+    load = agencywork.load_and_check
+
+    def counted(folder: agencywork.AgencyFolder, shown: str) -> tuple[object, list]:
+        read.append(folder.slug)
+        return load(folder, shown)
+
+    monkeypatch.setattr(agencywork, "load_and_check", counted)
+    return read
+
+
+def add_error(content: Path) -> None:
+    edit(content / "town-a/2022/report.yaml", "licensing: 5", "licensing: -5")
+
+
+def line_break_in_a_name(content: Path) -> None:
+    """A stray file whose name holds a line break: its warning's printed line cannot be
+    re-based where it starts, so its agency's record keeps it as shown (BOUND)."""
+    (content / "demo-bureau" / "说明\n草稿.txt").write_text("", "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("portal", "change", "read_again"),
+    [
+        ("portal", None, []),
+        ("门户 一:二", None, []),  # spaces, Chinese and a colon in the path as given
+        ("portal", add_error, ["town-a"]),  # (the changed agency alone)
+        ("portal", line_break_in_a_name, ["demo-bureau"]),  # (read by every build)
+    ],
+    ids=["warnings", "spaces-chinese-colon", "errors", "line-break"],
+)
+def test_another_folder_prints_what_a_fresh_build_prints_there(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    clock: Clock,
+    portal: str,
+    change: object,
+    read_again: list[str],
+) -> None:
+    root = tmp_path / portal
+    content = with_warnings(root / "content")
+    if change is line_break_in_a_name:
+        change(content)
+    clock.settled()  # the scan trusts the folders: an agency is read only if it changed
+    monkeypatch.chdir(tmp_path)
+    assert nianbao("build", "--content", content, "--out", root / "site").code == 0
+    if change is add_error:
+        change(content)
+        clock.settled()
+
+    monkeypatch.chdir(root)
+    read = reading(monkeypatch)
+    again = nianbao("build", "--content", "content", "--out", "site")
+    assert read == read_again
+    fresh = nianbao("build", "--content", "content", "--out", "fresh")
+    assert (again.code, again.err) == (fresh.code, fresh.err)
+    # R6 warnings (kept in the records), R7's (found across them), each path as given now
+    lines = [line for line in again.lines if ": 警告: " in line or ": 错误: " in line]
+    assert "[R6]" in again.out and "[R7]" in again.out and len(lines) >= 3
+    assert f"{tmp_path}" not in again.out
+    if change is not line_break_in_a_name:  # (whose warning is printed on two lines)
+        assert all(line.startswith("content/") for line in lines)
+    if change is not add_error:  # the last lines say where and how long: the rest byte for byte
+        assert "更新 0 个" in again.lines[-1] and "更新" not in fresh.lines[-1]
+        assert again.out.rsplit("\n", 2)[0] == fresh.out.rsplit("\n", 2)[0]
+    else:  # errors: nothing written, nothing timed
+        assert again.code == 1 and again.out == fresh.out
