@@ -17,7 +17,7 @@ from typing import Any
 from . import keycache
 from .contentfiles import Refused, Tree, digest
 from .model import Site
-from .problems import Problem
+from .problems import Problem, relative, shown_under
 
 
 def site_settings(
@@ -37,10 +37,15 @@ def site_settings(
     except Refused:
         return _parsed(content, shown_root, problems, tree)
     stamps = [*own, (f"site.yaml:{digest(data)}", len(data), 0)]
+    # kept once for any working directory: the problems' paths relative to the content
+    # folder (problems.relative), shown as it is given now
+    prefix = content_prefix(shown_root)
     fields, found = keycache.recalled(
-        state, f"site.yaml {shown_root}", stamps, lambda: _plain(content, shown_root, tree)
+        state, "site.yaml", stamps, lambda: _plain(content, shown_root, tree, prefix)
     )
-    problems.extend(Problem(*p) for p in found)
+    if found is None:  # a path not under the content folder (never so far): not kept
+        return _parsed(content, shown_root, problems, tree)
+    problems.extend(shown_under([Problem(*p) for p in found], prefix))
     return Site(**fields) if fields is not None else None
 
 
@@ -50,8 +55,11 @@ def _parsed(content: Path, shown_root: str, problems: list[Problem], tree: Tree)
     return load_site_yaml(content, shown_root, problems, tree)
 
 
-def _plain(content: Path, shown_root: str, tree: Tree) -> tuple[dict[str, Any] | None, list]:
-    """The site and its problems as plain data (keycache keeps marshal's types)."""
+def _plain(
+    content: Path, shown_root: str, tree: Tree, prefix: str
+) -> tuple[dict[str, Any] | None, list | None]:
+    """The site and its problems as plain data (keycache keeps marshal's types), the
+    problems' paths relative to ``prefix``; None for them when one is not under it."""
     problems: list[Problem] = []
     site = _parsed(content, shown_root, problems, tree)
     fields = None
@@ -59,7 +67,8 @@ def _plain(content: Path, shown_root: str, tree: Tree) -> tuple[dict[str, Any] |
         assert not site.agencies  # site.yaml alone: agencies load on their own
         fields = {f.name: getattr(site, f.name) for f in dataclasses.fields(site)}
         del fields["agencies"]
-    return fields, [tuple(p.__dict__.values()) for p in problems]
+    kept = relative(problems, prefix)
+    return fields, None if kept is None else [tuple(p.__dict__.values()) for p in kept]
 
 
 def display_path(root_display: str, *parts: str) -> str:

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Clock, edit, nianbao
@@ -157,3 +158,34 @@ def test_another_folder_prints_what_a_fresh_build_prints_there(
         assert again.out.rsplit("\n", 2)[0] == fresh.out.rsplit("\n", 2)[0]
     else:  # errors: nothing written, nothing timed
         assert again.code == 1 and again.out == fresh.out
+
+
+def test_site_yaml_problems_kept_for_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """site.yaml as parsed, with its problems, is kept once for every working directory
+    (siteyaml.site_settings): printed with the paths as given now, without parsing it."""
+    from nianbao import siteyaml
+
+    content = with_warnings(tmp_path / "content")
+    monkeypatch.chdir(tmp_path.parent)
+    assert nianbao("build", "--content", content, "--out", tmp_path / "site").code == 0
+    edit(content / "site.yaml", "base_url: /", "base_url: ndbg")
+    first = nianbao("build", "--content", content, "--out", tmp_path / "site")
+    assert first.code == 1 and f"{content}/site.yaml:" in first.out
+
+    monkeypatch.chdir(tmp_path)
+    parsed: list[str] = []
+    parse = siteyaml._parsed
+
+    def counted(*args: Any) -> Any:
+        parsed.append("site.yaml")
+        return parse(*args)
+
+    monkeypatch.setattr(siteyaml, "_parsed", counted)
+    again = nianbao("build", "--content", "content", "--out", "site")
+    assert parsed == []
+    fresh = nianbao("build", "--content", "content", "--out", "fresh")
+    assert parsed == ["site.yaml"]  # (no cache folder yet)
+    assert again.code == 1 and "content/site.yaml:3:11: 错误: base_url" in again.out
+    assert again.out == fresh.out
