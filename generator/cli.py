@@ -278,6 +278,10 @@ def _main(argv: Sequence[str] | None) -> int:
 
         return run_import(content, args)
     if not content.is_dir():
+        if content.exists():  # a file given as the folder: "not found" would mislead
+            return _usage_error(
+                f"内容目录 {args.content} 是一个文件，不是文件夹（--content 应指向内容文件夹）"
+            )
         print(
             f"nianbao: 错误: 找不到内容目录 {args.content}（可用 --content 指定）", file=sys.stderr
         )
