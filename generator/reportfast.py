@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from itertools import accumulate, chain, repeat
 from operator import add, sub
@@ -69,7 +70,7 @@ def _report(
     if "format" in top and all_formats().get(_scalar(top["format"][0])[0]) is not fmt:
         raise Unsure
     cells: dict[str, Value] = {}
-    locs: dict[str, tuple[int, int]] = {}
+    locs = _Positions()
     units: dict[str, str] = {}
     for key, table in fmt.tables.items():
         if key in top:
@@ -81,9 +82,10 @@ def _report(
         format=fmt,
         path=shown,
         cells=cells,
-        locs=locs,
+        locs={},
         units=units,
         anchor=Loc(shown, *anchor),
+        later=locs,
     )
     if "published" in top:
         text, line, col = _scalar(top["published"][0])
@@ -96,7 +98,7 @@ def _report(
         if published.year <= year:
             raise Unsure
         report.published = published
-        locs["published"] = (line, col)
+        locs.append(("published", (line, col)))
     if "processing_fees" in top:
         fees = _mapping(top["processing_fees"][0], ["notices", "noticed_amount", "collected"])
         report.processing_fees = ProcessingFees(
@@ -133,16 +135,10 @@ def _number(value: object, vtype: str) -> Value:
     raise Unsure
 
 
-def _put(
-    cid: str,
-    value: object,
-    vtype: str,
-    cells: dict[str, Value],
-    locs: dict[str, tuple[int, int]],
-) -> None:
+def _put(cid: str, value: object, vtype: str, cells: dict[str, Value], locs: _Positions) -> None:
     cells[cid] = _number(value, vtype)
     _, line, col = _scalar(value)
-    locs[cid] = (line, col)
+    locs.append((cid, (line, col)))
 
 
 def _table(
@@ -150,7 +146,7 @@ def _table(
     table: Table,
     fmt: Format,
     cells: dict[str, Value],
-    locs: dict[str, tuple[int, int]],
+    locs: _Positions,
     units: dict[str, str],
 ) -> None:
     if table.layout == "blocks":
@@ -213,13 +209,11 @@ def _matrix_rows(
 
 
 def _fill_rows(
-    table: Table,
-    leaves: list[tuple[str, Flow]],
-    cells: dict[str, Value],
-    locs: dict[str, tuple[int, int]],
+    table: Table, leaves: list[tuple[str, Flow]], cells: dict[str, Value], locs: _Positions
 ) -> None:
-    """The rows' values and positions. Rows of plain counts (table 三, nearly always) are
-    read all at once: one check, one pass of the regex, no Python call per row or number."""
+    """The rows' values, and what their positions are made from. Rows of plain counts
+    (table 三, nearly always) are read all at once: one check, one pass of the regex, no
+    Python call per row or number."""
     texts = [flow.text for _, flow in leaves]
     joined = "\n".join(texts)
     if table.type != "count" or not _COUNT_ROWS.fullmatch(joined):
@@ -230,17 +224,42 @@ def _fill_rows(
         return
     sizes = [text.count(",") + 1 for text in texts]
     ids = tuple(chain.from_iterable(map(_row_ids, repeat(table), [r for r, _ in leaves], sizes)))
-    numbers = list(_DIGITS.finditer(joined))  # one pass: each number's text and offset
-    values = map(int, map(Match.group, numbers))
-    # a number's column: its offset in the joined text, less where its row starts there,
-    # plus where the row's list starts on its line
-    starts = accumulate((len(text) + 1 for text in texts), initial=0)
-    bases = map(sub, [flow.at + 1 for _, flow in leaves], starts)
-    offsets = map(Match.start, numbers)
-    columns = map(add, offsets, chain.from_iterable(map(repeat, bases, sizes)))
-    lines = chain.from_iterable(map(repeat, [flow.line for _, flow in leaves], sizes))
-    cells.update(zip(ids, values, strict=True))
-    locs.update(zip(ids, zip(lines, columns, strict=True), strict=True))
+    cells.update(zip(ids, map(int, _DIGITS.findall(joined)), strict=True))
+    locs.append(_Rows(ids, [flow for _, flow in leaves], texts, sizes))
+
+
+class _Rows:
+    """Rows of plain counts read at once (_fill_rows): their positions, when asked."""
+
+    __slots__ = ("flows", "ids", "sizes", "texts")
+
+    def __init__(self, ids: tuple[str, ...], flows: list[Flow], texts: list[str], sizes: list[int]):
+        self.ids, self.flows, self.texts, self.sizes = ids, flows, texts, sizes
+
+    def positions(self) -> Iterator[tuple[str, tuple[int, int]]]:
+        flows, sizes = self.flows, self.sizes
+        offsets = map(Match.start, _DIGITS.finditer("\n".join(self.texts)))
+        # a number's column: its offset in the joined text, less where its row starts there,
+        # plus where the row's list starts on its line
+        starts = accumulate((len(text) + 1 for text in self.texts), initial=0)
+        bases = map(sub, [flow.at + 1 for flow in flows], starts)
+        columns = map(add, offsets, chain.from_iterable(map(repeat, bases, sizes)))
+        lines = chain.from_iterable(map(repeat, [flow.line for flow in flows], sizes))
+        return zip(self.ids, zip(lines, columns, strict=True), strict=True)
+
+
+class _Positions(list["tuple[str, tuple[int, int]] | _Rows"]):
+    """A report's positions as read, in order (Report.later): each cell's, or rows' to
+    work out. A report with no problem is never asked where a cell is."""
+
+    def positions(self) -> dict[str, tuple[int, int]]:
+        out: dict[str, tuple[int, int]] = {}
+        for step in self:
+            if isinstance(step, _Rows):
+                out.update(step.positions())
+            else:
+                out[step[0]] = step[1]
+        return out
 
 
 GroupsPlan = tuple[list[tuple[FormatNode, tuple[FormatNode, ...]]], list[str]]

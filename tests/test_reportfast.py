@@ -38,6 +38,8 @@ def full_report(text: str, year: str) -> tuple[Report | None, list[object]]:
 
 
 def same(fast: Report, full: Report | None) -> bool:
+    assert fast.later is not None  # the positions are left for when they are asked
+    fast.positions()
     return (
         full is not None
         and fast == full
@@ -165,3 +167,27 @@ def test_the_refused_characters_are_the_complement_of_those_libyaml_prints() -> 
         if (reportlines._UNPRINTABLE.match(chr(c)) is None) != bool(printable.match(chr(c)))
     ]
     assert differ == []
+
+
+def test_a_wrong_total_is_located_as_the_full_reader_locates_it() -> None:
+    """The short way leaves a report's positions to be worked out when first asked
+    (Report.positions): validate asks them of a total that does not add up, and the
+    problems, with their lines and columns, are the full reader's."""
+    from nianbao.validate import check_report
+
+    located = 0
+    for path in REPORTS:
+        text = path.read_text(encoding="utf-8-sig")
+        # each row of counts with its last number (its total) one more
+        rows = [m for m in re.finditer(r"\[(?:[0-9]+, *)+([0-9]+)\]", text)]
+        for m in rows[::3]:
+            edited = text[: m.start(1)] + str(int(m.group(1)) + 1) + text[m.end(1) :]
+            fast = fast_report(edited, path.parent.name, "agency", "shown")
+            if fast is None:
+                continue
+            full, problems = full_report(edited, path.parent.name)
+            assert full is not None and problems == []
+            found = check_report(fast)
+            assert found == check_report(full)
+            located += bool(found) and fast.later is None and found[0].line > 1
+    assert located > 20
