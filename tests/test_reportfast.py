@@ -191,3 +191,39 @@ def test_a_wrong_total_is_located_as_the_full_reader_locates_it() -> None:
             assert found == check_report(full)
             located += bool(found) and fast.later is None and found[0].line > 1
     assert located > 20
+
+
+def _plain(value: object) -> object:
+    """A parse result as plain data (a Flow as its text and place)."""
+    if isinstance(value, reportlines.Flow):
+        return ("flow", value.text, value.line, value.at)
+    if isinstance(value, dict):
+        return [(k, _plain(v)) for k, v in value.items()]
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+def test_lines_read_before_are_read_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """reportlines keeps the lines it has read: a file whose lines were all read before
+    parses exactly as when none was, and no more lines are kept than its bound."""
+    texts = [p.read_text(encoding="utf-8-sig") for p in REPORTS]
+    monkeypatch.setattr(reportlines, "_SEEN", {})
+
+    def parsed(text: str) -> object:
+        try:
+            return _plain(reportlines.parse(text))
+        except reportlines.Unsure:
+            return "unsure"
+
+    afresh = []
+    for text in texts:
+        reportlines._SEEN.clear()
+        afresh.append(parsed(text))
+    for _ in range(2):  # every line of every file kept, then read from what is kept
+        assert [parsed(text) for text in texts] == afresh
+    assert sum(a != "unsure" for a in afresh) > len(texts) // 2
+    monkeypatch.setattr(reportlines, "_SEEN_MAX", 5)
+    reportlines._SEEN.clear()
+    assert [parsed(text) for text in texts] == afresh
+    assert len(reportlines._SEEN) == 5
