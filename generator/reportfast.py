@@ -22,7 +22,7 @@ from itertools import accumulate, chain, repeat
 from operator import add, sub
 from re import Match
 
-from .formats import Format, Table, all_formats, format_for_year
+from .formats import Block, Format, Table, all_formats, format_for_year
 from .formats import Node as FormatNode
 from .model import Loc, ProcessingFees, Report, Value
 from .reportlines import Flow, Mapping, Unsure, parse
@@ -150,19 +150,16 @@ def _table(
     units: dict[str, str],
 ) -> None:
     if table.layout == "blocks":
-        rows = {row.key or "": (b, row) for b in table.blocks for row in b.rows}
-        m = _mapping(value, list(rows))
+        rows, keys = _blocks_plan(table)
+        m = _mapping(value, keys)
         for row_key, (row_value, _, _) in m.items():  # as written, like the full reader
-            block, _row = rows[row_key]
-            rid = f"{table.key}.{row_key}"
+            block, rid, cols, row_keys = rows[row_key]
             if block.scalar:
                 _put(rid, row_value, block.value_types[0], cells, locs)
                 continue
-            col_keys = [c.key or "" for c in block.columns]
-            extra = [block.unit_field] if block.unit_field else []
-            rm = _mapping(row_value, col_keys + extra)
-            for ck, vtype in zip(col_keys, block.value_types, strict=True):
-                _put(f"{rid}.{ck}", rm[ck][0], vtype, cells, locs)
+            rm = _mapping(row_value, row_keys)
+            for (cid, ck), vtype in zip(cols, block.value_types, strict=True):
+                _put(cid, rm[ck][0], vtype, cells, locs)
             if block.unit_field:
                 unit = _scalar(rm[block.unit_field][0])[0]
                 if unit not in block.units:
@@ -260,6 +257,28 @@ class _Positions(list["tuple[str, tuple[int, int]] | _Rows"]):
             else:
                 out[step[0]] = step[1]
         return out
+
+
+# a row of a blocks table (表二): its block, its id, its columns (cell id, key) and the
+# keys its mapping must have; and the table's row keys
+BlocksPlan = tuple[dict[str, tuple[Block, str, list[tuple[str, str]], list[str]]], list[str]]
+_BLOCKS_PLANS: dict[int, BlocksPlan] = {}
+
+
+def _blocks_plan(table: Table) -> BlocksPlan:
+    """What reading a blocks table needs of its format, worked out once (not per report)."""
+    plan = _BLOCKS_PLANS.get(id(table))  # formats live as long as the process
+    if plan is None:
+        rows = {}
+        for b in table.blocks:
+            for row in b.rows:
+                rid = f"{table.key}.{row.key or ''}"
+                col_keys = [c.key or "" for c in b.columns]
+                extra = [b.unit_field] if b.unit_field else []
+                cols = [(f"{rid}.{ck}", ck) for ck in col_keys]
+                rows[row.key or ""] = (b, rid, cols, col_keys + extra)
+        plan = _BLOCKS_PLANS[id(table)] = (rows, list(rows))
+    return plan
 
 
 GroupsPlan = tuple[list[tuple[FormatNode, tuple[FormatNode, ...]]], list[str]]
