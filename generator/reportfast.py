@@ -15,6 +15,7 @@ every fixture and on synthetic portals).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -209,8 +210,9 @@ def _fill_rows(
     table: Table, leaves: list[tuple[str, Flow]], cells: dict[str, Value], locs: _Positions
 ) -> None:
     """The rows' values, and what their positions are made from. Rows of plain counts
-    (table 三, nearly always) are read all at once: one check, one pass of the regex, no
-    Python call per row or number."""
+    (table 三, nearly always) are read all at once: one check, then the lists as JSON (which
+    they are, once checked: the numbers plain, without leading zeros), no Python call per
+    row or number."""
     texts = [flow.text for _, flow in leaves]
     joined = "\n".join(texts)
     if table.type != "count" or not _COUNT_ROWS.fullmatch(joined):
@@ -219,10 +221,21 @@ def _fill_rows(
             for cid, item in zip(_row_ids(table, rid, len(items)), items, strict=True):
                 _put(cid, item, table.type, cells, locs)
         return
-    sizes = [text.count(",") + 1 for text in texts]
-    ids = tuple(chain.from_iterable(map(_row_ids, repeat(table), [r for r, _ in leaves], sizes)))
-    cells.update(zip(ids, map(int, _DIGITS.findall(joined)), strict=True))
+    rows: list[list[int]] = json.loads("[" + ",".join(texts) + "]")
+    sizes = list(map(len, rows))
+    rids = tuple([r for r, _ in leaves])
+    shape = (id(table), rids, tuple(sizes))  # formats live as long as the process
+    ids = _SHAPE_IDS.get(shape)
+    if ids is None:
+        ids = tuple(chain.from_iterable(map(_row_ids, repeat(table), rids, sizes)))
+        if len(_SHAPE_IDS) < 256:  # a few shapes in any portal; bounded all the same
+            _SHAPE_IDS[shape] = ids
+    cells.update(zip(ids, chain.from_iterable(rows), strict=True))
     locs.append(_Rows(ids, [flow for _, flow in leaves], texts, sizes))
+
+
+# the cell ids of a matrix table's rows as written (which rows, how many numbers each)
+_SHAPE_IDS: dict[tuple[int, tuple[str, ...], tuple[int, ...]], tuple[str, ...]] = {}
 
 
 class _Rows:
