@@ -23,9 +23,7 @@ TEXT = st.one_of(
 
 @given(texts=st.lists(TEXT, min_size=1, max_size=8), data=st.data())
 def test_the_same_as_one_by_one(texts: list[str], data: st.DataObject) -> None:
-    positions = tuple(
-        data.draw(st.lists(st.integers(0, len(texts) - 1), max_size=len(texts) + 2))
-    )
+    positions = tuple(data.draw(st.lists(st.integers(0, len(texts) - 1), max_size=len(texts) + 2)))
     assert summed_text(texts, positions) == one_by_one(texts, positions)
 
 
