@@ -236,7 +236,44 @@ def staging_for(out_dir: Path) -> Path:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     import tempfile  # here, as in swap_in: only a build from scratch stages a new folder
 
-    return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    top_of_its_own(staging)
+    return staging
+
+
+# ioctl requests and the flag of chattr's 'T' attribute (linux/fs.h); the value is an int
+FS_IOC_GETFLAGS, FS_IOC_SETFLAGS, FS_TOPDIR_FL = 0x80086601, 0x40086602, 0x00020000
+
+
+def top_of_its_own(folder: Path) -> bool:
+    """Mark ``folder`` the top of a directory hierarchy (``chattr +T``), best effort;
+    whether it is marked. ext4 then places each folder made in it (an agency's) wherever
+    inodes are free across the disk, as it does the folders at a disk's root, instead of
+    beside ``folder``'s parent. A site is 63,000 new inodes at 10,000 reports, and the
+    parent is where the sites before it were deleted: ext4 without a journal skips every
+    inode freed in the last minutes, one by one, each time it looks for a free one there
+    (creating a fresh site's files took 2 to 6 times the system time). Anything the file
+    system does not support is left as it is; the files are the same either way."""
+    try:
+        import array
+        import fcntl
+    except ImportError:  # not on this system (Windows)
+        return False
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        flags = array.array("i", [0])
+        fcntl.ioctl(fd, FS_IOC_GETFLAGS, flags, True)
+        if not flags[0] & FS_TOPDIR_FL:
+            flags[0] |= FS_TOPDIR_FL
+            fcntl.ioctl(fd, FS_IOC_SETFLAGS, flags, True)
+        return True
+    except OSError:  # another file system, or no right to: nothing lost
+        return False
+    finally:
+        os.close(fd)
 
 
 def swap_in(staging: Path, out_dir: Path) -> None:
