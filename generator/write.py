@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 TMP_SUFFIX = ".nianbao-tmp"  # a page being replaced; recognised as ours (outdir)
 COPY_BUFFER = 1 << 20  # bytes read at a time to hash a copied range
+IOV_MAX = 1024  # buffers one os.writev takes (the limit of Linux and the BSDs)
 
 
 class UnsafeOutput(ValueError):
@@ -177,6 +178,26 @@ class PieceFile:
         while view:
             view = view[os.write(self.fd, view) :]
         self.size += len(data)
+
+    def write_parts(self, parts: list[bytes]) -> None:
+        """``write`` each of ``parts`` in turn, handed to the kernel as they are
+        (``os.writev``), not joined into one more copy first: a year's tidy files are a
+        gigabyte at 10,000 reports."""
+        if not hasattr(os, "writev"):  # (Windows)
+            self.write(b"".join(parts))
+            return
+        if self._hash is not None:
+            for part in parts:
+                self._hash.update(part)
+        for at in range(0, len(parts), IOV_MAX):
+            batch = parts[at : at + IOV_MAX]
+            size = sum(map(len, batch))
+            done = os.writev(self.fd, batch)
+            if done < size:  # a short write (rare): the rest one piece at a time
+                view = memoryview(b"".join(batch))[done:]
+                while view:
+                    view = view[os.write(self.fd, view) :]
+            self.size += size
 
     def copy(self, source: int, start: int, length: int) -> None:
         """Append ``length`` bytes of the open file ``source`` from ``start``: copied by the
