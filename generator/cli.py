@@ -278,6 +278,10 @@ def _main(argv: Sequence[str] | None) -> int:
 
         return run_import(content, args)
     if not content.is_dir():
+        if content.exists():  # a file given as the folder: "not found" would mislead
+            return _usage_error(
+                f"内容目录 {args.content} 是一个文件，不是文件夹（--content 应指向内容文件夹）"
+            )
         print(
             f"nianbao: 错误: 找不到内容目录 {args.content}（可用 --content 指定）", file=sys.stderr
         )
@@ -359,7 +363,8 @@ def _scan_early(content: Path, args: argparse.Namespace) -> None:
 
 
 def _out_clash(out: Path, content: Path, templates: Path) -> str:
-    """Why writing to ``out`` would destroy something, or "" (a build replaces the folder)."""
+    """Why writing to ``out`` would destroy something or be read back as sources, or ""
+    (a build replaces the folder)."""
     target = out.resolve()
     for folder, name in ((content, "内容目录"), (templates, "模板目录"), (Path.cwd(), "当前目录")):
         here = folder.resolve()
@@ -367,4 +372,10 @@ def _out_clash(out: Path, content: Path, templates: Path) -> str:
             return f"就是{name}，生成网站会把它整个替换掉"
         if target in here.parents:
             return f"包含{name}，生成网站会把它整个替换掉"
+    for folder, name in ((content, "内容目录"), (templates, "模板目录")):
+        # a site inside the sources is read back as sources by the next build or check
+        # (its agency folders as years, index.html as an unknown file), so the first build
+        # would succeed and every later one fail
+        if folder.resolve() in target.parents:
+            return f"在{name}里面，以后检查和生成时网站文件会被当作{name}里的内容读取"
     return ""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import jinja2
 from markupsafe import Markup, escape
 
-from .figures import Change
+from .figures import Change, percent_change_text
 from .tables import display
 
 MARK = "\x00"
@@ -74,11 +74,18 @@ def _texts(change: Change) -> tuple[str, str, str, str]:
     escape() one by one."""
     previous, current = change.previous, change.current
     if (previous is None or type(previous) is int) and (current is None or type(current) is int):
+        # Change.delta_text and .percent_text, the delta worked out once, not three times
+        if change.comparable and previous is not None and current is not None:
+            d = current - previous
+            delta = f"+{d}" if d > 0 else str(d).replace("-", "−")
+            percent = percent_change_text(d, previous) if previous else "—"
+        else:
+            delta = percent = "—"
         return (
             "—" if previous is None else str(previous),  # display() of a count
             "—" if current is None else str(current),
-            change.delta_text,
-            change.percent_text,
+            delta,
+            percent,
         )
     return (
         escape(display(previous)),

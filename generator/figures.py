@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
 from .formats import Format, all_formats
 from .model import Report, Summary, Value
@@ -81,20 +82,26 @@ def decimal_percent_change_text(delta: int, previous: int) -> str:
 
 def compare(current: Summary, previous: Summary) -> list[Change]:
     """Each key figure of this year beside last year's, where the two mean the same."""
-    fmt, old_fmt = all_formats()[current.format], all_formats()[previous.format]
+    now, before = current.values, previous.values
+    return [
+        Change(label, None if j < 0 else before[j], now[i], comparable)
+        for label, i, j, comparable in _comparison(current.format, previous.format)
+    ]
+
+
+@cache
+def _comparison(format_id: str, previous_id: str) -> tuple[tuple[str, int, int, bool], ...]:
+    """What compare reads for each key figure of ``format_id``, the same for every pair of
+    reports of these formats: its label, its place in this year's summary, its place in
+    last year's (-1: not compared, or not there) and whether it compares."""
+    fmt, old_fmt = all_formats()[format_id], all_formats()[previous_id]
     old_basis = {k.key: k.basis for k in old_fmt.key_figures}
+    old_place = {k.key: j for j, k in enumerate(old_fmt.key_figures)}
     out = []
-    for spec in fmt.key_figures:
+    for i, spec in enumerate(fmt.key_figures):
         comparable = old_basis.get(spec.key) == spec.basis
-        out.append(
-            Change(
-                label=spec.label,
-                previous=previous.get(spec.key) if comparable else None,
-                current=current.get(spec.key),
-                comparable=comparable,
-            )
-        )
-    return out
+        out.append((spec.label, i, old_place.get(spec.key, -1) if comparable else -1, comparable))
+    return tuple(out)
 
 
 # Figures of the multi-report tables (agency and year pages): table 三 and 四 totals,

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from typing import Protocol
 
 from .formats import Format, all_formats
 
@@ -66,7 +67,8 @@ class Report:
     format: Format
     path: str  # report.yaml as shown to the user
     cells: dict[str, Value]  # every cell: the given ones and the computed totals
-    locs: dict[str, tuple[int, int]]  # (line, column) of the cells written in report.yaml
+    # (line, column) of the cells written in report.yaml: read through positions()
+    locs: dict[str, tuple[int, int]]
     units: dict[str, str] = field(default_factory=dict)  # e.g. procurement amount: 万元
     published: dt.date | None = None
     carry_over_note: str | None = None
@@ -74,10 +76,23 @@ class Report:
     revisions: tuple[Revision, ...] = ()  # oldest first, as written
     narratives: dict[str, str] = field(default_factory=dict)  # overview → Markdown source
     anchor: Loc | None = None  # the top of report.yaml, for problems about the whole report
+    # what ``locs`` is made from when first asked (reportfast leaves the positions of a
+    # report with no problem unworked: a clean build never reads them); None: made
+    later: Later | None = field(default=None, compare=False, repr=False)
+
+    def positions(self) -> dict[str, tuple[int, int]]:
+        """``locs``, made now if left for later: read them through this."""
+        if self.later is not None:
+            self.locs, self.later = self.later.positions(), None
+        return self.locs
 
     def loc(self, cell: str) -> Loc | None:
-        pos = self.locs.get(cell)
+        pos = self.positions().get(cell)
         return Loc(self.path, *pos) if pos else None
+
+
+class Later(Protocol):
+    def positions(self) -> dict[str, tuple[int, int]]: ...
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from .outputs import (
 from .outputs import assets as _assets
 from .portal_meta import portal_meta
 from .problems import Problem
+from .reportpage import ReportPages, pages_for
 from .tables import display
 
 # The theme is a plain folder (Jinja's loader reads real files): no importlib.resources,
@@ -176,6 +177,7 @@ class Renderer:
         self.env.auto_reload = False
         self._templates: dict[str, jinja2.Template] = {}
         self._splicer: Splicer | bool | None = False  # False: not known yet (_splicing)
+        self._pages: ReportPages | None = None  # the theme's report page filled (_splicing)
         try:
             self.tables = TableRenderer(self.env)
             self.compare = CompareRenderer(self.env)
@@ -227,6 +229,7 @@ class Renderer:
                 template = None  # the plain way reports it
             theme = template is not None and _from_theme(template)
             self._splicer = Splicer() if theme else None
+            self._pages = pages_for(self.env, THEME) if theme else None
         assert self._splicer is not True
         return self._splicer or None
 
@@ -239,6 +242,9 @@ class Renderer:
                 )
             except (jinja2.TemplateError, UnicodeDecodeError, RecursionError) as e:
                 raise TemplateFault(located(e, self.templates, THEME)) from None
+        filled = self._pages.fill(page) if self._pages is not None else None
+        if filled is not None:
+            return Output(page.path, filled.encode("utf-8"))
         return self._render(page, "report.html")
 
     def agency(self, site: Site, agency: Agency) -> Output:

@@ -15,13 +15,15 @@ every fixture and on synthetic portals).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from itertools import accumulate, chain, repeat
 from operator import add, sub
 from re import Match
 
-from .formats import Format, Table, all_formats, format_for_year
+from .formats import Block, Format, Table, all_formats, format_for_year
 from .formats import Node as FormatNode
 from .model import Loc, ProcessingFees, Report, Value
 from .reportlines import Flow, Mapping, Unsure, parse
@@ -69,7 +71,7 @@ def _report(
     if "format" in top and all_formats().get(_scalar(top["format"][0])[0]) is not fmt:
         raise Unsure
     cells: dict[str, Value] = {}
-    locs: dict[str, tuple[int, int]] = {}
+    locs = _Positions()
     units: dict[str, str] = {}
     for key, table in fmt.tables.items():
         if key in top:
@@ -81,9 +83,10 @@ def _report(
         format=fmt,
         path=shown,
         cells=cells,
-        locs=locs,
+        locs={},
         units=units,
         anchor=Loc(shown, *anchor),
+        later=locs,
     )
     if "published" in top:
         text, line, col = _scalar(top["published"][0])
@@ -96,7 +99,7 @@ def _report(
         if published.year <= year:
             raise Unsure
         report.published = published
-        locs["published"] = (line, col)
+        locs.append(("published", (line, col)))
     if "processing_fees" in top:
         fees = _mapping(top["processing_fees"][0], ["notices", "noticed_amount", "collected"])
         report.processing_fees = ProcessingFees(
@@ -133,16 +136,10 @@ def _number(value: object, vtype: str) -> Value:
     raise Unsure
 
 
-def _put(
-    cid: str,
-    value: object,
-    vtype: str,
-    cells: dict[str, Value],
-    locs: dict[str, tuple[int, int]],
-) -> None:
+def _put(cid: str, value: object, vtype: str, cells: dict[str, Value], locs: _Positions) -> None:
     cells[cid] = _number(value, vtype)
     _, line, col = _scalar(value)
-    locs[cid] = (line, col)
+    locs.append((cid, (line, col)))
 
 
 def _table(
@@ -150,23 +147,20 @@ def _table(
     table: Table,
     fmt: Format,
     cells: dict[str, Value],
-    locs: dict[str, tuple[int, int]],
+    locs: _Positions,
     units: dict[str, str],
 ) -> None:
     if table.layout == "blocks":
-        rows = {row.key or "": (b, row) for b in table.blocks for row in b.rows}
-        m = _mapping(value, list(rows))
+        rows, keys = _blocks_plan(table)
+        m = _mapping(value, keys)
         for row_key, (row_value, _, _) in m.items():  # as written, like the full reader
-            block, _row = rows[row_key]
-            rid = f"{table.key}.{row_key}"
+            block, rid, cols, row_keys = rows[row_key]
             if block.scalar:
                 _put(rid, row_value, block.value_types[0], cells, locs)
                 continue
-            col_keys = [c.key or "" for c in block.columns]
-            extra = [block.unit_field] if block.unit_field else []
-            rm = _mapping(row_value, col_keys + extra)
-            for ck, vtype in zip(col_keys, block.value_types, strict=True):
-                _put(f"{rid}.{ck}", rm[ck][0], vtype, cells, locs)
+            rm = _mapping(row_value, row_keys)
+            for (cid, ck), vtype in zip(cols, block.value_types, strict=True):
+                _put(cid, rm[ck][0], vtype, cells, locs)
             if block.unit_field:
                 unit = _scalar(rm[block.unit_field][0])[0]
                 if unit not in block.units:
@@ -213,13 +207,12 @@ def _matrix_rows(
 
 
 def _fill_rows(
-    table: Table,
-    leaves: list[tuple[str, Flow]],
-    cells: dict[str, Value],
-    locs: dict[str, tuple[int, int]],
+    table: Table, leaves: list[tuple[str, Flow]], cells: dict[str, Value], locs: _Positions
 ) -> None:
-    """The rows' values and positions. Rows of plain counts (table 三, nearly always) are
-    read all at once: one check, one pass of the regex, no Python call per row or number."""
+    """The rows' values, and what their positions are made from. Rows of plain counts
+    (table 三, nearly always) are read all at once: one check, then the lists as JSON (which
+    they are, once checked: the numbers plain, without leading zeros), no Python call per
+    row or number."""
     texts = [flow.text for _, flow in leaves]
     joined = "\n".join(texts)
     if table.type != "count" or not _COUNT_ROWS.fullmatch(joined):
@@ -228,19 +221,77 @@ def _fill_rows(
             for cid, item in zip(_row_ids(table, rid, len(items)), items, strict=True):
                 _put(cid, item, table.type, cells, locs)
         return
-    sizes = [text.count(",") + 1 for text in texts]
-    ids = tuple(chain.from_iterable(map(_row_ids, repeat(table), [r for r, _ in leaves], sizes)))
-    numbers = list(_DIGITS.finditer(joined))  # one pass: each number's text and offset
-    values = map(int, map(Match.group, numbers))
-    # a number's column: its offset in the joined text, less where its row starts there,
-    # plus where the row's list starts on its line
-    starts = accumulate((len(text) + 1 for text in texts), initial=0)
-    bases = map(sub, [flow.at + 1 for _, flow in leaves], starts)
-    offsets = map(Match.start, numbers)
-    columns = map(add, offsets, chain.from_iterable(map(repeat, bases, sizes)))
-    lines = chain.from_iterable(map(repeat, [flow.line for _, flow in leaves], sizes))
-    cells.update(zip(ids, values, strict=True))
-    locs.update(zip(ids, zip(lines, columns, strict=True), strict=True))
+    rows: list[list[int]] = json.loads("[" + ",".join(texts) + "]")
+    sizes = list(map(len, rows))
+    rids = tuple([r for r, _ in leaves])
+    shape = (id(table), rids, tuple(sizes))  # formats live as long as the process
+    ids = _SHAPE_IDS.get(shape)
+    if ids is None:
+        ids = tuple(chain.from_iterable(map(_row_ids, repeat(table), rids, sizes)))
+        if len(_SHAPE_IDS) < 256:  # a few shapes in any portal; bounded all the same
+            _SHAPE_IDS[shape] = ids
+    cells.update(zip(ids, chain.from_iterable(rows), strict=True))
+    locs.append(_Rows(ids, [flow for _, flow in leaves], texts, sizes))
+
+
+# the cell ids of a matrix table's rows as written (which rows, how many numbers each)
+_SHAPE_IDS: dict[tuple[int, tuple[str, ...], tuple[int, ...]], tuple[str, ...]] = {}
+
+
+class _Rows:
+    """Rows of plain counts read at once (_fill_rows): their positions, when asked."""
+
+    __slots__ = ("flows", "ids", "sizes", "texts")
+
+    def __init__(self, ids: tuple[str, ...], flows: list[Flow], texts: list[str], sizes: list[int]):
+        self.ids, self.flows, self.texts, self.sizes = ids, flows, texts, sizes
+
+    def positions(self) -> Iterator[tuple[str, tuple[int, int]]]:
+        flows, sizes = self.flows, self.sizes
+        offsets = map(Match.start, _DIGITS.finditer("\n".join(self.texts)))
+        # a number's column: its offset in the joined text, less where its row starts there,
+        # plus where the row's list starts on its line
+        starts = accumulate((len(text) + 1 for text in self.texts), initial=0)
+        bases = map(sub, [flow.at + 1 for flow in flows], starts)
+        columns = map(add, offsets, chain.from_iterable(map(repeat, bases, sizes)))
+        lines = chain.from_iterable(map(repeat, [flow.line for flow in flows], sizes))
+        return zip(self.ids, zip(lines, columns, strict=True), strict=True)
+
+
+class _Positions(list["tuple[str, tuple[int, int]] | _Rows"]):
+    """A report's positions as read, in order (Report.later): each cell's, or rows' to
+    work out. A report with no problem is never asked where a cell is."""
+
+    def positions(self) -> dict[str, tuple[int, int]]:
+        out: dict[str, tuple[int, int]] = {}
+        for step in self:
+            if isinstance(step, _Rows):
+                out.update(step.positions())
+            else:
+                out[step[0]] = step[1]
+        return out
+
+
+# a row of a blocks table (表二): its block, its id, its columns (cell id, key) and the
+# keys its mapping must have; and the table's row keys
+BlocksPlan = tuple[dict[str, tuple[Block, str, list[tuple[str, str]], list[str]]], list[str]]
+_BLOCKS_PLANS: dict[int, BlocksPlan] = {}
+
+
+def _blocks_plan(table: Table) -> BlocksPlan:
+    """What reading a blocks table needs of its format, worked out once (not per report)."""
+    plan = _BLOCKS_PLANS.get(id(table))  # formats live as long as the process
+    if plan is None:
+        rows = {}
+        for b in table.blocks:
+            for row in b.rows:
+                rid = f"{table.key}.{row.key or ''}"
+                col_keys = [c.key or "" for c in b.columns]
+                extra = [b.unit_field] if b.unit_field else []
+                cols = [(f"{rid}.{ck}", ck) for ck in col_keys]
+                rows[row.key or ""] = (b, rid, cols, col_keys + extra)
+        plan = _BLOCKS_PLANS[id(table)] = (rows, list(rows))
+    return plan
 
 
 GroupsPlan = tuple[list[tuple[FormatNode, tuple[FormatNode, ...]]], list[str]]

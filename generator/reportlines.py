@@ -50,16 +50,16 @@ def parse(text: str) -> tuple[Mapping, tuple[int, int]]:
     stack: list[tuple[int, Mapping]] = []  # (indentation, mapping), innermost last
     opened: tuple[Mapping, str, int, int, int] | None = None  # a key awaiting its mapping
     anchor = (0, 0)
+    seen = _SEEN
     for number, line in enumerate(text.split("\n"), 1):
-        stripped = line.lstrip(" ")
-        if not stripped or stripped[0] == "#":
+        got = seen.get(line)
+        if got is None:
+            got = _line(line)
+            if len(seen) < _SEEN_MAX:
+                seen[line] = got
+        if not got:
             continue  # a blank line, or a comment on a line of its own
-        comment = line.find(" #")  # no quotes are read here: the first " #" starts one
-        m = _LINE.fullmatch(line if comment < 0 else line[:comment])
-        if m is None:
-            raise Unsure
-        spaces, key, value = m.groups()
-        indent = len(spaces)
+        indent, key, value, at = got
         if not stack:
             if indent:
                 raise Unsure
@@ -84,7 +84,6 @@ def parse(text: str) -> tuple[Mapping, tuple[int, int]]:
             mapping[key] = (None, number, indent + 1)  # replaced by the mapping below it
             opened = (mapping, key, number, indent + 1, indent)
             continue
-        at = m.start(3)
         if value[0] == "[":  # a flow list (most lines): _value's first case, without a call
             mapping[key] = (Flow(value, number, at), number, indent + 1)
         else:
@@ -92,6 +91,27 @@ def parse(text: str) -> tuple[Mapping, tuple[int, int]]:
     if opened is not None or not stack:
         raise Unsure
     return root, anchor
+
+
+Line = tuple[int, str, "str | None", int]  # indentation, key, value, where the value starts
+# Lines as read (_line), by their text: most lines of a portal's reports are written alike
+# (a row of zeros, a key opening a mapping), and a line read again is one look-up, not a
+# strip, a search and a regex. Bounded: the first lines met are kept (about 1 MB).
+_SEEN: dict[str, Line | tuple[()]] = {}
+_SEEN_MAX = 4096
+
+
+def _line(line: str) -> Line | tuple[()]:
+    """A line of the usual shape, read; () for a blank line or a comment on its own."""
+    stripped = line.lstrip(" ")
+    if not stripped or stripped[0] == "#":
+        return ()
+    comment = line.find(" #")  # no quotes are read here: the first " #" starts one
+    m = _LINE.fullmatch(line if comment < 0 else line[:comment])
+    if m is None:
+        raise Unsure
+    spaces, key, value = m.groups()
+    return len(spaces), key, value, m.start(3)
 
 
 class Flow:

@@ -4,7 +4,9 @@ of a table grouped by columns, and the totals a report may leave out, filled in.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from functools import cache
+from operator import itemgetter
 
 from .formats import Format, leaf_paths
 from .formats import Node as FormatNode
@@ -43,13 +45,32 @@ def add_totals(fmt: Format, cells: dict[str, Value]) -> None:
     every group row (（三）不予公开 …) gets a subtotal, which the format does not print.
     A sum with a part missing (unreadable, already reported) is left out.
     """
-    for target, parts, only_if_absent in _total_plan(fmt):
+    for target, parts, only_if_absent in _total_getters(fmt):
         if only_if_absent and target in cells:
             continue
         try:
-            cells[target] = sum([cells[p] for p in parts], 0)
+            cells[target] = sum(parts(cells), 0)
         except KeyError:
             continue
+
+
+def getter(keys: tuple[str, ...]) -> Callable[[Mapping[str, Value]], tuple[Value, ...]]:
+    """What reads ``keys`` of a mapping, in one call (KeyError if one is absent): a tuple
+    always, whatever the number of keys."""
+    if len(keys) > 1:
+        return itemgetter(*keys)
+    if keys:
+        key = keys[0]
+        return lambda m: (m[key],)
+    return lambda m: ()
+
+
+@cache
+def _total_getters(
+    fmt: Format,
+) -> tuple[tuple[str, Callable[[Mapping[str, Value]], tuple[Value, ...]], bool], ...]:
+    """_total_plan, each sum's parts read by one getter (not a Python step per part)."""
+    return tuple((target, getter(parts), absent) for target, parts, absent in _total_plan(fmt))
 
 
 @cache

@@ -22,7 +22,7 @@ from typing import NamedTuple, overload
 
 from .agencyfacts import Facts
 from .contentfiles import digest
-from .coverage import OTHER_GROUP, Coverage, Totals, summed_cells
+from .coverage import OTHER_GROUP, Coverage, Totals, summed_cells, summed_positions, summed_text
 from .figures import summary_values
 from .formats import Format, all_formats
 from .indicators import Measured, measure_record
@@ -69,10 +69,7 @@ def entry_of(made_from: str, agency: Agency, year: int) -> Entry:
     shown = None if summary is None else tuple(display(v) for v in summary_values(summary))
     fmt = all_formats().get(record.format)
     measured = () if fmt is None else tuple(_text(m) for m in measure_record(fmt, record))
-    texts = record.texts()
-    summed = ",".join(
-        str(int(texts[i])) if texts[i] else "" for i, _ in summed_cells(record.format, None)
-    )
+    summed = summed_text(record.texts(), summed_positions(record.format))
     line = (
         f"{agency.slug}\t{agency.name}\t{agency.group}\t{record.format}\t{record.published}\t"
         f"{record.units}\t{record.values}"

@@ -139,3 +139,28 @@ def test_an_agency_folder_named_like_the_assets_is_an_error(portal: Path, tmp_pa
     assert run.lines[0] == (
         f"{portal}/assets/:1:1: 错误: 机构文件夹名“assets”是网站保留的名称（存放样式等文件），请换一个"
     )
+
+
+def test_refuses_an_output_folder_inside_the_sources(tmp_path: Path) -> None:
+    # the first build would succeed and every later check or build read the site back as
+    # content (its agency folders as years, index.html as an unknown file)
+    content = tmp_path / "content"
+    shutil.copytree(PORTAL, content)
+    (tmp_path / "templates").mkdir()
+    cases = [
+        (content / "site", "内容目录"),
+        (content / "town-a" / "site", "内容目录"),
+        (tmp_path / "templates" / "site", "模板目录"),
+    ]
+    for out, name in cases:
+        run = nianbao(
+            "build", "--content", content, "--out", out, "--templates", tmp_path / "templates"
+        )
+        assert run.code == 2, run.out
+        assert run.err == (
+            f"nianbao: 错误: 输出目录 {out} 在{name}里面，以后检查和生成时网站文件会被当作"
+            f"{name}里的内容读取；请用 --out 另选一个目录\n"
+        )
+        assert not out.exists()
+    run = nianbao("build", "--content", content, "--out", tmp_path / "site")
+    assert run.code == 0, run.out

@@ -58,6 +58,14 @@ def test_misuse_exits_2(tmp_path: Path) -> None:
     run = nianbao("check", "--content", tmp_path / "nope")
     assert run.code == 2
     assert "找不到内容目录" in run.err
+    (tmp_path / "report.yaml").write_text("year: 2022\n", "utf-8")
+    for command in ("check", "build"):
+        run = nianbao(command, "--content", tmp_path / "report.yaml")
+        assert run.code == 2
+        assert run.err == (
+            f"nianbao: 错误: 内容目录 {tmp_path / 'report.yaml'} 是一个文件，不是文件夹"
+            "（--content 应指向内容文件夹）\n"
+        )
     assert nianbao("check", "--bogus").code == 2
     assert nianbao().code == 2
 

@@ -97,6 +97,27 @@ def test_a_file_is_read_whole_whatever_its_size(tmp_path: Path, size: int) -> No
     assert read_bounded(str(tmp_path / "f")) == data
 
 
+def test_a_file_is_read_asking_for_its_size_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """os.read allocates what it is asked for: asking a 1 MB buffer for a 3 KB file made
+    malloc map, shrink and unmap a megabyte per content file (three system calls and fresh
+    pages each). A file of known size is asked for exactly its size, in one call."""
+    import nianbao.contentfiles as contentfiles
+
+    asked: list[int] = []
+    real_read = os.read
+
+    def read(fd: int, n: int) -> bytes:
+        asked.append(n)
+        return real_read(fd, n)
+
+    monkeypatch.setattr(contentfiles.os, "read", read)
+    (tmp_path / "f").write_bytes(b"x" * 3000)
+    assert read_bounded(str(tmp_path / "f")) == b"x" * 3000
+    assert asked == [3000]
+
+
 def test_a_file_over_the_limit_is_refused(tmp_path: Path) -> None:
     (tmp_path / "f").write_bytes(bytes(MAX_FILE_BYTES + 1))
     with pytest.raises(Refused, match="文件过大"):

@@ -38,6 +38,8 @@ def full_report(text: str, year: str) -> tuple[Report | None, list[object]]:
 
 
 def same(fast: Report, full: Report | None) -> bool:
+    assert fast.later is not None  # the positions are left for when they are asked
+    fast.positions()
     return (
         full is not None
         and fast == full
@@ -165,3 +167,63 @@ def test_the_refused_characters_are_the_complement_of_those_libyaml_prints() -> 
         if (reportlines._UNPRINTABLE.match(chr(c)) is None) != bool(printable.match(chr(c)))
     ]
     assert differ == []
+
+
+def test_a_wrong_total_is_located_as_the_full_reader_locates_it() -> None:
+    """The short way leaves a report's positions to be worked out when first asked
+    (Report.positions): validate asks them of a total that does not add up, and the
+    problems, with their lines and columns, are the full reader's."""
+    from nianbao.validate import check_report
+
+    located = 0
+    for path in REPORTS:
+        text = path.read_text(encoding="utf-8-sig")
+        # each row of counts with its last number (its total) one more
+        rows = [m for m in re.finditer(r"\[(?:[0-9]+, *)+([0-9]+)\]", text)]
+        for m in rows[::3]:
+            edited = text[: m.start(1)] + str(int(m.group(1)) + 1) + text[m.end(1) :]
+            fast = fast_report(edited, path.parent.name, "agency", "shown")
+            if fast is None:
+                continue
+            full, problems = full_report(edited, path.parent.name)
+            assert full is not None and problems == []
+            found = check_report(fast)
+            assert found == check_report(full)
+            located += bool(found) and fast.later is None and found[0].line > 1
+    assert located > 20
+
+
+def _plain(value: object) -> object:
+    """A parse result as plain data (a Flow as its text and place)."""
+    if isinstance(value, reportlines.Flow):
+        return ("flow", value.text, value.line, value.at)
+    if isinstance(value, dict):
+        return [(k, _plain(v)) for k, v in value.items()]
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+def test_lines_read_before_are_read_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """reportlines keeps the lines it has read: a file whose lines were all read before
+    parses exactly as when none was, and no more lines are kept than its bound."""
+    texts = [p.read_text(encoding="utf-8-sig") for p in REPORTS]
+    monkeypatch.setattr(reportlines, "_SEEN", {})
+
+    def parsed(text: str) -> object:
+        try:
+            return _plain(reportlines.parse(text))
+        except reportlines.Unsure:
+            return "unsure"
+
+    afresh = []
+    for text in texts:
+        reportlines._SEEN.clear()
+        afresh.append(parsed(text))
+    for _ in range(2):  # every line of every file kept, then read from what is kept
+        assert [parsed(text) for text in texts] == afresh
+    assert sum(a != "unsure" for a in afresh) > len(texts) // 2
+    monkeypatch.setattr(reportlines, "_SEEN_MAX", 5)
+    reportlines._SEEN.clear()
+    assert [parsed(text) for text in texts] == afresh
+    assert len(reportlines._SEEN) == 5

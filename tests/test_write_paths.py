@@ -98,6 +98,36 @@ def test_piece_file_digest_equals_digest_of_its_bytes(tmp_path: Path) -> None:
     assert len(stamp_digest) == 32 and hasher().name == "blake3"
 
 
+def test_piece_file_writes_parts_unjoined_as_one_write_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """write_parts hands the parts to os.writev as they are (no joined copy), more of them
+    than one call takes, and writes what a short write left; bytes, size and digest are
+    those of one write of them joined."""
+    import nianbao.write as write
+
+    parts = [bytes([i % 251]) * (i % 7 + 1) for i in range(2500)]
+    calls: list[int] = []
+    real = os.writev
+
+    def writev(fd: int, buffers: list[bytes]) -> int:
+        calls.append(len(buffers))
+        if len(calls) == 2:  # a short write: the first half of the first buffer only
+            return real(fd, [buffers[0][: len(buffers[0]) // 2]])
+        return real(fd, buffers)
+
+    monkeypatch.setattr(write.os, "writev", writev)
+    piece = PieceFile(tmp_path / "f.csv", atomic=False)
+    piece.write(b"head")
+    piece.write_parts(parts)
+    assert piece.size == 4 + sum(map(len, parts))
+    size, _, made = piece.close()
+    whole = b"head" + b"".join(parts)
+    assert (tmp_path / "f.csv").read_bytes() == whole
+    assert (size, made) == (len(whole), digest(whole))
+    assert calls == [1024, 1024, 452]
+
+
 def test_writer_makes_missing_folders_parent_first(tmp_path: Path) -> None:
     """Folders missing several levels up (the output folder too) are made top down; a
     file standing where a folder must go is an error, never overwritten."""

@@ -259,7 +259,7 @@ class _Splicer:
 
     def _write(self) -> None:
         if self._text:
-            self.file.write(b"".join(self._text))
+            self.file.write_parts(self._text)
             self._text, self._text_size = [], 0
 
     def _copy(self) -> None:
