@@ -8,7 +8,6 @@ may have changed; only those are read again, and digested as read (contentfiles)
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import time
@@ -373,10 +372,6 @@ _forked = _Job("", None, set())  # the scan a worker process was forked for
 def _scan_part(part: scanparts.Part) -> tuple[list[_Signed], outfolders.Suspects | None]:
     """A worker's share of the scan; with ``state``, the output's folders compared too."""
     names, state = part
-    # nothing this makes outlives the part or refers to itself: reference counting frees
-    # it all, and the collector's passes over half a million short-lived tuples (100,000
-    # reports) are only cost
-    gc.disable()
     return _forked.signed(names), outfolders.surveyed(state) if state is not None else None
 
 
