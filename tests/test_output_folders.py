@@ -210,6 +210,28 @@ def test_a_record_of_another_shape_is_no_record(tmp_path: Path) -> None:
     assert "，更新 0 个，" in build(PORTAL, out)[-1]
 
 
+@pytest.mark.parametrize(
+    "packed",
+    [
+        ("\0a", b"\0" * 16),  # one pair of times for two folders
+        ("a\0b", b"\0" * 32),  # the output itself ("") not in it
+        ("", b"\0" * 15),  # not whole numbers
+        (["", "a"], b"\0" * 32),  # not the packed names
+    ],
+)
+def test_the_workers_trust_no_record_of_another_shape(tmp_path: Path, packed: Any) -> None:
+    """outfolders.surveyed reads the record as packed, never making it a dict: what
+    read_checked refuses, it refuses too (and the build then looks for itself)."""
+    state = tmp_path / "state"
+    (tmp_path / "site").mkdir()
+    state.mkdir()
+    (state / outfolders.NAME).write_bytes(outfolders.framed(outfolders.MAGIC, packed))
+    assert outfolders.read_checked(state) is None
+    assert outfolders.surveyed(state) is None
+    outfolders.write(state, {"": (1, 2), "a": (3, 4)})  # and a sound one is compared
+    assert outfolders.surveyed(state) == (outfolders.read_checked(state)[1], ["", "a"])  # type: ignore[index]
+
+
 # ---------------------------------------------------------------------------------------
 # What is given up, and the folders listed again
 
