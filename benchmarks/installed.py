@@ -35,12 +35,12 @@ def compile_package() -> None:
     compileall.compile_dir(PACKAGE, quiet=1)
 
 
-def install(work: Path) -> Path:
+def install(work: Path, extras: str = "") -> Path:
     """This checkout installed as pip installs it for a user, into ``work/venv``: the
     folder of its commands (``nianbao``, ``python``). The venv is made, with the
     dependencies, the first time; nianbao itself is installed again each time, from a
     copy of the source as it is now (pip builds in the source folder: the checkout stays
-    clean)."""
+    clean). ``extras`` (e.g. "search") are installed as ``pip install 'nianbao[search]'``."""
     venv = work / "venv"
     python = venv / "bin" / "python"
     fresh = not python.exists()
@@ -51,9 +51,12 @@ def install(work: Path) -> Path:
     shutil.copytree(ROOT, source, ignore=_not_source)
     pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
     if not fresh:
-        pip += ["--force-reinstall", "--no-deps"]  # the dependencies are there already
+        pip += ["--force-reinstall"]
+        if not extras:  # the dependencies are there already (an extra's may not be)
+            pip += ["--no-deps"]
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
-    subprocess.run([*pip, str(source)], check=True, env=env, cwd=work)
+    target = f"{source}[{extras}]" if extras else str(source)
+    subprocess.run([*pip, target], check=True, env=env, cwd=work)
     shutil.rmtree(source, ignore_errors=True)
     return venv / "bin"
 

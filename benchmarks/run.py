@@ -464,7 +464,9 @@ def main() -> None:
         compile_package()  # as installed would be (installed.py)
     else:  # as a user runs it (installed.py)
         installed = Path(tempfile.mkdtemp(prefix="nianbao-bench-installed-", dir=args.keep))
-        COMMAND[:] = [str(install(installed) / "nianbao")]
+        # --search needs Pagefind, as a user's `pip install 'nianbao[search]'` brings it
+        extras = "search" if args.search else ""
+        COMMAND[:] = [str(install(installed, extras) / "nianbao")]
     try:
         _main(args)
     finally:
