@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 from nianbao import sources
+from nianbao.agencywork import load_and_check
 from nianbao.cli import main
+from nianbao.model import Agency
 from nianbao.write import PieceFile
 
 pytest_plugins = ["browser"]  # the session's Chromium (tests/browser.py)
@@ -21,6 +23,18 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PORTAL = FIXTURES / "portal"
 REAL = FIXTURES / "real-reports"  # copied from the spec material; see its README
+
+
+def fixture_agencies() -> list[Agency]:
+    """Every agency of the test portal and of the real reports' content, loaded and
+    checked (both formats, and the change between them)."""
+    found = []
+    for content in (PORTAL, REAL / "content"):
+        for folder in sources.scan(content, 1).agencies.values():
+            agency, _ = load_and_check(folder, "content")
+            assert agency is not None
+            found.append(agency)
+    return found
 
 
 @dataclass

@@ -12,28 +12,20 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import PORTAL, REAL
+from conftest import PORTAL, fixture_agencies
 from markupsafe import Markup
-from nianbao.agencywork import load_and_check
 from nianbao.figures import compare
 from nianbao.filledtables import Splicer
 from nianbao.load import load_site_yaml
 from nianbao.model import Agency, Report
 from nianbao.render import Renderer as PageRenderer
 from nianbao.render import environment
-from nianbao.sources import scan
 from nianbao.tables import display, grids
 
 
 def reports() -> list[Report]:
     """Every report of the test portal and of the real reports' content."""
-    found = []
-    for content in (PORTAL, REAL / "content"):
-        for folder in scan(content, 1).agencies.values():
-            agency, _ = load_and_check(folder, "content")
-            assert agency is not None
-            found.extend(agency.reports.values())
-    return found
+    return [r for agency in fixture_agencies() for r in agency.reports.values()]
 
 
 def slow_tables(report: Report) -> dict[str, str]:
@@ -82,13 +74,12 @@ def test_filled_tables_equal_the_macro_for_odd_values(fmt: str) -> None:
 def pairs() -> list[tuple[Agency, int]]:
     """Each report with a previous year's, in the test portal and the real reports: both
     formats, and the change between them (2020 → 2021)."""
-    found = []
-    for content in (PORTAL, REAL / "content"):
-        for folder in scan(content, 1).agencies.values():
-            agency, _ = load_and_check(folder, "content")
-            assert agency is not None
-            found.extend((agency, y) for y in agency.years if y - 1 in agency.summaries)
-    return found
+    return [
+        (agency, y)
+        for agency in fixture_agencies()
+        for y in agency.years
+        if y - 1 in agency.summaries
+    ]
 
 
 PAIRS = pairs()
@@ -133,16 +124,6 @@ def test_filled_bytes_equal_the_macro_for_odd_values(fmt: str) -> None:
     assert b"&lt;b&gt;&amp;&#34;x&#34;%s%d" in b"".join(filled.values())
 
 
-def agencies() -> list[Agency]:
-    found: list[Agency] = []
-    for content in (PORTAL, REAL / "content"):
-        for folder in scan(content, 1).agencies.values():
-            agency, _ = load_and_check(folder, "content")
-            assert agency is not None
-            found.append(agency)
-    return found
-
-
 def plain_renderer(templates: Path | None = None) -> PageRenderer:
     """A renderer that hands the page template the tables' markup (no splicing)."""
     renderer = PageRenderer(templates)
@@ -166,12 +147,12 @@ def test_spliced_report_pages_equal_the_plain_ones(monkeypatch: pytest.MonkeyPat
     assert site is not None
     fast, plain = PageRenderer(None), plain_renderer()
     pages = 0
-    for agency in agencies():
+    for agency in fixture_agencies():
         for year in agency.years:
             report = agency.reports[year]
             assert fast.report(site, agency, report) == plain.report(site, agency, report)
             pages += 1
-    assert {r.format.id for a in agencies() for r in a.reports.values()} >= {"2019", "2021"}
+    assert {r.format.id for a in fixture_agencies() for r in a.reports.values()} >= {"2019", "2021"}
     assert pages >= 8 and spliced == [True] * pages
 
 
@@ -180,7 +161,7 @@ def test_a_page_with_a_nul_of_its_own_is_made_the_plain_way() -> None:
     made again the plain way: the same bytes as without splicing."""
     site = load_site_yaml(PORTAL, "content", [])
     assert site is not None
-    agency = replace(agencies()[0], name="机关\x00名称")
+    agency = replace(fixture_agencies()[0], name="机关\x00名称")
     report = agency.reports[agency.years[-1]]
     page = PageRenderer(None).report(site, agency, report)
     assert page == plain_renderer().report(site, agency, report)
@@ -199,7 +180,7 @@ def test_a_sites_own_report_page_gets_the_tables_as_markup(tmp_path: Path) -> No
     )
     site = load_site_yaml(PORTAL, "content", [])
     assert site is not None
-    agency = agencies()[0]
+    agency = fixture_agencies()[0]
     report = agency.reports[agency.years[-1]]
     renderer = PageRenderer(tmp_path)
     page = renderer.report(site, agency, report)

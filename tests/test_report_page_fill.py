@@ -11,27 +11,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import PORTAL, REAL
-from nianbao.agencywork import load_and_check
+from conftest import PORTAL, fixture_agencies
 from nianbao.load import load_site_yaml
 from nianbao.model import Agency, ProcessingFees, Report, Revision, Site
 from nianbao.outputs import Download, Output
 from nianbao.render import Renderer
 from nianbao.reportpage import ReportPages
-from nianbao.sources import scan
 
-
-def agencies() -> list[Agency]:
-    found = []
-    for content in (PORTAL, REAL / "content"):
-        for folder in scan(content, 1).agencies.values():
-            agency, _ = load_and_check(folder, "content")
-            assert agency is not None
-            found.append(agency)
-    return found
-
-
-AGENCIES = agencies()
+AGENCIES = fixture_agencies()
 SITE = load_site_yaml(PORTAL, "content", [])
 assert SITE is not None
 
