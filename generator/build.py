@@ -25,12 +25,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import agencywork, lazyrender, outdir
+from . import agencywork, lazyrender, outdir, search
 from .agencywork import recall
 from .buildkey import build_key, own_stamps, template_problems_kept
 from .buildtypes import Job, Kept, Progress, Result
 from .coldbuild import cold
-from .contentfiles import Tree
+from .contentfiles import Refused, Tree
 from .earlyscan import early
 from .filestamps import DamagedRecord
 from .manifest import Manifest
@@ -39,7 +39,7 @@ from .outputs import TemplateFault
 from .pagekeys import BuildKey
 from .problems import Problem
 from .rerender import Watching
-from .siteyaml import hidden_agency_folders, site_settings
+from .siteyaml import display_path, hidden_agency_folders, site_settings
 from .sources import Scan, Scanning, rescan, trusted
 from .warmbuild import warm
 
@@ -84,14 +84,16 @@ def build(
     verify: bool = False,
     out_shown: str | None = None,
     review: bool = False,
+    index: bool = False,
 ) -> Result:
     """Check, then render and write; nothing is written if there are errors. Raises
     outdir.OutputRefused, before reading anything, if ``out`` may not be written.
     ``verify`` reads every content file again and compares every output file's bytes with
     what was written, instead of trusting sizes and modification times. ``review`` adds
-    the review page (review/index.html) for the supervising office."""
+    the review page (review/index.html) for the supervising office. ``index``: the caller
+    indexes the site for search afterwards (`nianbao build`), so Pagefind must be there."""
     target = outdir.target(out, out_shown)
-    return _run(content, shown, templates, target, jobs, progress, session, verify, review)
+    return _run(content, shown, templates, target, jobs, progress, session, verify, review, index)
 
 
 def _run(
@@ -104,6 +106,7 @@ def _run(
     session: Session | None = None,
     verify: bool = False,
     review: bool = False,
+    index: bool = False,
 ) -> Result:
     start = time.perf_counter()
     shown = content.as_posix() if shown is None else shown
@@ -143,6 +146,7 @@ def _run(
             session,
             verify,
             review,
+            index,
             start,
             found,
             held,
@@ -162,6 +166,7 @@ def _built(
     session: Session | None,
     verify: bool,
     review: bool,
+    index: bool,
     start: float,
     found: Scan,
     held: list[Manifest | None],
@@ -176,6 +181,14 @@ def _built(
     lazyrender.compile_into(out.state / "jinja" if out is not None else None)
     site = site_settings(content, shown, problems, site_tree, state, own_stamps())
     problems.extend(hidden_agency_folders(content, shown))
+    if index and out is not None and site is not None and site.search and search.not_installed():
+        # said before anything is written: the site is not replaced by one without its index
+        try:
+            line, column = search.search_line(site_tree.read("site.yaml"))
+        except Refused:  # (read a moment ago: changed meanwhile) the file, then
+            line, column = 1, 1
+        shown_file = display_path(shown, "site.yaml")
+        problems.append(Problem(shown_file, line, column, "error", search.NOT_INSTALLED))
     if site is None or any(p.severity == "error" for p in problems):
         reports = 0
         for folder in found.agencies.values():  # still report every agency's problems

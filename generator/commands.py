@@ -35,6 +35,7 @@ def run_build(content: Path, args: argparse.Namespace) -> int:
                     verify=args.verify,
                     out_shown=args.out,
                     review=args.review,
+                    index=True,
                 )
             finally:
                 bar.close()

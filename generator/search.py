@@ -21,14 +21,31 @@ class SearchUnavailable(RuntimeError):
     """Pagefind is not installed, or failed."""
 
 
+NOT_INSTALLED = "search: true 需要 Pagefind（带中文分词的扩展版）：pip install 'pagefind[extended]'"
+
+
+def not_installed() -> bool:
+    """Whether Pagefind's packages are missing: ``build`` says so before it writes anything,
+    rather than replace the site and then fail to index it. Looked up, not imported."""
+    from importlib.util import find_spec
+
+    return find_spec("pagefind") is None or find_spec("pagefind_bin_extended") is None
+
+
+def search_line(text: bytes) -> tuple[int, int]:
+    """Where site.yaml says ``search:`` (a top-level key), or its start."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith(b"search") and line[6:].lstrip().startswith(b":"):
+            return number, 1
+    return 1, 1
+
+
 def pagefind_command() -> list[str]:
     try:
         import pagefind  # noqa: F401  (the package that finds the binary)
         import pagefind_bin_extended  # noqa: F401  (the binary that segments Chinese)
     except ImportError as e:
-        raise SearchUnavailable(
-            "search: true 需要 Pagefind（带中文分词的扩展版）：pip install 'pagefind[extended]'"
-        ) from e
+        raise SearchUnavailable(NOT_INSTALLED) from e
     return [sys.executable, "-m", "pagefind"]
 
 

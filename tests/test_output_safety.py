@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PORTAL, ROOT, edit, nianbao, replace_by_hand
+from nianbao import search
 from test_build import tree
 
 
@@ -368,3 +369,28 @@ def test_the_search_index_is_part_of_a_nianbao_site(portal: Path, tmp_path: Path
     again = nianbao("build", "--content", portal, "--out", out)
     assert again.code == 0, again.err
     assert "已建立搜索索引" in again.out
+
+
+def test_search_without_pagefind_stops_the_build_before_anything_is_written(
+    portal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`build` used to replace the site and only then fail to index it (exit 1, a search
+    page without an index): it says so first, at site.yaml's `search:`, and writes nothing.
+    `check` and `serve` never index, so they do not ask for Pagefind."""
+    out = tmp_path / "site"
+    assert nianbao("build", "--content", portal, "--out", out).code == 0
+    before = (out / "index.html").read_bytes()
+    text = (portal / "site.yaml").read_text("utf-8")
+    (portal / "site.yaml").write_text(text + "search: true\n", "utf-8")
+    line = text.count("\n") + 1
+    monkeypatch.setattr(search, "not_installed", lambda: True)
+    run = nianbao("build", "--content", portal, "--out", out)
+    assert run.code == 1
+    assert run.lines[0] == (
+        f"{portal}/site.yaml:{line}:1: 错误: search: true 需要 Pagefind（带中文分词的扩展版）："
+        "pip install 'pagefind[extended]'"
+    )
+    assert run.lines[-1] == "有错误，未生成网站（原有网站保持不变）。"
+    assert (out / "index.html").read_bytes() == before
+    assert not (out / "search").exists()
+    assert nianbao("check", "--content", portal).code == 0
