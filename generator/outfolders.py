@@ -100,7 +100,7 @@ def read_checked(state: Path) -> tuple[Folders, bytes] | None:
         folders = _unpacked(names, times)
     except (ValueError, EOFError, TypeError):  # a wrong shape is no record, no traceback
         return None
-    if folders is None or "" not in folders:
+    if folders is None:
         return None
     return folders, raw[len(MAGIC) : len(MAGIC) + CHECK]
 
@@ -120,14 +120,24 @@ def _packed(folders: Folders) -> tuple[str, bytes]:
     return "\0".join(folders), array("q", chain.from_iterable(folders.values())).tobytes()
 
 
-def _unpacked(names: object, times: object) -> Folders | None:
+def _columns(names: object, times: object) -> tuple[list[str], array[int]] | None:
+    """The record's folder names and their times, two a folder, as packed; None when it
+    is no record (the output's own entry "" is always there)."""
     if not isinstance(names, str) or not isinstance(times, bytes):
         return None
     numbers = array("q")
     numbers.frombytes(times)  # ValueError if not whole numbers
     keys = names.split("\0")
-    if len(numbers) != 2 * len(keys):
+    if len(numbers) != 2 * len(keys) or "" not in keys:
         return None
+    return keys, numbers
+
+
+def _unpacked(names: object, times: object) -> Folders | None:
+    columns = _columns(names, times)
+    if columns is None:
+        return None
+    keys, numbers = columns
     pairs = iter(numbers)
     return dict(zip(keys, zip(pairs, pairs, strict=True), strict=True))
 
@@ -240,20 +250,17 @@ def output_of(state: Path) -> str:
 def surveyed(state: Path) -> Suspects | None:
     """The record in ``state`` compared with its output folder (``suspects``), or None:
     no record. Run by a worker of the early scan while the build starts; never raises.
-    The record is compared as packed (``_packed``), its folders never made a dict: at
+    The record is compared as packed (``_columns``), its folders never made a dict: at
     100,000 reports 114,000 entries, each a tuple of two numbers, made only to be read
     once (the build reads the record again for itself, and takes this only if its CRC
     is the one it read)."""
     try:
         raw = (state / NAME).read_bytes()
         names, times = unframed(MAGIC, raw)
-        if not isinstance(names, str) or not isinstance(times, bytes):
+        columns = _columns(names, times)
+        if columns is None:
             return None
-        numbers = array("q")
-        numbers.frombytes(times)
-        keys = names.split("\0")
-        if len(numbers) != 2 * len(keys) or "" not in keys:
-            return None
+        keys, numbers = columns
         pairs = iter(numbers)
         return raw[len(MAGIC) : len(MAGIC) + CHECK], _suspected(
             output_of(state), zip(keys, pairs, pairs, strict=True)
