@@ -8,12 +8,25 @@ import csv
 import io
 import json
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from nianbao.exports.layout import cell_fields
-from nianbao.exports.year_files import CELLS_CSV, CELLS_JSON, TIDY_FIELDS
+from nianbao.exports.year_files import (
+    BOUND,
+    CELLS_CSV,
+    CELLS_JSON,
+    SUMMARY_CSV,
+    TIDY_FIELDS,
+    _percents,
+    _summary_line,
+    percent_of,
+)
 from nianbao.formats import all_formats
-from nianbao.model import Filed
+from nianbao.indicators import percent_text
+from nianbao.model import Filed, Summary
 from test_exports_workbook import portal_rows
 
 YEAR = 2021
@@ -60,3 +73,52 @@ def test_tidy_rows_are_what_a_per_cell_writer_makes(format_id: str) -> None:
     assert json.loads(made) == {"year": YEAR, "fields": list(TIDY_FIELDS), "rows": json_rows}
     start = f'{{"year":{YEAR},"fields":{json.dumps(TIDY_FIELDS)},"rows":[\n'
     assert made == (start + ",\n".join(json_lines) + "\n]}\n").encode()  # one row a line
+
+
+# summary.csv: the usual report's row is a join of plain texts and whole-number percents
+
+
+@given(st.integers(0, BOUND - 1), st.integers(0, BOUND - 1))
+def test_whole_number_percents_are_the_decimal_ones(top: int, bottom: int) -> None:
+    want = percent_text(Decimal(top) / Decimal(bottom)) if bottom else "—"
+    assert percent_of(top, bottom) == want
+
+
+def test_percent_ties_round_up() -> None:
+    assert [percent_of(t, b) for t, b in [(1, 16), (1, 2000), (1, 3), (0, 5), (5, 4)]] == [
+        "6.3%",
+        "0.1%",
+        "33.3%",
+        "0.0%",
+        "125.0%",
+    ]
+    assert percent_of(1, 2001) == "0.0%" and percent_of(0, 0) == "—"
+
+
+@pytest.mark.parametrize("format_id", sorted(all_formats()))
+def test_summary_rows_are_what_the_csv_module_writes(format_id: str) -> None:
+    """Against ``_summary_line`` (the csv module, Decimal ratios): names with commas and
+    quotes, empty, negative, decimal and very long cells, key figures given or not."""
+    fmt = all_formats()[format_id]
+    fast = 0
+    for n, (agency, record) in enumerate(portal_rows(format_id, 60)):
+        if n % 4 == 1:  # counts only, some cells empty: the usual report
+            texts = [t if "." not in t and "-" not in t else "" for t in record.texts()]
+            record = replace(record, values=",".join(t[:12] for t in texts))
+        if n % 6 == 2:
+            agency = replace(agency, name=f"机构,{n}")
+        if n % 3:
+            figures = tuple(
+                None if (i + n) % 4 == 0 else i * n for i in range(len(fmt.key_figures))
+            )
+            agency.summaries = {YEAR: Summary(agency.slug, YEAR, format_id, figures)}
+        made = SUMMARY_CSV.piece(YEAR, agency, record)
+        assert made == _summary_line(YEAR, agency, record)
+        fast += _percents(record) is not None and b'"' not in made
+    assert fast >= 10
+
+
+def test_summary_row_of_a_record_of_another_length() -> None:
+    _, record = portal_rows("2021", 1)[0]
+    record = replace(record, values="1,2,3")
+    assert _percents(record) is None  # the csv module's way (which reads what it can)

@@ -16,9 +16,11 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from typing import overload
 
 from ..formats import all_formats
+from ..indicators import _positions as indicator_cells
 from ..indicators import cells_needed, percent_text, ratio
 from ..model import Agency, Filed
 from .layout import cell_fields, cells_of
@@ -235,6 +237,27 @@ def _summary_head(year: int, rows: Members) -> bytes:
 
 
 def _summary_piece(year: int, agency: Agency, record: Filed) -> bytes:
+    """A report's summary.csv row. The usual report (counts only, names without a comma or
+    quote) is a join of plain texts, its indicators in whole numbers (``_percents``);
+    any other is the csv module's line of the Decimal ratios (``_summary_line``)."""
+    summary = agency.summaries.get(year)
+    figures = summary.values if summary else ()
+    percents = _percents(record)
+    if percents is not None and all(type(v) is int or v is None for v in figures):
+        # (str of an int and "" for None: what the csv module writes of them)
+        texts = [agency.slug, agency.name, agency.group or "", str(year), record.format]
+        texts += [record.published, *("" if v is None else str(v) for v in figures), *percents]
+        line = ",".join(texts)
+        if line.count(",") == len(texts) - 1 and not any(c in line for c in _QUOTED):
+            return f"{line}\r\n".encode()
+    return _summary_line(year, agency, record)
+
+
+_QUOTED = ('"', "\r", "\n")  # with a comma, what makes the csv module quote a field
+
+
+def _summary_line(year: int, agency: Agency, record: Filed) -> bytes:
+    """``_summary_piece`` cell by cell: the csv module, Decimal ratios (``indicators``)."""
     fmt = all_formats()[record.format]
     summary = agency.summaries.get(year)
     cells = cells_of(record, cells_needed(fmt))
@@ -244,6 +267,63 @@ def _summary_piece(year: int, agency: Agency, record: Filed) -> bytes:
         *(percent_text(ratio(fmt, i, cells)) for i in fmt.indicators),
     ]
     return f"{_csv_line(line)}\r\n".encode()
+
+
+BOUND = 10**20  # sums below this divide exactly enough: see _percents
+
+
+def _percents(record: Filed) -> list[str] | None:
+    """The format's indicators of a report whose cells they add up are all plain
+    non-negative integers (or empty), as ``percent_text(ratio(...))`` writes them, in
+    whole numbers: the ratio times 1,000 rounded half up, read in tenths. Decimal's
+    28-digit division can round a ratio onto a tie only when it is within 10⁻²⁸ of one,
+    and a ratio of integers under ``BOUND`` that is not a tie is at least
+    1 / (2 × denominator) away from it. None: another report (those cells not all such
+    integers, or their sums too large)."""
+    texts = record.texts()
+    if len(texts) != len(cell_fields(record.format)):
+        return None
+    take, spans = _indicator_cells(record.format)
+    read = take(texts)
+    digits = "".join(read)  # (the other cells are no matter)
+    if digits and not (digits.isascii() and digits.isdigit()):
+        return None
+    numbers = list(map(int, read)) if "" not in read else [int(t) if t else 0 for t in read]
+    out = []
+    for start, middle, end in spans:
+        top, bottom = sum(numbers[start:middle]), sum(numbers[middle:end])
+        if top >= BOUND or bottom >= BOUND:
+            return None
+        out.append(percent_of(top, bottom))
+    return out
+
+
+def percent_of(top: int, bottom: int) -> str:
+    """``percent_text(Decimal(top) / Decimal(bottom))`` (``—`` for a zero ``bottom``) for
+    integers 0 ≤ top, bottom < ``BOUND``: see ``_percents``."""
+    if not bottom:
+        return "—"
+    tenths = (2000 * top + bottom) // (2 * bottom)  # ratio × 1,000, rounded half up
+    return f"{tenths // 10}.{tenths % 10}%"
+
+
+@cache
+def _indicator_cells(
+    format_id: str,
+) -> tuple[Callable[[list[str]], Sequence[str]], tuple[tuple[int, int, int], ...]]:
+    """The texts every indicator of the format adds up (``indicators._positions``), taken
+    from a report's texts at once, numerators and denominators in turn; and, per
+    indicator, where its numerator starts, its denominator starts and ends in them."""
+    at: list[int] = []
+    spans = []
+    for numerator, denominator in indicator_cells(all_formats()[format_id]):
+        start = len(at)
+        at += numerator
+        middle = len(at)
+        at += denominator
+        spans.append((start, middle, len(at)))
+    take = itemgetter(*at) if len(at) > 1 else lambda texts: [texts[i] for i in at]
+    return take, tuple(spans)
 
 
 CELLS_CSV = Layout("cells.csv", _csv_head, _csv_piece)
