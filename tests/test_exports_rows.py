@@ -25,6 +25,7 @@ from nianbao.exports.year_files import (
     percent_of,
 )
 from nianbao.formats import all_formats
+from nianbao.indicators import _positions as indicator_cells
 from nianbao.indicators import percent_text
 from nianbao.model import Filed, Summary
 from test_exports_workbook import portal_rows
@@ -122,3 +123,22 @@ def test_summary_row_of_a_record_of_another_length() -> None:
     _, record = portal_rows("2021", 1)[0]
     record = replace(record, values="1,2,3")
     assert _percents(record) is None  # the csv module's way (which reads what it can)
+
+
+@pytest.mark.parametrize(
+    ("top", "bottom"),
+    [
+        ("-3", "7"),  # a negative count: Decimal's rounding away from zero
+        ("1.5", "4"),  # a decimal where a count is expected
+        ("", "2"),
+        (str(10**26), str(2 * 10**29 + 1)),  # Decimal's 28 digits round onto a tie
+    ],
+)
+def test_summary_rows_of_unusual_counts(top: str, bottom: str) -> None:
+    """The first indicator's numerator and denominator given the texts (the other cells 0)."""
+    agency, record = portal_rows("2021", 1)[0]
+    (numerator, denominator), *_ = indicator_cells(all_formats()["2021"])
+    texts = ["0"] * len(record.texts())
+    texts[numerator[0]], texts[denominator[0]] = top, bottom
+    record = replace(record, values=",".join(texts))
+    assert SUMMARY_CSV.piece(YEAR, agency, record) == _summary_line(YEAR, agency, record)
