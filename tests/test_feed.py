@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from xml.sax import saxutils
 
 import feedparser
 import pytest
 from conftest import PORTAL, edit, nianbao
-from nianbao.feed import LATEST, feed
+from nianbao.feed import LATEST, escape, feed, quoteattr
 from nianbao.model import Agency, Filed, Site
 
 
@@ -129,3 +130,11 @@ def test_the_newest_entries_of_many_reports_in_order() -> None:
     links = re.findall(r'<link rel="alternate" type="text/html" href="(a\d+)/(\d+)/"', text)
     dates = re.findall(r"<published>(\S+)T", text)
     assert [(d, slug, int(y)) for d, (slug, y) in zip(dates, links, strict=True)] == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["", "a&b<c>d", 'say "hi"', "it's", "\"both\" 'quotes'", "tab\there\nline\r&amp;"]
+)
+def test_escapes_are_the_standard_librarys(text: str) -> None:
+    assert escape(text) == saxutils.escape(text)
+    assert quoteattr(text) == saxutils.quoteattr(text)
