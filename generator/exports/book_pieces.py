@@ -157,7 +157,7 @@ def _plan(
         name = digest(str(first), *marks[first : first + GROUP]) if marks is not None else ""
         was = old.get(name) if name else None
         if was is None:
-            fresh(name, rows_xml(year, rows[first : first + GROUP], first).encode())
+            fresh(name, rows_xml(year, rows[first : first + GROUP], first))
             continue
         # the old run's CRC, moved by whatever differs before it
         crc = was.crc_after ^ _moved(crc ^ was.crc_before, was.size_after - was.size_before)
