@@ -67,6 +67,11 @@ def cold(
         # the agencies' pages rather than after, when the year files wait for this process
         if staging is not None:
             renderer_for(templates, key).prepare(SITE_TEMPLATES)
+            # and the year workbooks' frames (XlsxWriter imported): made here, not in
+            # each year-file worker forked from this process
+            from .exports.workbook import prepare_frames
+
+            prepare_frames()
 
     try:
         # What comes back (a million objects at 10,000 reports) lives through the build: the

@@ -11,8 +11,10 @@ from dataclasses import replace
 import openpyxl
 import pytest
 import xlsxwriter
+from nianbao.exports import workbook as workbook_module
+from nianbao.exports.book_pieces import Memory, write_book
 from nianbao.exports.layout import cell_fields, parse_value
-from nianbao.exports.workbook import WORKBOOK_DATE, workbook
+from nianbao.exports.workbook import _MADE, WORKBOOK_DATE, frame, make_frame, workbook
 from nianbao.exports.year_files import REPORT_FIELDS, Members
 from nianbao.formats import all_formats
 from nianbao.model import Agency, Filed
@@ -163,3 +165,27 @@ def test_openpyxl_reads_the_same_numbers() -> None:
                 assert value == float(cell)
             else:
                 assert value == int(cell) or len(cell) > 15  # Excel keeps 15 digits
+
+
+@pytest.mark.parametrize("format_id", sorted(all_formats()))
+def test_a_frame_for_another_year_is_xlsxwriters(
+    format_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A year's frame made from another year's (workbook.frame) is the very workbook
+    XlsxWriter makes for it (the same members, so the same year workbook)."""
+    rows = portal_rows(format_id, 20)
+    _MADE.pop(format_id, None)
+    assert frame(2020, format_id) == make_frame(2020, format_id)
+    made = {year: make_frame(year, format_id) for year in (2019, 2024, 1999, 2100, 20000)}
+
+    def never(year: int, format_id: str | None) -> bytes:
+        assert year == 20000  # (five digits: not made from another year's)
+        return made[year]
+
+    monkeypatch.setattr(workbook_module, "make_frame", never)
+    for year, want in made.items():
+        assert frame(year, format_id) == want
+    book, oracle_book = Memory(), Memory()
+    write_book(book, 2024, rows, frame(2024, format_id))
+    write_book(oracle_book, 2024, rows, made[2024])
+    assert book.buffer.getvalue() == oracle_book.buffer.getvalue()

@@ -317,24 +317,24 @@ def _frame(job: YearJob, year: int, format_id: str | None) -> tuple[str, bytes]:
     importing XlsxWriter and making a workbook (a quarter of its time); anything else
     there is made again."""
     from .piece_records import RECORDS
-    from .workbook import frame_maker, make_frame
+    from .workbook import frame, frame_maker
 
     made_from = digest(job.key, str(year), str(format_id), frame_maker())
     if job.state is None:
-        return made_from, make_frame(year, format_id)
+        return made_from, frame(year, format_id)
     path = job.state / RECORDS / f"frame-{year}.xlsx"
     try:
-        head, frame = path.read_bytes().split(b"\n", 1)
-        if head == f"{made_from} {digest(frame)}".encode():  # for these, and whole
-            return made_from, frame
+        head, kept = path.read_bytes().split(b"\n", 1)
+        if head == f"{made_from} {digest(kept)}".encode():  # for these, and whole
+            return made_from, kept
     except (OSError, ValueError):
         pass
-    frame = make_frame(year, format_id)
+    made = frame(year, format_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(f"{made_from} {digest(frame)}\n".encode() + frame)
+    tmp.write_bytes(f"{made_from} {digest(made)}\n".encode() + made)
     os.replace(tmp, path)
-    return made_from, frame
+    return made_from, made
 
 
 def _record_path(job: YearJob, path: str) -> Path | None:
