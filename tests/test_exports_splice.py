@@ -262,14 +262,14 @@ def test_the_workbook_frame_is_kept_and_made_again_when_it_does_not_fit(
     before = agencies()
     want = workbook(YEAR, members(YEAR, before), "2021")
     made: list[int] = []
-    original = workbook_module.make_frame
+    original = workbook_module.frame
 
     def counted(year: int, format_id: str | None) -> bytes:
         made.append(year)
         return original(year, format_id)
 
     # year_write imports it from workbook as it writes a workbook
-    monkeypatch.setattr(workbook_module, "make_frame", counted)
+    monkeypatch.setattr(workbook_module, "frame", counted)
     assert write(job_for(tmp_path, before), "reports.xlsx", splice=False) == want
     assert write(job_for(tmp_path, before), "reports.xlsx", splice=True) == want
     assert made == [YEAR]

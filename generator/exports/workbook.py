@@ -83,7 +83,9 @@ def frame(year: int, format_id: str | None) -> bytes:
     changed where it is written (``_NAMED``). XlsxWriter takes 16 ms a frame and its
     import 70 ms, once per process; a cold build needs a frame a year."""
     base = _MADE.get(format_id) if format_id is not None else None
-    if base is not None and base[0] != year and 1000 <= year <= 9999:
+    if base is not None and base[0] == year:
+        return base[1]
+    if base is not None and 1000 <= year <= 9999:
         made = _with_year(base[1], base[0], year)
         if made is not None:
             return made
