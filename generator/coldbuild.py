@@ -17,7 +17,14 @@ from .manifest import write as write_manifest
 from .model import Site
 from .pagekeys import data_key
 from .problems import Problem, Problems
-from .sitepages import Agencies, agencies_compared, page_count, report_count, site_pages
+from .sitepages import (
+    Agencies,
+    agencies_compared,
+    early_year_files,
+    page_count,
+    report_count,
+    site_pages,
+)
 from .siteyaml import content_prefix
 from .sources import AgencyFolder
 from .write import Writer, discard, staging_for, swap_in
@@ -106,19 +113,27 @@ def cold(
             if staging is not None:
                 discard(staging)
             return result, None
-        _keep_entries(agencies, entries, sums, key, out.state)  # empties entries
         writer = Writer(staging, atomic=False, stamps=stamps)
-        made_pages, rendered_site = site_pages(
-            site,
-            agencies,
-            key,
-            {},
-            renderer_for(templates, key),
-            writer,
-            (found.listed(), shown) if review else None,
-            jobs or os.cpu_count() or 1,
-            out.state,
-        )
+        jobs = jobs or os.cpu_count() or 1
+        # the year files' workers first: they have the most to do, and keeping the page
+        # entries and planning the pages is this process's alone (0.15 s at 10,000 reports)
+        started = early_year_files(agencies, key, writer, jobs, out.state)
+        try:
+            _keep_entries(agencies, entries, sums, key, out.state)  # empties entries
+            made_pages, rendered_site = site_pages(
+                site,
+                agencies,
+                key,
+                {},
+                renderer_for(templates, key),
+                writer,
+                (found.listed(), shown) if review else None,
+                jobs,
+                out.state,
+                started=started,
+            )
+        finally:
+            started.close()
         # the home page's list unpacked every agency: let go of them (the result makes them
         # again if asked for) before the manifest, as big as all of them, is written
         agencies.made = None

@@ -85,10 +85,12 @@ def site_pages(
     jobs: int = 1,
     state: Path | None = None,
     kept: dict[int, str] | None = None,
+    started: YearFiles | None = None,
 ) -> tuple[dict[str, str], int]:
     """Home, year pages, 404, assets and sitemap (and, asked for, the review page, which
     the sitemap leaves out): render those whose inputs changed. ``kept``: year pages'
-    fingerprints known to be unchanged (_year_digests_kept)."""
+    fingerprints known to be unchanged (_year_digests_kept). ``started``: the year files
+    already being written (``early_year_files``)."""
     pages: list[tuple[str, str, Callable[[], Output | None]]] = []
     years = agencies.years()
     kept = kept or {}
@@ -166,11 +168,12 @@ def site_pages(
     fingerprints = {path: fingerprint for path, fingerprint, _ in pages}
     due = [(path, make) for path, fingerprint, make in pages if before.get(path) != fingerprint]
     year_data = [path for path, _ in due if is_year_file(path)]
-    # (the year files make only the agencies whose rows they make again: LazyMembers)
-    job = YearJob(
-        [], writer.root, writer.atomic, state, data, {}, agencies.made_from, agencies.year_members
-    )
-    year_files_due = YearFiles(job, year_data, set(before), writer, jobs)
+    if started is not None:
+        assert started.covers(year_data)  # (a cold build's: every year file is due)
+        year_files_due = started
+    else:
+        job = _year_job(agencies, writer, state, data)
+        year_files_due = YearFiles(job, year_data, set(before), writer, jobs)
     try:
         # the other pages are made while the workers write the year files
         made = {path: None if path in year_files_due else make() for path, make in due}
@@ -185,6 +188,24 @@ def site_pages(
     finally:
         year_files_due.close()
     return fingerprints, rendered
+
+
+def early_year_files(
+    agencies: Agencies, key: str, writer: Writer, jobs: int, state: Path
+) -> YearFiles:
+    """A cold build's year files (every one due: nothing was built before), started as
+    soon as the agencies are in, so that their workers run while this process plans the
+    pages about many agencies (``site_pages(started=...)``), not after."""
+    paths = [path for year in agencies.years() for path in year_data_paths(year)]
+    return YearFiles(_year_job(agencies, writer, state, data_key(key)), paths, set(), writer, jobs)
+
+
+def _year_job(agencies: Agencies, writer: Writer, state: Path | None, data: str) -> YearJob:
+    """What the year files are made from: the agencies whose rows they make again, only
+    (LazyMembers)."""
+    return YearJob(
+        [], writer.root, writer.atomic, state, data, {}, agencies.made_from, agencies.year_members
+    )
 
 
 def _trend_figures(

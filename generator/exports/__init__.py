@@ -115,6 +115,10 @@ class YearFiles:
     def __contains__(self, path: str) -> bool:
         return path in self._splice
 
+    def covers(self, paths: list[str]) -> bool:
+        """Whether these are the files it writes (none taken yet)."""
+        return set(paths) == self._splice.keys()
+
     def take(self, path: str) -> None:
         """Wait for ``path`` (or write it now) and record its stamp."""
         splice = self._splice.pop(path)
