@@ -68,6 +68,9 @@ def cold(
         stamps.add_folders(done[2])
         done[2].clear()  # both held as bytes now
         done[4].clear()
+        # unpacked now, while the workers render (the home page lists every agency): the
+        # year-file workers forked later find each one made, rather than each making all
+        _ = done[0].agency
 
     def meanwhile() -> None:
         # the templates of the pages about many agencies, compiled while the workers render
