@@ -109,7 +109,7 @@ class YearFiles:
             self._pool = fork_pool(processes)
             self._results = {
                 p: self._pool.apply_async(_write_forked, (p, self._splice[p]))
-                for p in _in_order(paths)
+                for p in _heaviest_first(paths)
             }
 
     def __contains__(self, path: str) -> bool:
@@ -181,12 +181,25 @@ class _InOrder:
 
 
 def _in_order(paths: list[str]) -> list[str]:
-    """The largest first, so no worker idles at the end (the tidy cells files, then the
-    others); a year's files together, so a worker mostly unpacks a year once."""
+    """For fresh workers (and an edit's thread): the largest first, so no worker idles at
+    the end (the tidy cells files, then the others); a year's files together, so a fresh
+    worker mostly unpacks a year's slice once."""
     return sorted(
         paths,
         key=lambda p: (not p.endswith(("cells.json", "cells.csv")), p.split("/")[1], p),
     )
+
+
+# what each kind of file costs a forked worker, heaviest first (at 10,000 reports, per
+# year: 0.11 s CPU, 0.07, 0.06, 0.03): the light ones left for the end even out the workers
+_WEIGHT = {"reports.xlsx": 0, "cells.json": 1, "cells.csv": 2, "summary.csv": 3}
+
+
+def _heaviest_first(paths: list[str]) -> list[str]:
+    """The order forked workers take the files in: every year's heaviest kind first, so
+    that no worker is left with a workbook while the other idles (a forked worker makes
+    an agency once, whichever year it writes: a cold build's are made before it forks)."""
+    return sorted(paths, key=lambda p: (_WEIGHT.get(p.rsplit("/", 1)[1], 4), p))
 
 
 def _write_forked(path: str, splice: bool) -> Stamp:
