@@ -23,7 +23,17 @@ from ..contentfiles import digest
 from ..manifest import Stamp
 from ..model import Agency
 from ..write import PieceFile
-from .year_files import LAYOUTS, Layout, LazyMembers, Members, members, slugs_of
+from .parts import part_of, part_ranges
+from .year_files import (
+    LAYOUTS,
+    Layout,
+    LazyMembers,
+    Members,
+    cut,
+    formats_of,
+    members,
+    slugs_of,
+)
 
 if TYPE_CHECKING:
     from .piece_records import Piece
@@ -57,8 +67,9 @@ class YearJob:
 
 
 def write_year_file(job: YearJob, path: str, splice: bool) -> Stamp:
-    """Write ``path`` (data/<year>/<name>) under ``job.root``; its stamp. ``splice``: the
-    old file is intact (the survey found it as written) and may be reused."""
+    """Write ``path`` (data/<year>/<name>, a tidy file's part among them) under
+    ``job.root``; its stamp. ``splice``: the old file is intact (the survey found it as
+    written) and may be reused."""
     from .in_place import write_in_place
     from .piece_records import _old_pieces, _save
 
@@ -75,6 +86,10 @@ def write_year_file(job: YearJob, path: str, splice: bool) -> Stamp:
     splice = splice and job.atomic and record is not None
     if name == "reports.xlsx":
         return _write_book(job, year, rows, marks, target, record, splice)
+    tidy = part_of(name)
+    if tidy is not None and tidy[1]:  # a part: its reports alone, as a file of its own
+        name, (start, stop) = tidy[0], part_ranges(formats_of(rows))[tidy[1] - 1]
+        rows, marks = cut(rows, start, stop), marks[start:stop]
     old = _old_pieces(record, target, job.key) if splice and record else None
     layout = LAYOUTS[name]
     done = write_in_place(layout, year, rows, marks, target, old) if old else None
