@@ -146,6 +146,9 @@ def test_a_value_edit_rewrites_only_the_part_of_its_report(
     changed = {name for name in now if now[name] != was[name]}
     assert changed == {"cells-001.csv", "cells-001.json", "summary.csv", "reports.xlsx"}
     assert b"1816" in (site / f"data/{YEAR}/cells-001.csv").read_bytes()
+    # each part's stamp, made from its pieces, holds when --verify reads every byte
+    run = nianbao("build", "--verify", "--content", six, "--out", site)
+    assert run.code == 0 and stats(site) == now, run.out
     build(six, clean)
     assert files(site) == files(clean)
 
