@@ -97,17 +97,26 @@ def _ordered(pieces: list[Piece], size: int) -> bool:
 def _old_pieces(record: Path, target: Path, key: str) -> dict[str, Piece] | None:
     """The pieces of the file now at ``target``, by agency; None when the record does not
     describe that file (or anything about it is odd)."""
+    found = _old_record(record, target, key)
+    return None if found is None else found[1]
+
+
+def _old_record(record: Path, target: Path, key: str) -> tuple[Stamp, dict[str, Piece]] | None:
+    """``_old_pieces`` with the file's stamp as recorded."""
     try:
         saved = json.loads(record.read_bytes())
         st = os.stat(target)
-        if saved["key"] != key or saved["stamp"][:2] != [st.st_size, st.st_mtime_ns]:
+        size, time, made = saved["stamp"]
+        if saved["key"] != key or [size, time] != [st.st_size, st.st_mtime_ns]:
             return None
         pieces = [Piece(*p) for p in saved["pieces"]]
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if not _ordered(pieces, st.st_size) or not all(isinstance(p.digest, str) for p in pieces):
         return None
-    return {p.slug: p for p in pieces}
+    if not isinstance(made, str):
+        return None
+    return (size, time, made), {p.slug: p for p in pieces}
 
 
 def _old_book(record: Path, target: Path, key: str, frame: str) -> dict[str, OldPiece] | None:

@@ -71,7 +71,7 @@ def write_year_file(job: YearJob, path: str, splice: bool) -> Stamp:
     ``job.root``; its stamp. ``splice``: the old file is intact (the survey found it as
     written) and may be reused."""
     from .in_place import write_in_place
-    from .piece_records import _old_pieces, _save
+    from .piece_records import _old_record, _save
 
     _, year_text, name = path.split("/")
     year = int(year_text)
@@ -90,7 +90,11 @@ def write_year_file(job: YearJob, path: str, splice: bool) -> Stamp:
     if tidy is not None and tidy[1]:  # a part: its reports alone, as a file of its own
         name, (start, stop) = tidy[0], part_ranges(formats_of(rows))[tidy[1] - 1]
         rows, marks = cut(rows, start, stop), marks[start:stop]
-    old = _old_pieces(record, target, job.key) if splice and record else None
+    found = _old_record(record, target, job.key) if splice and record else None
+    old = found[1] if found else None
+    if found and old and _unchanged(old, slugs_of(rows), marks):
+        # (a year in parts: the parts but the edited one's, kept with their records)
+        return found[0]
     layout = LAYOUTS[name]
     done = write_in_place(layout, year, rows, marks, target, old) if old else None
     if done is None:
@@ -100,6 +104,15 @@ def write_year_file(job: YearJob, path: str, splice: bool) -> Stamp:
         saved = [[p.slug, p.fingerprint, p.start, p.end, p.digest] for p in pieces]
         _save(record, job.key, stamp, saved)
     return stamp
+
+
+def _unchanged(old: dict[str, Piece], slugs: list[str], marks: list[str]) -> bool:
+    """Whether the file of pieces ``old`` holds these reports, none of them changed: it
+    is already the file this build would make (its head and tail are fixed by its name
+    and year; the build key, which a record must have, by the code)."""
+    return list(old) == slugs and all(
+        p.fingerprint == mark for p, mark in zip(old.values(), marks, strict=True)
+    )
 
 
 def year_slice(job: YearJob, year: int) -> bytes:
