@@ -126,11 +126,12 @@ def site_pages(
         return models[year]
 
     year_digests = {y: kept.get(y) or digest(data, "year", model(y).digest_text) for y in years}
+    files = {year: agencies.data_paths(year) for year in years}
     if models:  # a year changed: forget what is kept of those no longer in the site
         yearmodel.prune(state, years)
         from .exports.piece_records import prune_records  # here: see exports.year_write
 
-        prune_records(state, years)
+        prune_records(state, years, [path for paths in files.values() for path in paths])
     index = index_text(agencies.ordered)
     figures = _trend_figures(year_digests, state, model)
     home_data = digest(data, "home", index, repr(years), repr(sorted(figures.items())))
@@ -144,7 +145,6 @@ def site_pages(
             lambda: renderer.renderer.home(site, agencies, trend_of(site, figures), years, listed),
         )
     )
-    files = {year: agencies.data_paths(year) for year in years}
     for year in years:
         # (the pages link the year's files: how many parts its tidy files have)
         linked = digest(year_digests[year], *files[year])

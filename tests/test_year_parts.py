@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import edit, nianbao
 from nianbao.exports import parts
+from nianbao.exports.piece_records import RECORDS
+from nianbao.outdir import CACHE
 from test_exports_splice import copy_agency
 
 YEAR = 2022
@@ -170,6 +172,13 @@ def test_a_report_added_moves_the_boundaries_and_makes_a_part(
     assert files(site) == files(clean)
 
 
+def records(tmp_path: Path) -> list[str]:
+    """The files of YEAR with a record of pieces kept for the site's next build."""
+    folder = tmp_path / CACHE / "site" / RECORDS
+    prefix = f"data_{YEAR}_"
+    return sorted(p.name[len(prefix) : -5] for p in folder.glob(f"{prefix}*.json"))
+
+
 def test_a_year_within_the_limit_again_is_one_file_and_parts_when_past_it(
     six: Path, tmp_path: Path, two_a_part: int
 ) -> None:
@@ -179,6 +188,7 @@ def test_a_year_within_the_limit_again_is_one_file_and_parts_when_past_it(
         shutil.rmtree(six / slug)
     build(six, site)
     assert names(site) == ["cells.csv", "cells.json", "reports.xlsx", "summary.csv"]
+    assert records(tmp_path) == names(site)  # the parts' records gone
     build(six, clean)
     assert files(site) == files(clean)
     year_page = (site / f"{YEAR}/index.html").read_text("utf-8")
@@ -188,6 +198,7 @@ def test_a_year_within_the_limit_again_is_one_file_and_parts_when_past_it(
         copy_agency(six / "town-a", six / f"town-{'bc'[n]}", f"乙镇{n}")
     build(six, site)
     assert names(site) == sorted([*part_names(2), "reports.xlsx", "summary.csv"])
+    assert records(tmp_path) == names(site)
     shutil.rmtree(clean)
     build(six, clean)
     assert files(site) == files(clean)

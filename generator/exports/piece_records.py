@@ -9,6 +9,7 @@ import json
 import os
 import struct
 import zipfile
+from collections.abc import Collection
 from pathlib import Path
 from typing import NamedTuple
 
@@ -169,11 +170,14 @@ def _plain_pieces(pieces: list[SheetPiece], file_size: int) -> bool:
     return True
 
 
-def prune_records(state: Path | None, years: list[int]) -> None:
-    """Remove the records of pieces (and workbook frames) of years no longer in the site."""
+def prune_records(state: Path | None, years: list[int], paths: Collection[str] = ()) -> None:
+    """Remove the records of pieces (and workbook frames) of years no longer in the site
+    and, given the year files now made (``paths``), the records of files no longer made
+    (a year's parts when it has fewer, or its one file when it has parts)."""
     if state is None:
         return
     wanted = {str(y) for y in years}
+    made = {path.replace("/", "_") + ".json" for path in paths}
     try:
         names = os.listdir(state / RECORDS)
     except OSError:
@@ -181,7 +185,8 @@ def prune_records(state: Path | None, years: list[int]) -> None:
     for name in names:
         # data_<year>_<file>.json, frame-<year>.xlsx (and their .tmp)
         year = name[5:9] if name.startswith("data_") else name[6:10]
-        if year.isdigit() and year not in wanted:
+        gone = made and name.startswith("data_") and name.endswith(".json")
+        if (year.isdigit() and year not in wanted) or (gone and name not in made):
             (state / RECORDS / name).unlink(missing_ok=True)
 
 
