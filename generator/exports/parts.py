@@ -1,11 +1,12 @@
 """A year's tidy files (cells.csv, cells.json) in parts, when its rows are too many for one.
 
-Excel and WPS open at most 1,048,576 rows, and at 100,000 reports a year's long table is
-some 7 million: a year with more than ``PART_ROWS`` rows is published as
-``cells-001.csv`` … and ``cells-001.json`` …, each a whole file (its head, its rows, its
-tail) holding whole reports: greedily in the file's order of reports, a part takes the next
-report while its rows stay within ``PART_ROWS`` (a report longer than that alone is a part
-of its own). A year within the limit keeps its one ``cells.csv`` and ``cells.json``.
+Excel and WPS open at most 1,048,576 rows, and at 100,000 reports (14,300 a year, some
+200 rows each) a year's long table is some 2.9 million: a year with more than
+``PART_ROWS`` rows is published as ``cells-001.csv`` … and ``cells-001.json`` …, each a
+whole file (its head, its rows, its tail) holding whole reports: greedily in the file's
+order of reports, a part takes the next report while its rows stay within ``PART_ROWS``
+(a report longer than that alone is a part of its own). A year within the limit keeps
+its one ``cells.csv`` and ``cells.json``.
 
 The parts depend only on each report's format (its number of rows: every cell of the
 format is a row) in order, so a value edit changes no boundary and rewrites one part; they
