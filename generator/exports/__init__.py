@@ -17,7 +17,8 @@ from ..model import Agency
 from ..outputs import Output
 from ..workers import fork_pool, fresh_pool
 from ..write import Writer
-from .year_files import LAYOUTS, members, year_data_paths
+from .parts import is_data_name, part_of, part_ranges, year_data_paths
+from .year_files import LAYOUTS, cut, formats_of, members
 from .year_write import YearJob, fingerprints, sliced_job, write_year_file, year_slice
 
 if TYPE_CHECKING:
@@ -29,17 +30,13 @@ def year_files(
 ) -> list[tuple[str, str, Callable[[], Output | None]]]:
     """A year's data files as (path, fingerprint, make): made only when the year changed.
     (A build writes them with ``YearFiles`` instead; ``make`` is for ``nianbao export``.)"""
-    return [(path, fingerprint, _maker(path, year, agencies)) for path in year_data_paths(year)]
+    paths = year_data_paths(year, formats_of(members(year, agencies)))
+    return [(path, fingerprint, _maker(path, year, agencies)) for path in paths]
 
 
 def is_year_file(path: str) -> bool:
     parts = path.split("/")
-    return (
-        len(parts) == 3
-        and parts[0] == "data"
-        and parts[1].isdigit()
-        and path in year_data_paths(int(parts[1]))
-    )
+    return len(parts) == 3 and parts[0] == "data" and parts[1].isdigit() and is_data_name(parts[2])
 
 
 # From this many reports in the files due, the workers start afresh instead of being
@@ -182,11 +179,11 @@ class _InOrder:
 
 def _in_order(paths: list[str]) -> list[str]:
     """For fresh workers (and an edit's thread): the largest first, so no worker idles at
-    the end (the tidy cells files, then the others); a year's files together, so a fresh
-    worker mostly unpacks a year's slice once."""
+    the end (the tidy cells files or their parts, then the others); a year's files
+    together, so a fresh worker mostly unpacks a year's slice once."""
     return sorted(
         paths,
-        key=lambda p: (not p.endswith(("cells.json", "cells.csv")), p.split("/")[1], p),
+        key=lambda p: (part_of(p.rsplit("/", 1)[1]) is None, p.split("/")[1], p),
     )
 
 
@@ -199,7 +196,13 @@ def _heaviest_first(paths: list[str]) -> list[str]:
     """The order forked workers take the files in: every year's heaviest kind first, so
     that no worker is left with a workbook while the other idles (a forked worker makes
     an agency once, whichever year it writes: a cold build's are made before it forks)."""
-    return sorted(paths, key=lambda p: (_WEIGHT.get(p.rsplit("/", 1)[1], 4), p))
+    return sorted(paths, key=lambda p: (_weight(p.rsplit("/", 1)[1]), p))
+
+
+def _weight(name: str) -> int:
+    """``_WEIGHT`` of the file named ``name`` (a part of a cells file weighs as the file)."""
+    tidy = part_of(name)
+    return _WEIGHT.get(tidy[0] if tidy is not None else name, len(_WEIGHT))
 
 
 def _write_forked(path: str, splice: bool) -> Stamp:
@@ -225,6 +228,9 @@ def _maker(path: str, year: int, agencies: list[Agency]) -> Callable[[], Output]
             from .workbook import workbook  # here: see year_write
 
             return Output(path, workbook(year, rows, rows[0][1].format if rows else None))
+        name, part = part_of(name) or (name, 0)
+        if part:
+            rows = cut(rows, *part_ranges(formats_of(rows))[part - 1])
         return Output(path, LAYOUTS[name].whole(year, rows))
 
     return make
