@@ -30,7 +30,7 @@ from .agencywork import recall
 from .buildkey import build_key, own_stamps, template_problems_kept
 from .buildtypes import Job, Kept, Progress, Result
 from .coldbuild import cold
-from .contentfiles import Refused, Tree
+from .contentfiles import Tree
 from .earlyscan import early
 from .filestamps import DamagedRecord
 from .manifest import Manifest
@@ -183,12 +183,8 @@ def _built(
     problems.extend(hidden_agency_folders(content, shown))
     if index and out is not None and site is not None and site.search and search.not_installed():
         # said before anything is written: the site is not replaced by one without its index
-        try:
-            line, column = search.search_line(site_tree.read("site.yaml"))
-        except Refused:  # (read a moment ago: changed meanwhile) the file, then
-            line, column = 1, 1
         shown_file = display_path(shown, "site.yaml")
-        problems.append(Problem(shown_file, line, column, "error", search.NOT_INSTALLED))
+        problems.append(Problem(shown_file, *site.search_at, "error", search.NOT_INSTALLED))
     if site is None or any(p.severity == "error" for p in problems):
         reports = 0
         for folder in found.agencies.values():  # still report every agency's problems

@@ -31,7 +31,7 @@ from .reportfast import fast_report
 from .reportread import read_report
 from .siteyaml import display_path
 from .yamlparse import decode_text, parse_yaml
-from .yamlsource import Reader, quoted, suggest
+from .yamlsource import Reader, position, quoted, suggest
 
 if TYPE_CHECKING:  # nodes exist only where a file is read the full way (yamlparse)
     from yaml.nodes import Node, ScalarNode
@@ -103,6 +103,7 @@ def load_site_yaml(
         footer = _texts(r, m, "footer", "页脚 footer ", FOOTER_KEYS)
         license = _text(r, m, "license", "数据许可 license ", required=False)
         search = r.flag(m["search"][1], "search ", "search") if "search" in m else False
+        search_at = position(m["search"][0]) if "search" in m else (1, 1)
         word = r.flag(m["word"][1], "word ", "word") if "word" in m else False
         portal = _texts(r, m, "portal", "门户网站元数据 portal ", PORTAL_KEYS)
         if title is not None and region is not None:
@@ -114,6 +115,7 @@ def load_site_yaml(
                 footer=footer,
                 license=license,
                 search=search,
+                search_at=search_at,
                 word=word,
             )
             site.portal = portal

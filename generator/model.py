@@ -173,6 +173,7 @@ class Site:
     footer: dict[str, str] = field(default_factory=dict)
     license: str | None = None  # the data files' licence line, shown on /data/
     search: bool = False  # build a Pagefind search index and page
+    search_at: tuple[int, int] = (1, 1)  # site.yaml's line and column of ``search:``
     word: bool = False  # a Word document beside each report page (site.yaml ``word: true``)
     agencies: dict[str, Agency] = field(default_factory=dict)
     portal: dict[str, str] = field(default_factory=dict)  # host portal's page metadata

@@ -32,14 +32,6 @@ def not_installed() -> bool:
     return find_spec("pagefind") is None or find_spec("pagefind_bin_extended") is None
 
 
-def search_line(text: bytes) -> tuple[int, int]:
-    """Where site.yaml says ``search:`` (a top-level key), or its start."""
-    for number, line in enumerate(text.splitlines(), 1):
-        if line.startswith(b"search") and line[6:].lstrip().startswith(b":"):
-            return number, 1
-    return 1, 1
-
-
 def pagefind_command() -> list[str]:
     try:
         import pagefind  # noqa: F401  (the package that finds the binary)

@@ -394,3 +394,19 @@ def test_search_without_pagefind_stops_the_build_before_anything_is_written(
     assert (out / "index.html").read_bytes() == before
     assert not (out / "search").exists()
     assert nianbao("check", "--content", portal).code == 0
+
+
+def test_search_without_pagefind_points_at_the_key_however_it_is_written(
+    portal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The position is the YAML reader's, not a scan of the lines for ``search:``: a
+    quoted key is found on its line."""
+    text = (portal / "site.yaml").read_text("utf-8")
+    (portal / "site.yaml").write_text(text + '"search": true\n', "utf-8")
+    line = text.count("\n") + 1
+    monkeypatch.setattr(search, "not_installed", lambda: True)
+    for _ in range(2):  # read afresh, then from the kept site settings (siteyaml)
+        run = nianbao("build", "--content", portal, "--out", tmp_path / "site")
+        assert run.code == 1
+        where = f"{portal}/site.yaml:{line}:1: "
+        assert run.lines[0].startswith(where + "错误: search: true 需要 Pagefind")

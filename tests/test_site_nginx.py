@@ -146,6 +146,10 @@ def test_a_chinese_phrase_finds_its_report(chromium: Chromium, site: Path) -> No
         assert marked and all(word in PHRASE for word in marked)  # segmented words, marked
         assert search(page, "zqxjvw") == []
         assert page.text_content("#search-status") == "没有找到包含“zqxjvw”的年报。"
+        # the links to the Word file, the data files and other years are not indexed: they
+        # are on every report page and would open every excerpt ("WPS" is only in the note
+        # under the data downloads)
+        assert search(page, "WPS") == []
         page.keyboard.press("Shift+Tab")  # from the input, back by keyboard only
         found = search(page, "示例市数据局")
         years = ("2019", "2020", "2021", "2022")
