@@ -23,6 +23,7 @@ from nianbao.exports.report_files import (
 )
 from nianbao.model import Agency, Report
 from nianbao.review.completeness import _PLACEHOLDER, _PLACEHOLDER_MARKS
+from nianbao.review.copying import _CLAUSES, _SPLIT
 from nianbao.sources import scan
 
 
@@ -127,3 +128,55 @@ def test_placeholder_marks_cover_every_placeholder(pieces: list[str]) -> None:
     text = "".join(pieces)
     if _PLACEHOLDER.search(text):
         assert any(m in text for m in _PLACEHOLDER_MARKS)
+
+
+def clauses_by_split(text: str) -> list[str]:
+    return [c for c in _SPLIT.split(text) if len(c) >= 4]
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "公开",
+                "申请",
+                "政府",
+                "信",
+                "a",
+                "1",
+                "٣",
+                "２",
+                " ",
+                "\u3000",
+                "\n",
+                "，",
+                "。",
+                "、",
+                "（",
+                "）",
+                "%",
+                "％",
+                ".",
+                "#",
+                "*",
+                "|",
+                "“",
+                "”",
+                "：",
+                "x",
+            ]
+        ),
+        max_size=40,
+    )
+)
+def test_clauses_found_as_split(pieces: list[str]) -> None:
+    """R6/R7's clauses, found by one pattern, are the long runs between the separators."""
+    text = "".join(pieces)
+    assert _CLAUSES.findall(text) == clauses_by_split(text)
+
+
+def test_clauses_of_the_portal_found_as_split() -> None:
+    texts = [t for r in reports() for t in r.narratives.values()]
+    assert texts
+    for text in texts:
+        assert _CLAUSES.findall(text) == clauses_by_split(text)
