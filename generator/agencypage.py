@@ -178,15 +178,22 @@ def _values(page: Any) -> list[str]:
         escape(agency.slug),
         escape(agency.group),
         *(escape(contact[k]) if k in contact else "" for k in CONTACT),
-        *map(escape, page.years),
     ]
+    # the figures (a hundred: years, the table's, the bars'), as text; escaped one by one
+    # only if any needs it (the table's are display()'s, its "—" for one left blank)
+    figures = list(map(str, page.years))
     for row in page.rows:
-        out.extend(map(escape, row.values))
+        figures.extend(row.values)
     if chart is not None:
         for b in chart.bars:
-            out += (escape(b.label), escape(b.shown), escape(b.y), escape(b.height))
-            out.append(escape(b.value_y))
-    return out
+            figures += (b.label, b.shown, str(b.y), str(b.height), str(b.value_y))
+    joined = "".join(figures)
+    if any(c in joined for c in _ESCAPED):
+        figures = list(map(escape, figures))
+    return out + figures
+
+
+_ESCAPED = "&<>'\""  # what markupsafe.escape replaces
 
 
 def agency_pages_for(env: jinja2.Environment, theme: Path) -> AgencyPages | None:

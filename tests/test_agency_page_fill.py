@@ -10,10 +10,10 @@ from dataclasses import replace
 
 import pytest
 from conftest import PORTAL, fixture_agencies
-from nianbao.agencypage import AgencyPages
+from nianbao.agencypage import AgencyPages, agency_page, agency_pages_for
 from nianbao.load import load_site_yaml
 from nianbao.model import Agency, Site
-from nianbao.outputs import Output
+from nianbao.outputs import THEME, Output
 from nianbao.render import Renderer
 
 AGENCIES = fixture_agencies()
@@ -110,3 +110,15 @@ def test_shapes_are_shared_and_values_differ() -> None:
     assert renderer._agencies and len(renderer._agencies._shapes) == 1
     assert "另一机关".encode() in second.data and "另一机关".encode() not in first.data
     assert second == jinja_renderer().agency(SITE, other)
+
+
+def test_figures_that_need_escaping_are_escaped() -> None:
+    """The figures are put in as they are unless one needs escaping (then all are)."""
+    renderer = Renderer(None)
+    page = agency_page(SITE, AGENCY)
+    page.rows[0].values[0] = '<1> & "2"'
+    pages = agency_pages_for(renderer.env, THEME)
+    assert pages is not None
+    filled = pages.fill(page)
+    assert filled is not None and "&lt;1&gt; &amp; &#34;2&#34;" in filled
+    assert filled.encode() == renderer._render(page, "agency.html").data
