@@ -396,7 +396,7 @@ def test_build_places_the_document_beside_each_report(portal: Path, tmp_path: Pa
     kb = -(-made.stat().st_size // 1024)
     page = (out / "town-a/2022/index.html").read_text("utf-8")
     assert (
-        '<p class="download"><a href="town-a-2022.docx" '
+        '<p class="download" data-pagefind-ignore><a href="town-a-2022.docx" '
         'download="示例市甲镇人民政府2022年政府信息公开工作年度报告.docx" '
         'type="application/vnd.openxmlformats-officedocument.wordprocessingml.document">'
         f"下载 Word 版（DOCX 文件，{kb} KB）</a></p>"
