@@ -26,6 +26,7 @@ class Facts(NamedTuple):
     entry: str  # the home and data pages' part: repr of (slug, name, group, order, years)
     reports: int
     filed: tuple[int, ...]  # the years with a report filed
+    formats: tuple[str, ...]  # each filed year's format (a year's tidy files' parts)
     first: int | None  # coverage.expected_from
     until: int | None
     newest: Entry | None  # the newest of feed.feed_entries (the record keeps them all)
@@ -48,7 +49,7 @@ def facts_of(
 
     printed = _printed(problems)
     if agency is None:
-        return Facts(None, "", 0, (), None, None, None, (), slug, "", printed)
+        return Facts(None, "", 0, (), (), None, None, None, (), slug, "", printed)
     a = agency
     index = repr((a.slug, a.name, a.group, a.order, a.years))
     anchors = anchors_of(a.sketches)
@@ -57,6 +58,7 @@ def facts_of(
         index,
         len(a.summaries),
         tuple(a.filed),
+        tuple(r.format for r in a.filed.values()),
         expected_from(a),
         a.until,
         max(feed_entries(a) if feed is None else feed, default=None),

@@ -11,7 +11,8 @@ from functools import cache
 from typing import NamedTuple
 
 from .coverage import Coverage, Totals, coverage, region_years
-from .exports.year_files import REPORT_FIELDS, TIDY_FIELDS, year_data_paths
+from .exports.parts import tidy_links, year_data_paths
+from .exports.year_files import REPORT_FIELDS, TIDY_FIELDS, formats_of, members
 from .figures import Chart, bar_chart, summary_labels, summary_values
 from .formats import Format, Indicator, all_formats
 from .indicators import Measured, cells_needed, formula, measure, measure_record, percent_text
@@ -60,10 +61,15 @@ class YearPage(Page):
     # (a list, or yearmodel.KeptRanking: its rows made when read)
     ranking: Sequence[RankRow] = field(default_factory=list)
     region_measured: list[Measured] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # its data files (exports.parts)
     # the two big tables' rows made beforehand (yearrows: Markup), or None: by the template
     rows_html: str | None = None
     ranking_html: str | None = None
+
+    @property
+    def tidy(self) -> list[tuple[str, str, int, int]]:
+        """Its tidy files or their parts (exports.parts.tidy_links)."""
+        return tidy_links(self.files)
 
 
 def _totals_values(fmt: Format, totals: Totals) -> list[str]:
@@ -75,9 +81,10 @@ def _totals_values(fmt: Format, totals: Totals) -> list[str]:
 def year_page(site: Site, year: int, agencies: list[Agency]) -> YearPage:
     """``agencies`` in display order (Agency.sort_key)."""
     cov = coverage(year, agencies, site.region)
-    members = [(a, a.summaries[year]) for a in cov.published if year in a.summaries]
-    rows = [YearRow(a, [display(v) for v in summary_values(s)]) for a, s in members]
+    summed = [(a, a.summaries[year]) for a in cov.published if year in a.summaries]
+    rows = [YearRow(a, [display(v) for v in summary_values(s)]) for a, s in summed]
     page, fmt = year_frame(site, year, cov, rows)
+    page.files = year_data_paths(year, formats_of(members(year, agencies)))
     if fmt is None:
         return page
     page.ranking = _rank([(a, measure_record(fmt, a.filed[year])) for a in cov.published])
@@ -99,7 +106,8 @@ def year_frame(
         year=year,
         coverage=cov,
         rows=rows,
-        files=year_data_paths(year),
+        # (a year within exports.parts.PART_ROWS: the caller sets a larger one's)
+        files=year_data_paths(year, ()),
     )
     if fmt is not None:
         page.labels = summary_labels(fmt)
@@ -205,6 +213,11 @@ class DataPage(Page):
     summary_fields: list[FieldDoc] = field(default_factory=list)
     formats: list[Format] = field(default_factory=list)
     example: str = ""  # one report page's folder, to show where its files are
+    files: dict[int, list[str]] = field(default_factory=dict)  # each year's data files
+
+    def tidy(self, year: int) -> list[tuple[str, str, int, int]]:
+        """The year's tidy files or their parts (exports.parts.tidy_links)."""
+        return tidy_links(self.files[year])
 
 
 TIDY_MEANINGS = {
@@ -225,8 +238,13 @@ TIDY_MEANINGS = {
 }
 
 
-def data_page(site: Site, agencies: list[Agency]) -> DataPage:
+def data_page(
+    site: Site, agencies: list[Agency], files: dict[int, list[str]] | None = None
+) -> DataPage:
+    """``files``: each year's data files, if known (else worked out from ``agencies``)."""
     years = region_years(agencies)
+    if files is None:
+        files = {y: year_data_paths(y, formats_of(members(y, agencies))) for y in years}
     example = next((f"{a.slug}/{a.years[-1]}/" for a in agencies if a.years), "")
     newest = next(iter(all_formats().values()))
     summary_fields = [FieldDoc(n, TIDY_MEANINGS[n]) for n in REPORT_FIELDS]
@@ -242,6 +260,7 @@ def data_page(site: Site, agencies: list[Agency]) -> DataPage:
         summary_fields=summary_fields,
         formats=list(all_formats().values()),
         example=example,
+        files=files,
     )
 
 

@@ -13,7 +13,6 @@ from .agencywork import agency_bases, fingerprints, kept_of, record_of, render_a
 from .buildtypes import Kept, Result
 from .collector import paused
 from .coverage import years_changed
-from .exports.year_files import year_data_paths
 from .filestamps import Stamps
 from .manifest import AgencyRecord, Manifest
 from .manifest import write as write_manifest
@@ -188,7 +187,7 @@ def _year_digests_kept(
     kept = {}
     for year in agencies.years():
         # the year's data digest, as its data files record it (the page adds its template's)
-        fingerprint = old.pages.get(year_data_paths(year)[0])
+        fingerprint = old.pages.get(f"data/{year}/summary.csv")  # (one file in any year)
         if fingerprint is not None and year not in touched:
             kept[year] = fingerprint
     return kept

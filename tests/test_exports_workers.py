@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from nianbao import workers
 from nianbao.exports import YearFiles
-from nianbao.exports.year_files import members, year_data_paths
+from nianbao.exports.parts import year_data_paths
+from nianbao.exports.year_files import members
 from nianbao.exports.year_write import YearJob, sliced_job, write_year_file, year_slice
 from nianbao.model import Agency, Summary
 from nianbao.write import Writer
@@ -42,7 +43,7 @@ def agencies() -> list[Agency]:
 
 
 def paths() -> list[str]:
-    return [path for year in YEARS for path in year_data_paths(year)]
+    return [path for year in YEARS for path in year_data_paths(year, ())]
 
 
 @pytest.mark.parametrize("path", paths())
@@ -117,7 +118,7 @@ def test_an_edits_one_year_is_spliced_by_a_thread(
 ) -> None:
     """A warm build's one year of old files is written by a thread of the build (no pool
     forked), to the bytes and records the build writes alone."""
-    year = year_data_paths(2022)
+    year = year_data_paths(2022, ())
     edited = agencies()
     edited[4] = replace(
         edited[4],

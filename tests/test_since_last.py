@@ -29,7 +29,7 @@ SLUGS = st.sampled_from([f"agency-{i:02d}" for i in range(40)])
 def record(slug: str, name: str, sketches: dict[int, dict[str, tuple[int, ...]]]) -> Any:
     """What agencies_compared reads of an agency's record (facts; the agency's sketches)."""
     facts = Facts(
-        (1, name, slug), "", 1, (), None, None, None, anchors_of(sketches), name, slug, None
+        (1, name, slug), "", 1, (), (), None, None, None, anchors_of(sketches), name, slug, None
     )
     return SimpleNamespace(facts=facts, agency=SimpleNamespace(sketches=sketches), pages={})
 

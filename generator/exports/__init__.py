@@ -17,7 +17,8 @@ from ..model import Agency
 from ..outputs import Output
 from ..workers import fork_pool, fresh_pool
 from ..write import Writer
-from .year_files import LAYOUTS, members, year_data_paths
+from .parts import is_data_name, part_of, part_ranges, year_data_paths
+from .year_files import LAYOUTS, cut, formats_of, members
 from .year_write import YearJob, fingerprints, sliced_job, write_year_file, year_slice
 
 if TYPE_CHECKING:
@@ -29,17 +30,13 @@ def year_files(
 ) -> list[tuple[str, str, Callable[[], Output | None]]]:
     """A year's data files as (path, fingerprint, make): made only when the year changed.
     (A build writes them with ``YearFiles`` instead; ``make`` is for ``nianbao export``.)"""
-    return [(path, fingerprint, _maker(path, year, agencies)) for path in year_data_paths(year)]
+    paths = year_data_paths(year, formats_of(members(year, agencies)))
+    return [(path, fingerprint, _maker(path, year, agencies)) for path in paths]
 
 
 def is_year_file(path: str) -> bool:
     parts = path.split("/")
-    return (
-        len(parts) == 3
-        and parts[0] == "data"
-        and parts[1].isdigit()
-        and path in year_data_paths(int(parts[1]))
-    )
+    return len(parts) == 3 and parts[0] == "data" and parts[1].isdigit() and is_data_name(parts[2])
 
 
 # From this many reports in the files due, the workers start afresh instead of being
@@ -177,11 +174,11 @@ class _InOrder:
 
 
 def _in_order(paths: list[str]) -> list[str]:
-    """The largest first, so no worker idles at the end (the tidy cells files, then the
-    others); a year's files together, so a worker mostly unpacks a year once."""
+    """The largest first, so no worker idles at the end (the tidy cells files or their
+    parts, then the others); a year's files together, so a worker mostly unpacks a year once."""
     return sorted(
         paths,
-        key=lambda p: (not p.endswith(("cells.json", "cells.csv")), p.split("/")[1], p),
+        key=lambda p: (part_of(p.rsplit("/", 1)[1]) is None, p.split("/")[1], p),
     )
 
 
@@ -208,6 +205,9 @@ def _maker(path: str, year: int, agencies: list[Agency]) -> Callable[[], Output]
             from .workbook import workbook  # here: see year_write
 
             return Output(path, workbook(year, rows, rows[0][1].format if rows else None))
+        name, part = part_of(name) or (name, 0)
+        if part:
+            rows = cut(rows, *part_ranges(formats_of(rows))[part - 1])
         return Output(path, LAYOUTS[name].whole(year, rows))
 
     return make

@@ -13,8 +13,9 @@ from ..problems import Problem, sort_problems
 from ..sources import scan
 from ..write import Writer
 from . import YearFiles, YearJob
+from .parts import year_data_paths
 from .report_files import report_outputs
-from .year_files import year_data_paths
+from .year_files import formats_of, members
 
 
 @dataclass
@@ -48,7 +49,11 @@ def export(content: Path, out: Path, shown: str | None = None) -> Exported:
             for output in report_outputs(agency, report):
                 writer.write(output)
     # the year files in pieces, straight to their place (as a build writes them)
-    paths = [path for year in region_years(agencies) for path in year_data_paths(year)]
+    paths = [
+        path
+        for year in region_years(agencies)
+        for path in year_data_paths(year, formats_of(members(year, agencies)))
+    ]
     year_files = YearFiles(YearJob(agencies, out, True, None, ""), paths, set(), writer, 1)
     try:
         for path in paths:

@@ -9,6 +9,7 @@ import json
 import os
 import struct
 import zipfile
+from collections.abc import Collection
 from pathlib import Path
 from typing import NamedTuple
 
@@ -97,17 +98,26 @@ def _ordered(pieces: list[Piece], size: int) -> bool:
 def _old_pieces(record: Path, target: Path, key: str) -> dict[str, Piece] | None:
     """The pieces of the file now at ``target``, by agency; None when the record does not
     describe that file (or anything about it is odd)."""
+    found = _old_record(record, target, key)
+    return None if found is None else found[1]
+
+
+def _old_record(record: Path, target: Path, key: str) -> tuple[Stamp, dict[str, Piece]] | None:
+    """``_old_pieces`` with the file's stamp as recorded."""
     try:
         saved = json.loads(record.read_bytes())
         st = os.stat(target)
-        if saved["key"] != key or saved["stamp"][:2] != [st.st_size, st.st_mtime_ns]:
+        size, time, made = saved["stamp"]
+        if saved["key"] != key or [size, time] != [st.st_size, st.st_mtime_ns]:
             return None
         pieces = [Piece(*p) for p in saved["pieces"]]
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if not _ordered(pieces, st.st_size) or not all(isinstance(p.digest, str) for p in pieces):
         return None
-    return {p.slug: p for p in pieces}
+    if not isinstance(made, str):
+        return None
+    return (size, time, made), {p.slug: p for p in pieces}
 
 
 def _old_book(record: Path, target: Path, key: str, frame: str) -> dict[str, OldPiece] | None:
@@ -160,11 +170,14 @@ def _plain_pieces(pieces: list[SheetPiece], file_size: int) -> bool:
     return True
 
 
-def prune_records(state: Path | None, years: list[int]) -> None:
-    """Remove the records of pieces (and workbook frames) of years no longer in the site."""
+def prune_records(state: Path | None, years: list[int], paths: Collection[str] = ()) -> None:
+    """Remove the records of pieces (and workbook frames) of years no longer in the site
+    and, given the year files now made (``paths``), the records of files no longer made
+    (a year's parts when it has fewer, or its one file when it has parts)."""
     if state is None:
         return
     wanted = {str(y) for y in years}
+    made = {path.replace("/", "_") + ".json" for path in paths}
     try:
         names = os.listdir(state / RECORDS)
     except OSError:
@@ -172,7 +185,8 @@ def prune_records(state: Path | None, years: list[int]) -> None:
     for name in names:
         # data_<year>_<file>.json, frame-<year>.xlsx (and their .tmp)
         year = name[5:9] if name.startswith("data_") else name[6:10]
-        if year.isdigit() and year not in wanted:
+        gone = made and name.startswith("data_") and name.endswith(".json")
+        if (year.isdigit() and year not in wanted) or (gone and name not in made):
             (state / RECORDS / name).unlink(missing_ok=True)
 
 

@@ -47,11 +47,6 @@ def report_values(year: int, agency: Agency, record: Filed) -> list[str | int]:
     return [agency.slug, agency.name, agency.group or "", year, record.format, record.published]
 
 
-def year_data_paths(year: int) -> list[str]:
-    folder = f"data/{year}/"
-    return [folder + name for name in ("cells.csv", "cells.json", "summary.csv", "reports.xlsx")]
-
-
 Members = Sequence[tuple[Agency, Filed]]
 
 
@@ -64,8 +59,11 @@ class LazyMembers(Sequence[tuple[Agency, Filed]]):
     asked for: an edit's spliced files make only the changed reports' rows, so only their
     agencies need unpacking from the build record."""
 
-    def __init__(self, year: int, slugs: list[str], agency: Callable[[str], Agency]) -> None:
-        self.year, self.slugs, self._agency = year, slugs, agency
+    def __init__(
+        self, year: int, slugs: list[str], agency: Callable[[str], Agency], formats: list[str]
+    ) -> None:
+        """``formats``: each report's (the agencies' facts know them: ``parts``)."""
+        self.year, self.slugs, self._agency, self.formats = year, slugs, agency, formats
 
     def __len__(self) -> int:
         return len(self.slugs)
@@ -88,6 +86,22 @@ def slugs_of(rows: Members) -> list[str]:
     if isinstance(rows, LazyMembers):
         return rows.slugs
     return [agency.slug for agency, _ in rows]
+
+
+def formats_of(rows: Members) -> list[str]:
+    """The rows' reports' formats (a LazyMembers' without making them)."""
+    if isinstance(rows, LazyMembers):
+        return rows.formats
+    return [record.format for _, record in rows]
+
+
+def cut(rows: Members, start: int, stop: int) -> Members:
+    """The rows [start, stop) (a part of a tidy file's), a LazyMembers' making none."""
+    if isinstance(rows, LazyMembers):
+        return LazyMembers(
+            rows.year, rows.slugs[start:stop], rows._agency, rows.formats[start:stop]
+        )
+    return rows[start:stop]
 
 
 def _csv_line(values: Iterable[object]) -> str:

@@ -23,7 +23,17 @@ from ..contentfiles import digest
 from ..manifest import Stamp
 from ..model import Agency
 from ..write import PieceFile
-from .year_files import LAYOUTS, Layout, LazyMembers, Members, members, slugs_of
+from .parts import part_of, part_ranges
+from .year_files import (
+    LAYOUTS,
+    Layout,
+    LazyMembers,
+    Members,
+    cut,
+    formats_of,
+    members,
+    slugs_of,
+)
 
 if TYPE_CHECKING:
     from .piece_records import Piece
@@ -57,10 +67,11 @@ class YearJob:
 
 
 def write_year_file(job: YearJob, path: str, splice: bool) -> Stamp:
-    """Write ``path`` (data/<year>/<name>) under ``job.root``; its stamp. ``splice``: the
-    old file is intact (the survey found it as written) and may be reused."""
+    """Write ``path`` (data/<year>/<name>, a tidy file's part among them) under
+    ``job.root``; its stamp. ``splice``: the old file is intact (the survey found it as
+    written) and may be reused."""
     from .in_place import write_in_place
-    from .piece_records import _old_pieces, _save
+    from .piece_records import _old_record, _save
 
     _, year_text, name = path.split("/")
     year = int(year_text)
@@ -75,7 +86,15 @@ def write_year_file(job: YearJob, path: str, splice: bool) -> Stamp:
     splice = splice and job.atomic and record is not None
     if name == "reports.xlsx":
         return _write_book(job, year, rows, marks, target, record, splice)
-    old = _old_pieces(record, target, job.key) if splice and record else None
+    tidy = part_of(name)
+    if tidy is not None and tidy[1]:  # a part: its reports alone, as a file of its own
+        name, (start, stop) = tidy[0], part_ranges(formats_of(rows))[tidy[1] - 1]
+        rows, marks = cut(rows, start, stop), marks[start:stop]
+    found = _old_record(record, target, job.key) if splice and record else None
+    old = found[1] if found else None
+    if found and old and _unchanged(old, slugs_of(rows), marks):
+        # (a year in parts: the parts but the edited one's, kept with their records)
+        return found[0]
     layout = LAYOUTS[name]
     done = write_in_place(layout, year, rows, marks, target, old) if old else None
     if done is None:
@@ -85,6 +104,15 @@ def write_year_file(job: YearJob, path: str, splice: bool) -> Stamp:
         saved = [[p.slug, p.fingerprint, p.start, p.end, p.digest] for p in pieces]
         _save(record, job.key, stamp, saved)
     return stamp
+
+
+def _unchanged(old: dict[str, Piece], slugs: list[str], marks: list[str]) -> bool:
+    """Whether the file of pieces ``old`` holds these reports, none of them changed: it
+    is already the file this build would make (its head and tail are fixed by its name
+    and year; the build key, which a record must have, by the code)."""
+    return list(old) == slugs and all(
+        p.fingerprint == mark for p, mark in zip(old.values(), marks, strict=True)
+    )
 
 
 def year_slice(job: YearJob, year: int) -> bytes:
