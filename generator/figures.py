@@ -142,6 +142,12 @@ class Bar:
     def shown(self) -> str:
         return self.text or str(self.value)
 
+    @property
+    def value_y(self) -> int:
+        """Where the value's text stands, above the bar (agencypage fills it in: no sums
+        in the template)."""
+        return self.y - 6
+
 
 @dataclass(frozen=True)
 class Chart:

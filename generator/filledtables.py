@@ -20,8 +20,9 @@ from .model import Report
 from .tables import Grid, display, grids
 
 # (text template with %s in each slot, bytes template with %d in each slot (all counts),
-# bytes template with %s in each slot (any value), the cell id of each slot)
-Compiled = tuple[str, bytes, bytes, list[str]]
+# bytes template with %s in each slot (any value), the cell id of each slot, bytes
+# template with %s in each money cell's slot and %d in the others', the money slots)
+Compiled = tuple[str, bytes, bytes, list[str], bytes, tuple[int, ...]]
 
 
 class TableRenderer:
@@ -44,11 +45,17 @@ class TableRenderer:
             markup, slots = pieces[0::2], pieces[1::2]
             escaped = [m.replace("%", "%%") for m in markup]
             encoded = [m.encode("utf-8") for m in escaped]
+            money = tuple(i for i, cid in enumerate(slots) if fmt.cells[cid].type == "money")
+            mixed = [encoded[0]]
+            for i, after in enumerate(encoded[1:]):
+                mixed += (b"%s" if i in money else b"%d", after)
             self._compiled[key] = (
                 "%s".join(escaped),
                 b"%d".join(encoded),
                 b"%s".join(encoded),
                 slots,
+                b"".join(mixed),
+                money,
             )
         return self._compiled[key]
 
@@ -57,7 +64,7 @@ class TableRenderer:
         cells, units = report.cells, report.units
         out = {}
         for grid in grids(report.format):
-            template, _, _, slots = self._pieces(report.format, grid)
+            template, _, _, slots, _, _ = self._pieces(report.format, grid)
             values: list[object] = list(map(cells.get, slots))
             if set(map(type, values)) != {int}:
                 # integers need no escaping (%s writes them as str does); anything else
@@ -74,16 +81,28 @@ class TableRenderer:
         cells, units = report.cells, report.units
         out = {}
         for grid in grids(report.format):
-            _, counts, any_value, slots = self._pieces(report.format, grid)
+            _, counts, any_value, slots, mixed, money = self._pieces(report.format, grid)
             values = tuple(map(cells.get, slots))
             if set(map(type, values)) == {int}:  # %d writes an int as str() does
                 out[grid.key] = counts % values
-            else:
-                out[grid.key] = any_value % tuple(
-                    (str(v) if type(v) is int else escape(display(v, units.get(cid)))).encode()
-                    for v, cid in zip(values, slots, strict=True)
-                )
+                continue
+            if money:  # (表二's amounts): those few made text, the counts as they are
+                some: list[object] = list(values)
+                for i in money:
+                    v = values[i]
+                    text = str(v) if type(v) is int else escape(display(v, units.get(slots[i])))
+                    some[i] = text.encode()
+                if _INT_OR_BYTES.issuperset(map(type, some)):
+                    out[grid.key] = mixed % tuple(some)
+                    continue
+            out[grid.key] = any_value % tuple(
+                (str(v) if type(v) is int else escape(display(v, units.get(cid)))).encode()
+                for v, cid in zip(values, slots, strict=True)
+            )
         return out
+
+
+_INT_OR_BYTES = frozenset((int, bytes))  # a count, and a money cell's made text
 
 
 class _Slots(dict[str, str]):

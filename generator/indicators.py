@@ -109,18 +109,18 @@ def measure_record(fmt: Format, record: Filed) -> list[Measured]:
     texts = record.texts()
     if len(texts) != len(cell_fields(fmt.id)):
         return measure(fmt, cells_of(record, cells_needed(fmt)))
+    terms = _positions(fmt)
+    used = "".join([texts[i] for top, bottom in terms for i in (*top, *bottom)])
+    if "." in used or "E" in used:  # a Decimal among the terms: generally
+        return measure(fmt, cells_of(record, cells_needed(fmt)))
     out = []
-    for indicator, (top, bottom) in zip(fmt.indicators, _positions(fmt), strict=True):
-        numbers = [texts[i] for i in bottom]
-        above = [texts[i] for i in top]
-        if any("." in t or "E" in t for t in (*numbers, *above)):  # a Decimal: generally
-            return measure(fmt, cells_of(record, cells_needed(fmt)))
-        below = sum(int(t) for t in numbers if t)
+    for indicator, (top, bottom) in zip(fmt.indicators, terms, strict=True):
+        below = sum(map(int, filter(None, [texts[i] for i in bottom])))  # ("": blank)
         if not below:
             out.append(Measured(indicator, None))
         else:
-            value = Decimal(sum(int(t) for t in above if t)) / Decimal(below)
-            out.append(Measured(indicator, value))
+            above = sum(map(int, filter(None, [texts[i] for i in top])))
+            out.append(Measured(indicator, Decimal(above) / Decimal(below)))
     return out
 
 

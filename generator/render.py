@@ -16,15 +16,12 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from .agencypage import AgencyPages, agency_page, agency_pages_for
 from .comparetable import CompareRenderer
 from .figures import (
     Change,
-    Chart,
-    bar_chart,
     compare,
     summarize,
-    summary_labels,
-    summary_values,
 )
 from .filledtables import Spliced, Splicer, TableRenderer
 from .formats import Format, all_formats
@@ -36,7 +33,6 @@ from .outputs import (
     Output,
     Page,
     TemplateFault,
-    agency_path,
     report_path,
     report_title,
 )
@@ -65,20 +61,6 @@ class ReportPage(Page):
     previous_format: Format | None = None
     downloads: list[tuple[str, str]] = field(default_factory=list)  # (label, file name)
     download: Download | None = None  # the Word document (site.yaml ``word: true``)
-
-
-@dataclass
-class AgencyRow:
-    label: str
-    values: list[str]
-
-
-@dataclass
-class AgencyPage(Page):
-    agency: Agency | None = None
-    years: list[int] = field(default_factory=list)
-    rows: list[AgencyRow] = field(default_factory=list)
-    chart: Chart | None = None
 
 
 @dataclass
@@ -178,6 +160,7 @@ class Renderer:
         self._templates: dict[str, jinja2.Template] = {}
         self._splicer: Splicer | bool | None = False  # False: not known yet (_splicing)
         self._pages: ReportPages | None = None  # the theme's report page filled (_splicing)
+        self._agencies: AgencyPages | bool | None = False  # False: not known yet
         try:
             self.tables = TableRenderer(self.env)
             self.compare = CompareRenderer(self.env)
@@ -248,7 +231,13 @@ class Renderer:
         return self._render(page, "report.html")
 
     def agency(self, site: Site, agency: Agency) -> Output:
-        return self._render(agency_page(site, agency), "agency.html")
+        page = agency_page(site, agency)
+        if self._agencies is False:  # the theme's agency page filled in (agencypage)
+            self._agencies = agency_pages_for(self.env, THEME)
+        filled = self._agencies.fill(page) if isinstance(self._agencies, AgencyPages) else None
+        if filled is not None:
+            return Output(page.path, filled.encode("utf-8"))
+        return self._render(page, "agency.html")
 
     def page(self, page: Page, template: str) -> Output:
         """A page made elsewhere (region.py): the year page, /data/."""
@@ -342,28 +331,6 @@ def _summary(agency: Agency, report: Report) -> Summary:
     if agency.reports.get(report.year) is report and report.year in agency.summaries:
         return agency.summaries[report.year]
     return summarize(report)
-
-
-def agency_page(site: Site, agency: Agency) -> AgencyPage:
-    summaries = [agency.summaries[y] for y in agency.years]
-    rows: list[AgencyRow] = []
-    if summaries:
-        labels = summary_labels(all_formats()[summaries[-1].format])
-        columns = [summary_values(s) for s in summaries]
-        for i, label in enumerate(labels):
-            rows.append(AgencyRow(label, [display(c[i]) for c in columns]))
-    points = [(f"{s.year}年", s.get("received") or 0) for s in summaries]
-    chart = bar_chart("历年新收政府信息公开申请数量", "件", points) if summaries else None
-    return AgencyPage(
-        site,
-        agency_path(agency.slug),
-        agency.name,
-        breadcrumbs=[(agency.name, "")],
-        agency=agency,
-        years=[s.year for s in summaries],
-        rows=rows,
-        chart=chart,
-    )
 
 
 @dataclass

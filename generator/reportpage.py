@@ -48,7 +48,7 @@ _NAMES = (
 _OPEN, _CLOSE = "\ue000", "\ue001"  # a marker: _OPEN, a number, _CLOSE
 
 
-def _mark(i: int) -> str:
+def marker(i: int) -> str:
     return f"{_OPEN}{i}{_CLOSE}"
 
 
@@ -115,7 +115,7 @@ class ReportPages:
         if not page.agency.name or page.title == page.site.title:
             return None  # (the markers are never empty, nor the site's title)
         report = page.report
-        m = [_mark(base + i) for i in range(len(_NAMES) + len(narratives))]
+        m = [marker(base + i) for i in range(len(_NAMES) + len(narratives))]
         mark = dict(zip(_NAMES, m, strict=False))
         published = (
             SimpleNamespace(
@@ -165,19 +165,27 @@ class ReportPages:
             ),
         )
         html = self._template.render(page=fake, site=page.site)
-        pieces = html.replace("%", "%%").split(_OPEN)
-        if _CLOSE in pieces[0]:
+        cut = cut_at_markers(html, base, len(m))
+        return None if cut is None else _Filling(*cut)
+
+
+def cut_at_markers(html: str, base: int, count: int) -> tuple[str, tuple[int, ...]] | None:
+    """``html``, rendered with the markers numbered ``base`` to ``base + count`` for
+    values, as a %-template with a %s for each marker, and each slot's value (its marker's
+    number less ``base``); None if anything but one of those markers looks like one."""
+    pieces = html.replace("%", "%%").split(_OPEN)
+    if _CLOSE in pieces[0]:
+        return None
+    slots, out = [], [pieces[0]]
+    for piece in pieces[1:]:
+        number, close, rest = piece.partition(_CLOSE)
+        if not close or not (number.isascii() and number.isdigit()) or _CLOSE in rest:
+            return None  # a marker-like character of the site's own: Jinja, always
+        if not base <= int(number) < base + count:
             return None
-        slots, out = [], [pieces[0]]
-        for piece in pieces[1:]:
-            number, close, rest = piece.partition(_CLOSE)
-            if not close or not (number.isascii() and number.isdigit()) or _CLOSE in rest:
-                return None  # a marker-like character of the site's own: Jinja, always
-            if not base <= int(number) < base + len(m):
-                return None
-            slots.append(int(number) - base)
-            out.append(rest)
-        return _Filling("%s".join(out), tuple(slots))
+        slots.append(int(number) - base)
+        out.append(rest)
+    return "%s".join(out), tuple(slots)
 
 
 def _values(page: Any, narratives: tuple[str, ...]) -> list[str]:

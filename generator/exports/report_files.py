@@ -76,6 +76,17 @@ def _json_plan(format_id: str) -> tuple[str, bytes, tuple[tuple[str, bool], ...]
     return ",\n".join(lines), ",\n".join(fast).encode(), tuple(plan)
 
 
+_INT_OR_BYTES = frozenset((int, bytes))  # a count's value, and a money cell's made text
+
+
+@cache
+def _json_cells(format_id: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The cells of ``_json_plan``, and where its money cells are among them, last first."""
+    plan = _json_plan(format_id)[2]
+    money = tuple(i for i, (_, is_money) in enumerate(plan) if is_money)
+    return tuple(cid for cid, _ in plan), money[::-1]
+
+
 def _json_value(value: Value | None) -> str:
     """``json.dumps(json_number(value))``, without the encoder for the common cases."""
     if value is None:
@@ -106,18 +117,15 @@ def report_json(agency: Agency, report: Report) -> bytes:
     head = json.dumps(doc, ensure_ascii=False)[:-1].encode()
     template, fast, plan = _json_plan(fmt.id)
     get, units = report.cells.get, report.units
-    values: list[object] = []
-    for cid, money in plan:
-        v = get(cid)
-        if money:
-            values.append(_json_value(v).encode())
-            values.append(_json_text(units.get(cid, "")).encode())
-        elif type(v) is int:
-            values.append(v)  # %d: what json.dumps writes for an int
-        else:  # a count left out (None): the text template takes any value
-            break
-    else:
+    # every cell's value at once (in C), then the few money cells' (value, unit) put in
+    ids, money_at = _json_cells(fmt.id)
+    values: list[object] = list(map(get, ids))
+    for i in money_at:  # (last first: each takes two places)
+        v = get(ids[i])
+        values[i : i + 1] = (_json_value(v).encode(), _json_text(units.get(ids[i], "")).encode())
+    if _INT_OR_BYTES.issuperset(map(type, values)):  # %d: what json.dumps writes for an int
         return b'%b, "cells": [\n%b\n]}\n' % (head, fast % tuple(values))
+    # a count left out (None): the text template takes any value
     values = []
     for cid, money in plan:
         values.append(_json_value(get(cid)))
@@ -130,13 +138,18 @@ _SLOT = "\x01"  # marks a value (or unit) in a CSV made once per format; never i
 
 
 def table_csv(report: Report, table: str) -> bytes:
-    counts = _counts_template(report.format.id, table)
+    template, ids, units_at, money_at = _csv_template(report.format.id, table)
     get = report.cells.get
-    if counts is not None:
-        template, ids = counts
-        values = tuple(map(get, ids))
-        if all(type(v) is int for v in values):
-            return (template % values).encode()  # %s of an int: str, as below
+    values: list[object] = list(map(get, ids))  # every slot's cell (in C), then the others
+    if units_at or money_at:
+        units = report.units
+        for i in units_at:
+            values[i] = _csv_unit(units.get(ids[i], ""))
+        for i in money_at:
+            v = get(ids[i])
+            values[i] = str(v) if type(v) is int else _csv_field(value_text(v))
+    if _INT_OR_STR.issuperset(map(type, values)):
+        return (template % tuple(values)).encode()  # %s of an int: str, as below
     pieces, slots = _csv_plan(report.format.id, table)
     units = report.units
     parts = [pieces[0]]
@@ -148,6 +161,9 @@ def table_csv(report: Report, table: str) -> bytes:
             parts.append(str(v) if type(v) is int else _csv_field(value_text(v)))
         parts.append(after)
     return "".join(parts).encode()
+
+
+_INT_OR_STR = frozenset((int, str))  # a count's value, and a unit's or money cell's text
 
 
 @cache
@@ -168,14 +184,18 @@ def _csv_plan(format_id: str, table: str) -> tuple[list[str], list[tuple[str, bo
 
 
 @cache
-def _counts_template(format_id: str, table: str) -> tuple[str, tuple[str, ...]] | None:
-    """A table without units to fill in (no money): its CSV as a %-template with a %s
-    for each value, and each value's cell id. For the common report, all of whose
-    values are counts, one %-formatting fills the table."""
+def _csv_template(
+    format_id: str, table: str
+) -> tuple[str, tuple[str, ...], tuple[int, ...], tuple[int, ...]]:
+    """The table's CSV as a %-template with a %s for each slot; each slot's cell id; which
+    slots are units, and which money cells' values. A report whose other values are all
+    counts is one %-formatting."""
     pieces, slots = _csv_plan(format_id, table)
-    if any(is_unit for _, is_unit in slots):
-        return None
-    return "%s".join(p.replace("%", "%%") for p in pieces), tuple(cid for cid, _ in slots)
+    ids = tuple(cid for cid, _ in slots)
+    units_at = tuple(i for i, (_, is_unit) in enumerate(slots) if is_unit)
+    money = {f.id for f in cell_fields(format_id) if f.type == "money"}
+    money_at = tuple(i for i, (cid, is_unit) in enumerate(slots) if cid in money and not is_unit)
+    return "%s".join(p.replace("%", "%%") for p in pieces), ids, units_at, money_at
 
 
 @cache
