@@ -7,14 +7,14 @@ import io
 import os
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 from nianbao import sources
 from nianbao.agencywork import load_and_check
 from nianbao.cli import main
-from nianbao.model import Agency
+from nianbao.model import Agency, Site
 from nianbao.write import PieceFile
 
 pytest_plugins = ["browser"]  # the session's Chromium (tests/browser.py)
@@ -132,3 +132,20 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     c = Clock()
     monkeypatch.setattr(sources, "time", c)
     return c
+
+
+def odd_sites(site: Site) -> dict[str, Site]:
+    """``site`` and variants that a page filled from markers must still render as Jinja
+    does: no url and search on, % and marker characters in the title and footer, a footer
+    spelling a marker, a host portal's metadata (report and agency page fill tests)."""
+    return {
+        "as-is": site,
+        "no-url-search": replace(site, url=None, search=True, footer={}),
+        "percent-and-marks": replace(
+            site,
+            title="示例%s%%\ue000\ue0011\ue001市",
+            footer={"organizer": "办公室\ue0002\ue001%d"},
+        ),
+        "spelled-marker": replace(site, footer={"organizer": "办公室\ue0002\ue001"}),
+        "portal": replace(site, portal={"site_name": "门户", "content_source": "来源"}),
+    }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from conftest import PORTAL, fixture_agencies
+from conftest import PORTAL, fixture_agencies, odd_sites
 from nianbao.agencypage import AgencyPages, agency_page, agency_pages_for
 from nianbao.load import load_site_yaml
 from nianbao.model import Agency, Site
@@ -34,15 +34,7 @@ def both(site: Site, agency: Agency, filler: Renderer | None = None) -> Output:
     return made
 
 
-SITES = {
-    "as-is": SITE,
-    "no-url-search": replace(SITE, url=None, search=True, footer={}),
-    "percent-and-marks": replace(
-        SITE, title="示例%s%%\ue000\ue0011\ue001市", footer={"organizer": "办公室\ue0002\ue001%d"}
-    ),
-    "spelled-marker": replace(SITE, footer={"organizer": "办公室\ue0002\ue001"}),
-    "portal": replace(SITE, portal={"site_name": "门户", "content_source": "来源"}),
-}
+SITES = odd_sites(SITE)
 
 
 @pytest.mark.parametrize("name", SITES)

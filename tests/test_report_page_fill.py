@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import PORTAL, fixture_agencies
+from conftest import PORTAL, fixture_agencies, odd_sites
 from nianbao.load import load_site_yaml
 from nianbao.model import Agency, ProcessingFees, Report, Revision, Site
 from nianbao.outputs import Download, Output
@@ -38,15 +38,7 @@ def both(site: Site, agency: Agency, report: Report, download: Download | None =
     return made
 
 
-SITES = {
-    "as-is": SITE,
-    "no-url-search": replace(SITE, url=None, search=True, footer={}),
-    "percent-and-marks": replace(
-        SITE, title="示例%s%%\ue000\ue0011\ue001市", footer={"organizer": "办公室\ue0002\ue001%d"}
-    ),
-    "spelled-marker": replace(SITE, footer={"organizer": "办公室\ue0002\ue001"}),
-    "portal": replace(SITE, portal={"site_name": "门户", "content_source": "来源"}),
-}
+SITES = odd_sites(SITE)
 
 
 @pytest.mark.parametrize("name", SITES)
