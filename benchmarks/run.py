@@ -18,7 +18,9 @@ year pages' totals and indicators. With --search, `build` also indexes the site 
 Pagefind; that time is taken out of the build figures and printed on rows of its own.
 The machine may be shared: run a baseline (main) at the same time and compare. Every figure
 is of the real command line (`python -m nianbao …`) in a fresh process; timings are the
-median of --repeat runs. Cold builds (ours and Hugo's) each go to a fresh folder: see run().
+median of --repeat runs. Cold builds (ours and Hugo's) each go to a fresh folder: see run();
+every command starts with the disk synced (see timed()), and a cold build's output is
+dropped from memory once timed (see evict()).
 Not a test: it asserts nothing but that the builds succeed.
 """
 
@@ -118,7 +120,14 @@ def _children_cpu() -> float:
 
 
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
-    """Wall time, peak tree memory and output of one command (its CPU time in CPU[0])."""
+    """Wall time, peak tree memory and output of one command (its CPU time in CPU[0]).
+
+    The disk is synced first, untimed: a cold build writes 2.2 GB at 10,000 reports, and
+    the kernel writes it back in the following seconds (background writeback starts at
+    10% of memory dirty; ext4 allocates blocks then, with kernel CPU). Without the sync
+    each build ran during the writeback of the one before (and Hugo's builds, run last,
+    after a quiet spell), which timed the previous command's aftermath, not this one."""
+    os.sync()
     cpu = _children_cpu()
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -354,7 +363,26 @@ def _spread(seconds: list[float]) -> str:
 
 def hugo_build(portal: Path, out: Path) -> tuple[float, int]:
     seconds, peak, _ = timed(["bash", str(HUGO_SCRIPT), str(portal), str(out)])
+    evict(out)
     return seconds, peak
+
+
+def evict(folder: Path) -> None:
+    """Drop a finished cold build's output from the page cache (untimed; the files stay).
+
+    Five cold builds at 10,000 reports leave 11 GB of written pages in memory; on this
+    23 GB machine the later builds then paid the kernel for reclaiming them (system time
+    1.8 → 7.7 s from one run to the next), which a user building once does not. After a
+    sync the pages are clean, and POSIX_FADV_DONTNEED frees them without deleting the
+    files (a deletion would slow the next builds' file creation, see run())."""
+    os.sync()
+    for root, _, files in os.walk(folder):
+        for name in files:
+            fd = os.open(os.path.join(root, name), os.O_RDONLY)
+            try:
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(fd)
 
 
 def index_seconds(text: str) -> float:
@@ -382,6 +410,8 @@ def run(
         # deleted inodes one by one), which would time the disk's aftermath, not the build.
         out = work / f"site-{n}"
         seconds, peak, text = timed(nianbao("build", "--content", str(portal), "--out", str(out)))
+        if n < repeat - 1:  # the last site stays in memory, as a user's would: the edits use it
+            evict(out)
         cold_index.append(index_seconds(text))
         cold.append(seconds - cold_index[-1])
         peaks.append(peak)
